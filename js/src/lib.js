@@ -1,0 +1,2 @@
+// Placeholder: the board work replaces this with the shared renderer library.
+export default { initialize() {} };

@@ -1,0 +1,2 @@
+// Placeholder: the board work replaces this with the tiny per-widget loader.
+export default { render({ el }) { el.textContent = "jupyter-tb"; } };
