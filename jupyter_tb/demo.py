@@ -1,0 +1,134 @@
+"""The demo logdir: a small, deterministic experiment holding every kind of summary.
+
+``write_demo_logdir`` is used by ``jupyter-tb demo`` and by the notebooks; it trains nothing
+heavy (numpy only, torch only for the optional graph) so it runs in seconds on a laptop CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+LEARNING_RATES = (0.1, 0.03, 0.01)
+STEPS = 300
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logdir: str
+    runs: tuple[str, ...]
+    kinds: dict[str, int]  # kind -> number of (run, tag) pairs holding it
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{kind} ({n})" for kind, n in sorted(self.kinds.items()))
+        return f"{self.logdir}: {len(self.runs)} runs; {kinds}"
+
+
+def _toy_regression(lr: float, rng: np.random.Generator):
+    """Linear regression by SGD; yields (step, loss, accuracy, weights, predictions, labels)."""
+    x = rng.normal(size=(512, 16))
+    true_w = rng.normal(size=16)
+    labels = (x @ true_w > 0).astype(np.float64)
+    w = np.zeros(16)
+    for step in range(STEPS):
+        logits = x @ w
+        probs = 1.0 / (1.0 + np.exp(-logits))
+        loss = float(-np.mean(labels * np.log(probs + 1e-9) + (1 - labels) * np.log(1 - probs + 1e-9)))
+        w -= lr * x.T @ (probs - labels) / len(x)
+        accuracy = float(np.mean((probs > 0.5) == labels))
+        yield step, loss, accuracy, w.copy(), probs, labels
+
+
+def _sample_image(step: int, size: int = 64) -> np.ndarray:
+    """HWC uint8 image whose pattern drifts with the step, so the step slider shows change."""
+    yy, xx = np.mgrid[0:size, 0:size] / size
+    phase = step / 40.0
+    red = 0.5 + 0.5 * np.sin(2 * math.pi * (xx * 3 + phase))
+    green = 0.5 + 0.5 * np.cos(2 * math.pi * (yy * 2 - phase))
+    blue = np.clip(1 - (xx - 0.5) ** 2 - (yy - 0.5) ** 2 - 0.5 + 0.1 * math.sin(phase), 0, 1)
+    return (np.stack([red, green, blue], axis=-1) * 255).astype(np.uint8)
+
+
+def _tone(step: int, rate: int = 16000) -> np.ndarray:
+    t = np.arange(rate // 2) / rate
+    return (0.3 * np.sin(2 * math.pi * (220 + 2 * step) * t)).astype(np.float32)
+
+
+def write_demo_logdir(logdir: str | os.PathLike, *, seed: int = 0) -> DemoSummary:
+    """Writes three runs (one per learning rate) with every kind of summary under ``logdir``."""
+    from jupyter_tb.writer import SummaryWriter
+
+    logdir = os.fspath(logdir)
+    rng = np.random.default_rng(seed)
+    runs = []
+    for lr in LEARNING_RATES:
+        run = f"lr={lr}"
+        runs.append(run)
+        with SummaryWriter(os.path.join(logdir, run)) as writer:
+            _write_run(writer, lr, rng)
+    summary = _summarise(logdir)
+    return DemoSummary(logdir=logdir, runs=tuple(runs), kinds=summary)
+
+
+def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
+    final = {}
+    for step, loss, accuracy, weights, probs, labels in _toy_regression(lr, rng):
+        writer.add_scalar("train/loss", loss, step)
+        writer.add_scalar("train/accuracy", accuracy, step)
+        writer.add_scalar("train/lr", lr * (0.5 ** (step // 100)), step)
+        if step % 10 == 0:
+            writer.add_histogram("weights/w", weights + rng.normal(scale=0.01, size=weights.shape), step)
+            writer.add_histogram("predictions/probs", probs, step)
+        if step % 50 == 0:
+            writer.add_image("samples/pattern", _sample_image(step), step, dataformats="HWC")
+            writer.add_audio("samples/tone", _tone(step), step, sample_rate=16000)
+            writer.add_pr_curve("eval/pr", labels, probs, step)
+            writer.add_text("notes/summary", f"**step {step}**: loss `{loss:.4f}`, accuracy {accuracy:.1%}", step)
+        final = {"loss": loss, "accuracy": accuracy}
+    writer.add_text(
+        "notes/table",
+        "| metric | value |\n|---|---|\n" + "".join(f"| {k} | {v:.4f} |\n" for k, v in final.items()),
+        STEPS,
+    )
+    features = rng.normal(size=(200, 8)) + np.repeat(np.eye(8)[:4] * 4, 50, axis=0)
+    writer.add_embedding(features, metadata=[f"cluster {i // 50}" for i in range(200)], global_step=STEPS, tag="features")
+    writer.add_custom_scalars(
+        {"Training": {"loss and accuracy": ["Multiline", [r"train/loss", r"train/accuracy"]]}}
+    )
+    video = np.stack([_sample_image(s, 32) for s in range(0, 40, 4)]).transpose(0, 3, 1, 2)[None]
+    writer.add_video("samples/video", video, STEPS, fps=4)
+    vertices = rng.normal(size=(1, 200, 3)).astype(np.float32)
+    writer.add_mesh("samples/point_cloud", vertices=vertices, global_step=STEPS)
+    writer.add_hparams({"lr": lr, "optimizer": "sgd"}, {"hparam/final_loss": final["loss"], "hparam/final_accuracy": final["accuracy"]})
+    try:
+        import torch  # noqa: F401  (the graph view needs a traced model)
+    except ImportError:
+        return
+    writer.add_graph(_demo_model(), _demo_input())
+
+
+def _demo_model():
+    import torch
+
+    return torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1), torch.nn.Sigmoid())
+
+
+def _demo_input():
+    import torch
+
+    return torch.zeros(4, 16)
+
+
+def _summarise(logdir: str) -> dict[str, int]:
+    from jupyter_tb.logdir import read
+
+    ld = read(logdir)
+    counts: dict[str, int] = {}
+    for run in ld.runs:
+        for kind, tags in ld.tags(run).items():
+            if tags:
+                counts[kind] = counts.get(kind, 0) + len(tags)
+    return counts
