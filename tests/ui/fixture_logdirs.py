@@ -1,0 +1,62 @@
+"""Fixture logdirs for the browser tests, written by tensorboardX (an independent writer).
+
+Values are deterministic so tests can assert on what the board shows.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+RUNS = ("train", "eval")
+SCALAR_STEPS = 50
+IMAGE_STEPS = (0, 10, 20)
+HIST_STEPS = (0, 10, 20, 30)
+
+# Payloads that would run script if any string reached the DOM as HTML.
+XSS_RUN = "<img src=x onerror=window.__jtb_xss=1;alert(1)>"
+XSS_TAG = "<img src=x onerror=window.__jtb_xss=2;alert(2)>"
+XSS_SCRIPT_TAG = "<script>window.__jtb_xss=3;alert(3)</script>"
+
+
+def scalar_value(run: str, step: int) -> float:
+    base = 1.0 if run == "train" else 1.5
+    return base * math.exp(-step / 20.0) + 0.05 * math.sin(step)
+
+
+def _image(step: int, size: int = 32) -> np.ndarray:
+    """CHW float image in [0, 1]; a diagonal band whose position moves with the step."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    band = (np.abs(xx - yy - step % size) < 4).astype(np.float32)
+    return np.stack([band, 1 - band, np.full_like(band, step / 30.0)])
+
+
+def write_basic(logdir: Path) -> Path:
+    """Two runs with scalars (two groups), images, and histograms."""
+    from tensorboardX import SummaryWriter
+
+    rng = np.random.default_rng(0)
+    for run in RUNS:
+        with SummaryWriter(str(logdir / run)) as w:
+            for step in range(SCALAR_STEPS):
+                w.add_scalar("loss/total", scalar_value(run, step), step)
+                w.add_scalar("metrics/accuracy", 1 - scalar_value(run, step) / 2, step)
+            for step in IMAGE_STEPS:
+                w.add_image("samples/band", _image(step), step)
+            for step in HIST_STEPS:
+                w.add_histogram("weights/w1", rng.normal(loc=step / 10.0, scale=1.0, size=2000), step)
+    return logdir
+
+
+def write_xss(logdir: Path) -> Path:
+    """A run and tags whose names are HTML/script payloads."""
+    from tensorboardX import SummaryWriter
+
+    # "</script>" holds a "/", so XSS_SCRIPT_TAG also tests tag grouping on a hostile prefix.
+    with SummaryWriter(str(logdir / XSS_RUN)) as w:
+        for step in range(10):
+            w.add_scalar(XSS_TAG, float(step), step)
+            w.add_scalar(XSS_SCRIPT_TAG, float(-step), step)
+    return logdir
