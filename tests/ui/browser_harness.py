@@ -39,6 +39,26 @@ CHROMIUM_ARGS = [
 KNOWN_PAGE_ERRORS = ("reading 'schema'",)
 SERVER_START_TIMEOUT = 90.0
 
+# Runs before any page script: timestamps (performance.now()) and sizes of every websocket
+# frame the page receives, recorded before Jupyter's own handler sees the frame.
+WEBSOCKET_PROBE = """
+(() => {
+  const Native = window.WebSocket;
+  const probe = window.__jtbFrames = { count: 0, bytes: 0, last: 0, log: [] };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        const n = typeof d === 'string' ? new TextEncoder().encode(d).length : (d.byteLength ?? d.size ?? 0);
+        probe.count += 1; probe.bytes += n; probe.last = performance.now();
+        probe.log.push([probe.last, n]);
+      });
+    }
+  };
+})();
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -197,7 +217,25 @@ class NotebookPage:
             d.dismiss()
 
         self.page.on("dialog", _dialog)
+        # Bytes over the page's websockets (kernel channels carry the comm messages).
+        self.ws_received = 0
+        self.ws_sent = 0
+        self.page.on("websocket", self._watch_websocket)
+        self.page.add_init_script(WEBSOCKET_PROBE)
         self.nb_path: str | None = None
+
+    def _watch_websocket(self, ws):
+        def size(payload) -> int:
+            return len(payload.encode()) if isinstance(payload, str) else len(payload)
+
+        def received(payload):
+            self.ws_received += size(payload)
+
+        def sent(payload):
+            self.ws_sent += size(payload)
+
+        ws.on("framereceived", received)
+        ws.on("framesent", sent)
 
     # -- notebook files
 
