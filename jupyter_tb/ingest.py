@@ -1,0 +1,243 @@
+"""Framed records of one run -> its :class:`~jupyter_tb.store.RunStore`, in record order.
+
+Two paths meet here. Plain scalar events (the bulk of most logdirs) are decoded for a whole
+chunk at once by :func:`jupyter_tb.fastdecode.decode_scalars` and appended per tag with numpy;
+everything else is parsed with protobuf and migrated value by value. Order still matters where
+TensorBoard's semantics depend on it, so fast rows are flushed into the store before any
+general-path scalar of the chunk and before any purge:
+
+* file_version >= 2: a SessionLog START at step s drops the run's data with step >= s;
+* older files: a summary event whose step is below the previous summary event's step drops,
+  for the tags of that event, the data with step >= that step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from jupyter_tb import migrate
+from jupyter_tb._proto import event_pb2
+from jupyter_tb.store import BlobRef, RunStore
+
+try:  # the bulk decoder; without it every record takes the general path
+    from jupyter_tb.fastdecode import decode_scalars
+except ImportError:  # pragma: no cover - only while the module is being written
+    decode_scalars = None
+
+GRAPH_TAG = "__run_graph__"
+_START = event_pb2.SessionLog.START
+
+
+def ingest_chunk(store: RunStore, chunk, errors: list[str]) -> None:
+    """Add the records of ``chunk`` (a :class:`~jupyter_tb.loader.Chunk`) to ``store``."""
+    if len(chunk.offsets):
+        _ChunkIngest(store, chunk, errors).run()
+
+
+class _ChunkIngest:
+    def __init__(self, store: RunStore, chunk, errors: list[str]):
+        self.store = store
+        self.chunk = chunk
+        self.errors = errors
+        n = len(chunk.offsets)
+        if decode_scalars is not None:
+            cols = decode_scalars(chunk.buf, chunk.offsets, chunk.lengths)
+            self.fast = np.asarray(cols.fast, dtype=bool).copy()
+            self.tag_names = list(cols.tag_names)
+            self.tag_ids = np.asarray(cols.tag_ids)
+            self.steps = np.asarray(cols.steps)
+            self.wall_times = np.asarray(cols.wall_times)
+            self.values = np.asarray(cols.values)
+        else:
+            self.fast = np.zeros(n, dtype=bool)
+            self.tag_names = []
+        self.events: dict[int, object] = {}  # record index -> parsed Event (general path)
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> None:
+        self._parse(np.flatnonzero(~self.fast))
+        self._settle_kinds()
+        self.fast_rows = np.flatnonzero(self.fast)
+        self.flushed = 0  # fast rows [0, flushed) are in the store
+        purges = self._purge_points()
+        stops = sorted(set(self.events) | set(purges))
+        for index in stops:
+            purge = purges.get(index)
+            if purge is not None:
+                self._flush_fast(index)
+                self.store.purge(*purge)
+            event = self.events.get(index)
+            if event is not None:
+                self._apply(index, event)
+        self._flush_fast(len(self.chunk.offsets))
+        self._remember_last_step()
+
+    def _parse(self, indices) -> None:
+        buf, offsets, lengths = self.chunk.buf, self.chunk.offsets, self.chunk.lengths
+        view = memoryview(buf)
+        for i in indices.tolist():
+            start = int(offsets[i])
+            event = event_pb2.Event()
+            try:
+                event.ParseFromString(view[start:start + int(lengths[i])])
+            except DecodeError:
+                self.errors.append(f"{self.chunk.path}: offset {self.chunk.base_offset + start}: "
+                                   "record is not an Event; skipped")
+                continue
+            self.events[i] = event
+
+    def _settle_kinds(self) -> None:
+        """Fix the kind of tags first seen in this chunk; send misfiled fast rows the general way."""
+        kinds = self.store.kinds
+        for index in sorted(self.events):
+            event = self.events[index]
+            if event.HasField("summary"):
+                for value in event.summary.value:
+                    if value.tag not in kinds and (value.HasField("metadata") or
+                                                   value.WhichOneof("value") != "tensor"):
+                        self._learn(value, migrate.plugin_kind(value, None))
+        if not self.fast.any():
+            return
+        present = np.unique(self.tag_ids[self.fast])
+        demote = []
+        for tag_id in present.tolist():
+            name = self.tag_names[tag_id]
+            kind = kinds.get(name)
+            if kind is None:
+                kinds[name] = "scalars"
+                self.store.metadata[name] = _scalar_metadata()
+            elif kind != "scalars":
+                demote.append(tag_id)
+        if demote:
+            rows = np.flatnonzero(self.fast & np.isin(self.tag_ids, demote))
+            self.fast[rows] = False
+            self._parse(rows)
+
+    def _learn(self, value, kind: str) -> None:
+        self.store.kinds[value.tag] = kind
+        self.store.metadata[value.tag] = migrate.metadata_for(value, kind)
+
+    # ------------------------------------------------------------------ purges
+
+    def _purge_points(self) -> dict[int, tuple]:
+        """Record index -> (step, tags or None) of each purge, in the file's semantics."""
+        store = self.store
+        for index in sorted(self.events):
+            event = self.events[index]
+            if event.WhichOneof("what") == "file_version":
+                store.file_version = _parse_file_version(event.file_version)
+        points = {}
+        if store.file_version is not None and store.file_version >= 2:
+            for index, event in self.events.items():
+                if event.HasField("session_log") and event.session_log.status == _START:
+                    points[index] = (event.step, None)
+            return points
+        index, steps = self._summary_steps()
+        previous = np.concatenate([[store.most_recent_step], steps[:-1]])
+        for i in np.flatnonzero(steps < previous).tolist():
+            at = int(index[i])
+            if at in self.events:
+                tags = {value.tag for value in self.events[at].summary.value}
+            else:
+                tags = {self.tag_names[int(self.tag_ids[at])]}
+            points[at] = (int(steps[i]), tags)
+        return points
+
+    def _summary_steps(self):
+        general = [(i, e.step) for i, e in self.events.items() if e.HasField("summary")]
+        index = np.concatenate([self.fast_rows, np.array([g[0] for g in general], np.int64)])
+        steps = np.concatenate([self.steps[self.fast_rows] if len(self.fast_rows) else
+                                np.zeros(0, np.int64), np.array([g[1] for g in general], np.int64)])
+        order = np.argsort(index, kind="stable")
+        return index[order], steps[order].astype(np.int64)
+
+    def _remember_last_step(self) -> None:
+        index, steps = self._summary_steps()
+        if len(steps):
+            self.store.most_recent_step = int(steps[-1])
+
+    # ------------------------------------------------------------------ fast rows
+
+    def _flush_fast(self, before: int) -> None:
+        """Append the fast rows with record index < ``before`` that are not in the store yet."""
+        end = int(np.searchsorted(self.fast_rows, before, side="left"))
+        rows = self.fast_rows[self.flushed:end]
+        self.flushed = end
+        if not len(rows):
+            return
+        ids = self.tag_ids[rows]
+        if (ids == ids[0]).all():
+            groups = [(int(ids[0]), rows)]
+        else:
+            order = np.argsort(ids, kind="stable")
+            rows, ids = rows[order], ids[order]
+            cuts = np.flatnonzero(np.diff(ids)) + 1
+            groups = [(int(ids[s]), r) for s, r in zip(np.concatenate([[0], cuts]), np.split(rows, cuts))]
+        for tag_id, group in groups:
+            self.store.append("scalars", self.tag_names[tag_id], self.steps[group],
+                              self.wall_times[group], self.values[group])
+
+    # ------------------------------------------------------------------ general path
+
+    def _apply(self, index: int, event) -> None:
+        what = event.WhichOneof("what")
+        if what == "summary":
+            for value in event.summary.value:
+                self._apply_value(index, event, value)
+        elif what in ("graph_def", "meta_graph_def"):
+            if what == "graph_def" or self.store.graph is None or self.store.graph_is_meta:
+                self.store.graph = self._ref(index, "")
+                self.store.graph_is_meta = what == "meta_graph_def"
+                self.store.changed.add(("graphs", GRAPH_TAG))
+        elif what == "tagged_run_metadata":
+            tag = event.tagged_run_metadata.tag
+            self.store.run_metadata[tag] = self._ref(index, tag)
+            self.store.changed.add(("graphs", tag))
+
+    def _apply_value(self, index: int, event, value) -> None:
+        store = self.store
+        known = store.kinds.get(value.tag)
+        try:
+            migrated = migrate.migrate_value(value, known)
+        except (ValueError, IndexError, TypeError) as error:
+            self.errors.append(f"{self.chunk.path}: step {event.step} tag {value.tag!r}: {error}")
+            return
+        if migrated is None:
+            return
+        kind, data = migrated
+        if known is None:
+            self._learn(value, kind)
+        elif kind != known:
+            return  # a tag keeps the kind of its first value, as in TensorBoard
+        if kind == "hparams" and value.HasField("metadata"):
+            store.metadata[value.tag] = value.metadata  # the payload is the metadata itself
+        if kind == "scalars":
+            self._flush_fast(index)
+        elif kind in ("images", "audio"):
+            data = (self._ref(index, value.tag), data)
+        elif kind == "pr_curves":
+            data = data.T  # stored one row per threshold
+        store.append(kind, value.tag, [event.step], [event.wall_time], [data])
+
+    def _ref(self, index: int, tag: str) -> BlobRef:
+        chunk = self.chunk
+        return BlobRef(chunk.path, chunk.base_offset + int(chunk.offsets[index]),
+                       int(chunk.lengths[index]), tag)
+
+
+def _scalar_metadata():
+    from jupyter_tb._proto import summary_pb2
+
+    metadata = summary_pb2.SummaryMetadata()
+    metadata.plugin_data.plugin_name = "scalars"
+    return metadata
+
+
+def _parse_file_version(text: str) -> float | None:
+    # "brain.Event:2"
+    try:
+        return float(text.rsplit(":", 1)[-1])
+    except ValueError:
+        return None

@@ -1,0 +1,82 @@
+"""One event file, read incrementally: each poll fetches only the bytes appended since the last.
+
+A poll reads the new bytes in large chunks and frames each chunk with
+:func:`jupyter_tb.records.scan_records`. Bytes of a record that is still being written are kept
+as the tail and glued in front of the next chunk, so a half-written record is neither lost nor
+read twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import struct
+
+import numpy as np
+
+from jupyter_tb import records
+
+CHUNK_SIZE = 16 << 20
+_HEADER = struct.Struct("<QI")  # length, masked crc of the length
+
+
+@dataclass
+class Chunk:
+    """Framed records: payload ``i`` is ``buf[offsets[i]:offsets[i] + lengths[i]]``."""
+
+    path: str
+    buf: bytes
+    base_offset: int  # file offset of buf[0]
+    offsets: np.ndarray
+    lengths: np.ndarray
+
+
+class EventFileLoader:
+    def __init__(self, storage, path: str, *, verify_crc: bool = True, chunk_size: int = CHUNK_SIZE):
+        self.storage = storage
+        self.path = path
+        self.verify_crc = verify_crc
+        self.chunk_size = chunk_size
+        self.offset = 0  # bytes fetched from the file so far
+        self._tail = b""  # fetched bytes not yet framed (an incomplete record)
+        self.errors: list[str] = []
+
+    @property
+    def pending(self) -> int:
+        """Bytes held back as an incomplete record."""
+        return len(self._tail)
+
+    def poll(self, size: int) -> Iterator[Chunk]:
+        """Chunks of the records between the last poll and ``size`` (the file's current size)."""
+        if size < self.offset:
+            self.errors.append(f"{self.path}: file shrank from {self.offset} to {size} bytes; "
+                               "it was rewritten, only data read before is kept")
+            self.offset = size
+            self._tail = b""
+            return
+        while self.offset < size:
+            want = min(max(self.chunk_size, self._needed()), size - self.offset)
+            data = self.storage.read(self.path, self.offset, want)
+            if not data:
+                return
+            buf = self._tail + data if self._tail else data
+            base = self.offset - len(self._tail)
+            self.offset += len(data)
+            batch = records.scan_records(buf, base_offset=base, verify_crc=self.verify_crc)
+            self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
+            self._tail = buf[batch.consumed:]
+            if len(batch.offsets):
+                yield Chunk(self.path, buf, base, batch.offsets, batch.lengths)
+
+    def _needed(self) -> int:
+        # a record longer than a chunk: fetch all of it at once rather than re-gluing pieces
+        if len(self._tail) < records.HEADER_SIZE:
+            return 0
+        length, header_crc = _HEADER.unpack_from(self._tail, 0)
+        if records.masked_crc32c(self._tail[:8]) != header_crc:
+            return 0
+        return records.HEADER_SIZE + length + records.FOOTER_SIZE - len(self._tail)
+
+    def read_payload(self, offset: int, length: int) -> bytes:
+        return self.storage.read(self.path, offset, length)
