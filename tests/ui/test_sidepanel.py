@@ -1,0 +1,133 @@
+"""The side panel in a real JupyterLab (and its inline fallback in Notebook 7).
+
+The widget is a tiny anywidget whose view prints its ``value`` trait: the mechanism is
+model-agnostic, and a board is just a bigger model. What is checked is what a user sees:
+the panel opens beside the notebook, shows the SAME model (kernel-side changes made while
+a cell is still running reach it), stays put while the notebook scrolls, and goes away
+when the widget is closed in Python.
+"""
+
+import pytest
+
+LIVE_WIDGET = '''
+import anywidget, traitlets
+from jupyter_tb.sidepanel import show_in_sidebar
+
+class Live(anywidget.AnyWidget):
+    _esm = """
+    export default {
+      render({ model, el }) {
+        const d = document.createElement("div");
+        d.className = "tb-live-value";
+        const show = () => { d.textContent = `value ${model.get("value")}`; };
+        model.on("change:value", show);
+        show();
+        el.appendChild(d);
+        return () => model.off("change:value", show);
+      }
+    };
+    """
+    value = traitlets.Int(0).tag(sync=True)
+
+w = Live()
+show_in_sidebar(w, title="Live <b>board</b>")
+'''
+
+# Changes from the kernel while this cell is still running, like the reader thread's.
+COUNT_WHILE_BUSY = '''
+import time
+for i in range(1, 6):
+    w.value = i
+    time.sleep(0.3)
+'''
+
+FILLER = "print('\\n'.join(map(str, range(60))))"
+
+PANEL = ".jp-tb-SidePanel"
+
+
+def panel_box(nb):
+    return nb.page.evaluate(
+        """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                      return [r.x, r.y, r.width, r.height]; }""",
+        PANEL,
+    )
+
+
+@pytest.mark.ui
+def test_side_panel_shows_live_view_of_same_model(lab):
+    nb = lab()
+    nb.open([LIVE_WIDGET, COUNT_WHILE_BUSY, *[FILLER] * 6, "w.close()"])
+    nb.run_cell(0)
+
+    panel = nb.page.locator(PANEL)
+    panel.wait_for(state="visible")
+    assert panel.locator(".tb-live-value").inner_text() == "value 0"
+    # The panel sits beside the notebook (a main-area split), not inside it.
+    assert nb.scoped(PANEL).count() == 0
+    note = nb.wait_output(".jp-tb-SideNote")
+    assert "is shown in the side panel" in note.inner_text()
+    # The title is user text: shown literally, never parsed as markup.
+    assert "Live <b>board</b>" in note.inner_text()
+    tab_label = nb.page.locator(".lm-TabBar-tab", has_text="Live <b>board</b>")
+    assert tab_label.count() == 1
+    # The kernel still rendered no inline board in Lab: only the note.
+    assert nb.scoped(".tb-live-value").count() == 0
+
+    # Live: values set while the cell still runs (kernel busy) reach the panel's view.
+    nb.page.evaluate(
+        """(sel) => {
+            window.__tbSeen = [];
+            const el = document.querySelector(sel + ' .tb-live-value');
+            new MutationObserver(() => window.__tbSeen.push(el.textContent))
+              .observe(el, { childList: true, characterData: true, subtree: true });
+        }""",
+        PANEL,
+    )
+    nb.run_cell(1)
+    nb.page.wait_for_function(
+        "(sel) => document.querySelector(sel + ' .tb-live-value').textContent === 'value 5'",
+        arg=PANEL,
+    )
+    seen = nb.page.evaluate("() => window.__tbSeen")
+    assert seen[:5] == ["value 1", "value 2", "value 3", "value 4", "value 5"], seen
+    nb.wait_idle()
+
+    # Stays visible while the notebook scrolls.
+    for i in range(2, 8):
+        nb.run_cell(i)
+    nb.wait_idle()
+    before = panel_box(nb)
+    scrolled = nb.page.evaluate(
+        """() => { const nb = window.jupyterapp.shell.currentWidget.content.node;
+                   const s = nb.querySelector('.jp-WindowedPanel-outer') || nb;
+                   s.scrollTop = s.scrollHeight; return s.scrollTop; }"""
+    )
+    assert scrolled > 500
+    nb.page.wait_for_timeout(300)
+    assert panel_box(nb) == before
+    assert panel.is_visible()
+    nb.screenshot("sidepanel-lab")
+
+    # Closing the widget in Python closes its panel.
+    nb.run_cell(8)
+    panel.wait_for(state="detached")
+    nb.wait_idle()
+    nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_notebook7_shows_board_inline_with_reason(notebook7):
+    nb = notebook7()
+    nb.open([LIVE_WIDGET, COUNT_WHILE_BUSY])
+    nb.run_cell(0)
+    value = nb.wait_output(".tb-live-value")
+    assert value.inner_text() == "value 0"
+    assert "side panel needs JupyterLab" in nb.cell_text(0)
+    nb.run_cell(1)
+    nb.page.wait_for_function(
+        "(id) => document.getElementById(id).querySelector('.tb-live-value').textContent === 'value 5'",
+        arg=nb.widget_id,
+    )
+    nb.screenshot("sidepanel-notebook7-inline")
+    nb.assert_no_page_errors()
