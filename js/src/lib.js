@@ -1,2 +1,31 @@
-// Placeholder: the board work replaces this with the shared renderer library.
-export default { initialize() {} };
+// The shared renderer library (static/lib.js), carried by the kernel's single _Library model
+// so it reaches the page once. initialize() publishes the API on a page-global symbol (for
+// widget.js without anywidget's host API) and returns it (anywidget host.getWidget exports).
+import { renderView, loadView } from "./views/index.js";
+import css from "./style.css";
+
+const LIB = Symbol.for("jupyter_tb.lib");
+
+function injectStyle() {
+  if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
+  const style = document.createElement("style");
+  style.id = "jupyter-tb-style";
+  style.textContent = css;
+  document.head.append(style);
+}
+
+const api = {
+  version: 1,
+  // widget.js calls this to show one widget; the dashboard calls renderView for its tabs
+  render: (options) => renderView(options),
+  renderView,
+  loadView,
+};
+
+export default {
+  initialize() {
+    injectStyle();
+    if (!globalThis[LIB]) globalThis[LIB] = api;
+    return api;
+  },
+};

@@ -1,2 +1,82 @@
-// Placeholder: the board work replaces this with the tiny per-widget loader.
-export default { render({ el }) { el.textContent = "jupyter-tb"; } };
+// The tiny ESM every jupyter-tb view widget carries (the heavy code is static/lib.js, loaded
+// once per page by the kernel's single _Library model; see jupyter_tb/widgets/library.py).
+//
+// initialize(): queue the kernel's messages for this model in an "inbox" (they can arrive
+//   before the library is loaded or before any view is shown) and register the inbox under
+//   the model's _uid so a dashboard can find its child views.
+// render(): wait for the library, then let it render the view named by the model's _kind.
+const LIB = Symbol.for("jupyter_tb.lib");
+const INBOXES = Symbol.for("jupyter_tb.inboxes");
+
+function inboxes() {
+  if (!globalThis[INBOXES]) {
+    const entries = new Map();
+    const waiting = new Map();
+    globalThis[INBOXES] = {
+      entries,
+      put(uid, inbox) {
+        entries.set(uid, inbox);
+        for (const resolve of waiting.get(uid) || []) resolve(inbox);
+        waiting.delete(uid);
+      },
+      get(uid) {
+        if (entries.has(uid)) return Promise.resolve(entries.get(uid));
+        return new Promise((resolve) => waiting.set(uid, [...(waiting.get(uid) || []), resolve]));
+      },
+    };
+  }
+  return globalThis[INBOXES];
+}
+
+function waitForGlobalLibrary() {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      if (globalThis[LIB]) resolve(globalThis[LIB]);
+      else if (Date.now() - started > 60000) reject(new Error("jupyter-tb: the renderer library did not load"));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+async function library(model, host) {
+  const ref = model.get("_lib");
+  if (host && host.getWidget && ref) {
+    try {
+      const lib = await host.getWidget(ref);
+      if (lib && lib.exports && lib.exports.render) return lib.exports;
+    } catch (error) {
+      console.warn("jupyter-tb: falling back to the page-global library", error);
+    }
+  }
+  return globalThis[LIB] || waitForGlobalLibrary();
+}
+
+export default {
+  initialize({ model }) {
+    const inbox = { model, queue: [], listener: null, received: 0 };
+    model.on("msg:custom", (msg, buffers) => {
+      inbox.received += 1;
+      if (inbox.listener) inbox.listener(msg, buffers);
+      else inbox.queue.push([msg, buffers]);
+    });
+    inboxes().put(model.get("_uid"), inbox);
+    // A reloaded page gets no pushed snapshot: ask for one (answered when the kernel is idle).
+    setTimeout(() => {
+      if (inbox.received === 0) model.send({ type: "hello" });
+    }, 500);
+    return { inbox };
+  },
+  async render({ model, el, host, signal }) {
+    el.textContent = "jupyter-tb: loading…";
+    try {
+      const lib = await library(model, host);
+      const inbox = await inboxes().get(model.get("_uid"));
+      el.textContent = "";
+      return await lib.render({ model, el, inbox, host, signal });
+    } catch (error) {
+      el.textContent = `jupyter-tb: ${error && error.message ? error.message : error}`;
+    }
+  },
+};

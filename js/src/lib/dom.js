@@ -1,0 +1,80 @@
+// Tiny DOM helpers. User text (tags, run names, any logged string) only ever goes through
+// textContent or setAttribute here: never innerHTML.
+export function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key === "class") node.className = value;
+    else if (key === "style" && typeof value === "object") Object.assign(node.style, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key in node && typeof value !== "string") node[key] = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of [].concat(children)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+// A regex from user input, or null when empty; invalid patterns match literally.
+export function userRegex(text) {
+  if (!text) return null;
+  try {
+    return new RegExp(text);
+  } catch {
+    return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  }
+}
+
+// Tags grouped by their first "/" segment, groups and tags in sorted order.
+export function groupTags(tags) {
+  const groups = new Map();
+  for (const tag of [...tags].sort()) {
+    const slash = tag.indexOf("/");
+    const name = slash > 0 ? tag.slice(0, slash) : tag;
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name).push(tag);
+  }
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+// Collapsible sections of cards, one per tag group, keeping cards and open/closed state
+// across updates. makeCard(tag) -> {el, ...}; returns {update(tags), cards: Map}.
+export function tagSections(container, makeCard, dropCard = () => {}) {
+  const sections = new Map();
+  const cards = new Map();
+  function update(tags) {
+    const groups = groupTags(tags);
+    const keep = new Set(tags);
+    for (const [tag, card] of cards) {
+      if (!keep.has(tag)) { card.el.remove(); dropCard(card); cards.delete(tag); }
+    }
+    const seen = new Set();
+    for (const [name, groupTagsList] of groups) {
+      seen.add(name);
+      let section = sections.get(name);
+      if (!section) {
+        const body = h("div", { class: "jtb-cards" });
+        const el = h("details", { class: "jtb-section", open: true, "data-jtb-section": name }, [
+          h("summary", { class: "jtb-section-title" }, [h("span", { text: name }), h("span", { class: "jtb-count" })]),
+          body,
+        ]);
+        section = { el, body };
+        sections.set(name, section);
+      }
+      container.append(section.el); // keeps sections sorted
+      section.el.querySelector(".jtb-count").textContent = String(groupTagsList.length);
+      for (const tag of groupTagsList) {
+        let card = cards.get(tag);
+        if (!card) { card = makeCard(tag); cards.set(tag, card); }
+        section.body.append(card.el);
+      }
+    }
+    for (const [name, section] of sections) {
+      if (!seen.has(name)) { section.el.remove(); sections.delete(name); }
+    }
+  }
+  return { update, cards };
+}

@@ -1,0 +1,304 @@
+// Canvas line chart for many overlaid series with different x values (runs log different
+// steps). Knows nothing of widgets: takes typed arrays, draws, reports hover and zoom.
+//
+//   const chart = createLineChart(el, { onZoom(range|null), onHover(rows|null) });
+//   chart.update({ series: [{ name, color, x, y, smooth, n }], xKind, logY, ignoreOutliers });
+//   chart.setDomain([x0, x1] | null); chart.destroy();
+//
+// Cost is bounded by pixels: every series is reduced to min/max per pixel column while
+// drawing, so a 20k-point series draws like a 1k-point one.
+import { h } from "./dom.js";
+
+const MARGIN = { left: 56, right: 12, top: 8, bottom: 26 };
+
+function niceStep(span, count) {
+  const raw = span / Math.max(count, 1);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const unit = raw / power;
+  return (unit < 1.5 ? 1 : unit < 3 ? 2 : unit < 7 ? 5 : 10) * power;
+}
+
+export function ticks(lo, hi, count) {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep(hi - lo, count);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+export function formatNumber(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(6)).toString();
+}
+
+export function formatX(v, kind) {
+  if (kind === "wall") return new Date(v * 1000).toLocaleTimeString();
+  if (kind === "relative") {
+    if (Math.abs(v) < 120) return `${formatNumber(v)}s`;
+    if (Math.abs(v) < 7200) return `${formatNumber(v / 60)}m`;
+    return `${formatNumber(v / 3600)}h`;
+  }
+  return formatNumber(v);
+}
+
+function quantile(sorted, q) {
+  if (!sorted.length) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+// nearest index of x in the first n entries of a (mostly) ascending array
+export function nearestIndex(xs, n, x) {
+  let lo = 0, hi = n - 1;
+  if (n <= 0) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  if (lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x)) return lo - 1;
+  return lo;
+}
+
+export function createLineChart(el, { height = 220, onZoom = () => {}, onHover = () => {} } = {}) {
+  const canvas = h("canvas", { class: "jtb-canvas", "data-jtb-canvas": "" });
+  const band = h("div", { class: "jtb-zoom-band", style: { display: "none" } });
+  const wrap = h("div", { class: "jtb-plot", style: { height: `${height}px` } }, [canvas, band]);
+  el.append(wrap);
+  const ctx = canvas.getContext("2d");
+  let opts = { series: [], xKind: "step", logY: false, ignoreOutliers: false };
+  let domain = null; // zoomed x range or null
+  let view = null; // last computed scales
+  let hoverX = null;
+  let drag = null;
+  let frame = 0;
+
+  function extents() {
+    let x0 = Infinity, x1 = -Infinity;
+    const ys = [];
+    let y0 = Infinity, y1 = -Infinity;
+    for (const s of opts.series) {
+      const n = s.n ?? s.x.length;
+      for (let i = 0; i < n; i++) {
+        const x = s.x[i];
+        if (!Number.isFinite(x)) continue;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+      }
+    }
+    if (domain) [x0, x1] = domain;
+    for (const s of opts.series) {
+      const n = s.n ?? s.x.length;
+      for (const arr of [s.y, s.smooth]) {
+        if (!arr) continue;
+        for (let i = 0; i < n; i++) {
+          const x = s.x[i];
+          if (x < x0 || x > x1) continue;
+          let y = arr[i];
+          if (opts.logY) y = y > 0 ? Math.log10(y) : NaN;
+          if (!Number.isFinite(y)) continue;
+          if (opts.ignoreOutliers) ys.push(y);
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+        }
+      }
+    }
+    if (opts.ignoreOutliers && ys.length > 10) {
+      ys.sort((a, b) => a - b);
+      y0 = quantile(ys, 0.05);
+      y1 = quantile(ys, 0.95);
+    }
+    if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; }
+    if (x1 === x0) { x0 -= 0.5; x1 += 0.5; }
+    if (!Number.isFinite(y0)) { y0 = 0; y1 = 1; }
+    if (y1 === y0) { y0 -= Math.abs(y0) * 0.1 || 0.5; y1 += Math.abs(y1) * 0.1 || 0.5; }
+    const pad = (y1 - y0) * 0.05;
+    return { x0, x1, y0: y0 - pad, y1: y1 + pad };
+  }
+
+  // polyline reduced to first/min/max/last per pixel column; points outside the plot collapse
+  // onto a column just beyond its edge (then clipped), so cost is O(n) and drawing O(pixels)
+  function tracePath(xs, ys, n, sx, sy, left, right) {
+    ctx.beginPath();
+    let column = null, first = 0, low = 0, high = 0, last = 0, pen = false;
+    const flush = () => {
+      if (column === null) return;
+      if (!pen) { ctx.moveTo(column, first); pen = true; } else ctx.lineTo(column, first);
+      if (low !== high) { ctx.lineTo(column, low); ctx.lineTo(column, high); }
+      ctx.lineTo(column, last);
+    };
+    for (let i = 0; i < n; i++) {
+      const x = xs[i];
+      let y = ys[i];
+      if (opts.logY) y = y > 0 ? Math.log10(y) : NaN;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) { flush(); column = null; pen = false; continue; }
+      const px = Math.min(Math.max(Math.round(sx(x)), left - 2), right + 2);
+      const py = sy(y);
+      if (px !== column) { flush(); column = px; first = low = high = last = py; }
+      else { if (py < low) low = py; if (py > high) high = py; last = py; }
+    }
+    flush();
+    ctx.stroke();
+  }
+
+  function draw() {
+    frame = 0;
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(wrap.clientWidth, 100);
+    const heightPx = Math.max(wrap.clientHeight, 60);
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(heightPx * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(heightPx * dpr);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${heightPx}px`;
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, heightPx);
+    const { x0, x1, y0, y1 } = extents();
+    const left = MARGIN.left, right = width - MARGIN.right, top = MARGIN.top, bottom = heightPx - MARGIN.bottom;
+    const sx = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
+    const sy = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
+    view = { x0, x1, y0, y1, left, right, top, bottom, sx, width };
+    const style = getComputedStyle(wrap);
+    const fg = style.getPropertyValue("--jp-ui-font-color2").trim() || "#666";
+    const grid = style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0";
+    ctx.font = "10px sans-serif";
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = grid;
+    ctx.fillStyle = fg;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const t of ticks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+      const y = Math.round(sy(t)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(right, y); ctx.stroke();
+      ctx.fillText(opts.logY ? formatNumber(Math.pow(10, t)) : formatNumber(t), left - 4, y);
+    }
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const t of ticks(x0, x1, Math.max(2, Math.floor((right - left) / 90)))) {
+      const x = Math.round(sx(t)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+      ctx.fillText(formatX(t, opts.xKind), x, bottom + 4);
+    }
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, right - left, bottom - top);
+    ctx.clip();
+    for (const s of opts.series) {
+      const n = s.n ?? s.x.length;
+      ctx.strokeStyle = s.color;
+      if (s.smooth) {
+        ctx.globalAlpha = 0.25;
+        ctx.lineWidth = 1;
+        tracePath(s.x, s.y, n, sx, sy, left, right);
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 1.75;
+        tracePath(s.x, s.smooth, n, sx, sy, left, right);
+      } else {
+        ctx.lineWidth = 1.5;
+        tracePath(s.x, s.y, n, sx, sy, left, right);
+      }
+      if (n === 1) { // a lone point has no line: draw a dot
+        const y = opts.logY ? Math.log10(s.y[0]) : s.y[0];
+        ctx.fillStyle = s.color;
+        ctx.beginPath(); ctx.arc(sx(s.x[0]), sy(y), 2.5, 0, 2 * Math.PI); ctx.fill();
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (hoverX !== null) {
+      ctx.strokeStyle = fg;
+      ctx.setLineDash([3, 3]);
+      const x = Math.round(sx(hoverX)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+      ctx.setLineDash([]);
+      for (const row of hoverRows() || []) {
+        const yv = opts.logY ? Math.log10(row.shown) : row.shown;
+        if (!Number.isFinite(yv)) continue;
+        ctx.fillStyle = row.color;
+        ctx.beginPath(); ctx.arc(sx(row.x), sy(yv), 3, 0, 2 * Math.PI); ctx.fill();
+      }
+    }
+    ctx.restore();
+  }
+
+  function hoverRows() {
+    if (hoverX === null) return null;
+    const rows = [];
+    for (const s of opts.series) {
+      const n = s.n ?? s.x.length;
+      const i = nearestIndex(s.x, n, hoverX);
+      if (i < 0) continue;
+      rows.push({
+        name: s.name, color: s.color, index: i, x: s.x[i], value: s.y[i],
+        smoothed: s.smooth ? s.smooth[i] : null, shown: s.smooth ? s.smooth[i] : s.y[i], series: s,
+      });
+    }
+    return rows;
+  }
+
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+
+  const xAt = (event) => {
+    const rect = canvas.getBoundingClientRect();
+    const px = event.clientX - rect.left;
+    if (!view) return null;
+    return { px, x: view.x0 + ((px - view.left) / (view.right - view.left)) * (view.x1 - view.x0) };
+  };
+  const onMove = (event) => {
+    const at = xAt(event);
+    if (!at) return;
+    if (drag) {
+      const a = Math.max(Math.min(drag.px, at.px), view.left);
+      const b = Math.min(Math.max(drag.px, at.px), view.right);
+      Object.assign(band.style, { display: "block", left: `${a}px`, width: `${b - a}px`, top: `${view.top}px`, height: `${view.bottom - view.top}px` });
+    }
+    hoverX = at.x;
+    onHover(hoverRows());
+    schedule();
+  };
+  const onLeave = () => { hoverX = null; onHover(null); schedule(); };
+  const onDown = (event) => {
+    if (event.button !== 0) return;
+    const at = xAt(event);
+    if (at) drag = at;
+  };
+  const onUp = (event) => {
+    if (!drag) return;
+    const at = xAt(event);
+    const start = drag;
+    drag = null;
+    band.style.display = "none";
+    if (at && Math.abs(at.px - start.px) > 4) {
+      const range = [Math.min(start.x, at.x), Math.max(start.x, at.x)];
+      domain = range;
+      schedule();
+      onZoom(range);
+    }
+  };
+  const onDouble = () => { domain = null; schedule(); onZoom(null); };
+  canvas.addEventListener("mousemove", onMove);
+  canvas.addEventListener("mouseleave", onLeave);
+  canvas.addEventListener("mousedown", onDown);
+  window.addEventListener("mouseup", onUp);
+  canvas.addEventListener("dblclick", onDouble);
+  const resize = new ResizeObserver(schedule);
+  resize.observe(wrap);
+
+  return {
+    update(next) { opts = { ...opts, ...next }; schedule(); if (hoverX !== null) onHover(hoverRows()); },
+    setDomain(range) { domain = range; schedule(); },
+    get domain() { return domain; },
+    drawNow: draw,
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      resize.disconnect();
+      window.removeEventListener("mouseup", onUp);
+      wrap.remove();
+    },
+  };
+}

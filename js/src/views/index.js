@@ -1,0 +1,131 @@
+// View registry and the JS side of the view-plugin API (Python side: jupyter_tb/widgets/base.py).
+//
+// WRITING A VIEW
+// A view is the module js/src/views/<kind>.js, where <kind> is the Python class's `_kind`.
+// It is found automatically (every module in this folder is bundled into lib.js; no list to
+// edit). It default-exports:
+//
+//   export default {
+//     createState() { return {...}; },      // optional: per-model state, built once per model
+//     onMessage(state, msg) { ... },         // optional: fold one kernel message into state.
+//                                            //   Runs for every message even while no view is
+//                                            //   shown; msg arrays are already typed arrays
+//                                            //   (a "reset" message starts the state over).
+//     render(ctx) { ...; return cleanup; },  // draw into ctx.el; return a function undoing it
+//   };
+//
+// ctx = {
+//   el,            // the element to draw into (emptied by the host)
+//   model,         // anywidget model proxy: get(name) / set(name, v) + save_changes() / on / off
+//   state,         // this model's state (createState), shared by every render of the model
+//   onMessage(fn), // fn(msg) after each kernel message was folded into state; returns unsubscribe
+//   request(op, args) -> Promise<data>   // calls Python View.request_<op>(**args); answered
+//                  //   when the kernel is idle (NOT while a cell runs: never rely on it for
+//                  //   interaction, only for refinement / downloads)
+//   selection,     // shared runs + tag filter (js/src/lib/selection.js): runs, isShown(run),
+//                  //   tagShown(tag), color(run), subscribe(fn). Inside the dashboard it is
+//                  //   the dashboard's; standalone the host makes one (with a run selector).
+//   embedded,      // true inside the dashboard (it shows the run selector and tag filter)
+//   signal,        // AbortSignal: aborted when the view is removed
+// }
+// Drawing code belongs in js/src/lib/*.js (plain functions over elements and typed arrays).
+// User text (tags, run names, logged strings) goes to the DOM only via textContent or
+// DOMPurify-sanitised markdown, never innerHTML.
+//
+// DOM CONTRACT (data-jtb-* attributes, stable for browser tests)
+//   [data-jtb-view="<kind>"]           root of every rendered view (dashboard, scalars, ...)
+//   [data-jtb-error]                   error line shown when the kernel reports a failure
+//   dashboard:
+//     [data-jtb-tabs] > [data-jtb-tab="<kind>"]   tab buttons (aria-selected="true" when active)
+//     [data-jtb-panel="<kind>"]                  tab panels
+//     [data-jtb-progress]                        load progress text (bytes read/total, runs)
+//     [data-jtb-tag-filter]                      tag regex input
+//   run selector (dashboard, or standalone view):
+//     [data-jtb-runs], [data-jtb-run-filter] (regex input), [data-jtb-runs-all], [data-jtb-runs-none],
+//     [data-jtb-run="<run>"] (row), [data-jtb-run-toggle="<run>"] (checkbox)
+//   tag groups: [data-jtb-section="<first / segment>"] (a <details>)
+//   scalars:
+//     [data-jtb-smoothing] (range input 0..0.999), [data-jtb-smoothing-value],
+//     [data-jtb-smoothing-note] (visible text when smoothing is approximated in the browser),
+//     [data-jtb-x-axis] (select: step|relative|wall), [data-jtb-log-y], [data-jtb-ignore-outliers]
+//       (checkboxes), [data-jtb-chart="<tag>"] (card; data-jtb-points = points drawn,
+//       data-jtb-drawn = draw counter), [data-jtb-canvas], [data-jtb-readout] (hover rows:
+//       [data-jtb-readout-row="<run>"]), [data-jtb-reset-zoom], [data-jtb-csv]
+//   images:
+//     [data-jtb-image-card="<tag>"], [data-jtb-step-slider], [data-jtb-step-value],
+//     [data-jtb-image="<run>"] (<img>, data-jtb-step = step shown), [data-jtb-brightness],
+//     [data-jtb-contrast], [data-jtb-actual-size]
+//   histograms / distributions:
+//     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
+//     [data-jtb-histogram-mode] (select: offset|overlay)
+import { createSelection } from "../lib/selection.js";
+import { h } from "../lib/dom.js";
+import { sessionFor } from "./session.js";
+
+const cache = new Map();
+
+export async function loadView(kind) {
+  if (!/^[a-z][a-z0-9_]*$/.test(kind) || kind === "index" || kind === "session") {
+    throw new Error(`unknown view kind ${JSON.stringify(kind)}`);
+  }
+  if (!cache.has(kind)) {
+    // esbuild bundles every module of this folder for this pattern
+    cache.set(kind, import(`./${kind}.js`).then((module) => module.default));
+  }
+  return cache.get(kind);
+}
+
+// A selection for a view shown on its own, written back to its model's selected_runs.
+function standaloneSelection(model) {
+  const selection = createSelection({ selected: model.get("selected_runs") || [] });
+  selection.subscribe((reason) => {
+    if (reason !== "selected") return;
+    model.set("selected_runs", selection.selectedRuns());
+    model.save_changes();
+  });
+  return selection;
+}
+
+// Render the view of `model` into `el`. Used by widget.js (standalone) and the dashboard.
+export async function renderView({ model, el, inbox, signal, selection = null, embedded = false }) {
+  const kind = model.get("_kind");
+  const view = await loadView(kind);
+  const session = sessionFor(inbox, view);
+  el.replaceChildren();
+  const root = h("div", { class: "jtb-view", "data-jtb-view": kind });
+  const error = h("div", { class: "jtb-error", "data-jtb-error": "", style: { display: "none" } });
+  const body = h("div", { class: "jtb-view-body" });
+  root.append(error, body);
+  el.append(root);
+  const height = model.get("height");
+  if (height) Object.assign(root.style, { height: `${height}px`, overflow: "auto" });
+  const cleanups = [];
+  const ownSelection = !selection;
+  if (ownSelection) selection = standaloneSelection(model);
+  const showError = (msg) => {
+    if (msg.type !== "error") return;
+    error.textContent = msg.error;
+    error.style.display = "";
+  };
+  cleanups.push(session.subscribe(showError));
+  const ctx = {
+    el: body,
+    model,
+    state: session.state,
+    onMessage: (fn) => session.subscribe(fn),
+    request: session.request,
+    selection,
+    embedded,
+    signal,
+  };
+  const cleanup = await view.render(ctx);
+  if (typeof cleanup === "function") cleanups.push(cleanup);
+  const dispose = () => {
+    for (const fn of cleanups.splice(0)) {
+      try { fn(); } catch (err) { console.error(err); }
+    }
+    root.remove();
+  };
+  if (signal) signal.addEventListener("abort", dispose);
+  return dispose;
+}

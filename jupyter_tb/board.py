@@ -1,0 +1,82 @@
+"""Public entry points: ``board(logdir)`` and one function per view kind.
+
+Each returns a live widget; the ``%tensorboard`` magic is a thin layer over :func:`board`.
+One reader (and watcher thread) serves every widget of the same logdir in this kernel
+(:mod:`jupyter_tb.widgets.source`); ``close(logdir)`` stops it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_tb.widgets.source import close_source, open_source, open_sources
+
+__all__ = ["board", "scalars", "images", "histograms", "distributions", "close", "close_all"]
+
+
+def _source(logdir, reload_interval: float, samples_per_plugin, logdir_spec):
+    if logdir_spec:
+        from jupyter_tb.widgets.source import open_spec_source
+
+        return open_spec_source(logdir_spec, reload_interval, samples_per_plugin)
+    if logdir is None:
+        raise ValueError("give a logdir, e.g. jupyter_tb.board('runs')")
+    return open_source(logdir, reload_interval, samples_per_plugin)
+
+
+def _view(cls, logdir, reload_interval=1.0, samples_per_plugin=None, logdir_spec=None, **traits):
+    source = _source(logdir, reload_interval, samples_per_plugin, logdir_spec)
+    return cls(source, **traits)
+
+
+def board(logdir=None, *, reload_interval: float = 1.0, samples_per_plugin: dict | None = None,
+          logdir_spec: dict[str, str] | None = None, **options: Any):
+    """A live dashboard of ``logdir`` (path or fsspec URL): one tab per kind of data.
+
+    ``options`` are traits of the dashboard: ``runs`` / ``tags`` (regex filters),
+    ``height`` (pixels), ``selected_runs``. ``logdir_spec`` maps names to logdirs shown
+    together (runs appear as ``name/run``).
+    """
+    from jupyter_tb.widgets.dashboard import Dashboard
+
+    return _view(Dashboard, logdir, reload_interval, samples_per_plugin, logdir_spec, **options)
+
+
+def scalars(logdir=None, **options: Any):
+    """Scalars only, e.g. ``scalars("runs", tags="loss/.*", runs="lr=.*", smoothing=0.9)``."""
+    from jupyter_tb.widgets.scalars import Scalars
+
+    return _view(Scalars, logdir, **options)
+
+
+def images(logdir=None, **options: Any):
+    """Images only: per tag one image per run, a step slider."""
+    from jupyter_tb.widgets.images import Images
+
+    return _view(Images, logdir, **options)
+
+
+def histograms(logdir=None, **options: Any):
+    """Histograms only (``mode="offset"`` ridgeline or ``"overlay"``)."""
+    from jupyter_tb.widgets.histograms import Histograms
+
+    return _view(Histograms, logdir, **options)
+
+
+def distributions(logdir=None, **options: Any):
+    """Distributions: TensorBoard's nine percentile bands of each histogram over steps."""
+    from jupyter_tb.widgets.histograms import Distributions
+
+    return _view(Distributions, logdir, **options)
+
+
+def close(logdir) -> bool:
+    """Stop the live reader of ``logdir`` (its widgets stop updating)."""
+    return close_source(logdir)
+
+
+def close_all() -> int:
+    sources = open_sources()
+    for source in sources:
+        source.close()
+    return len(sources)

@@ -1,0 +1,277 @@
+"""View-plugin API: how a view (a dashboard tab, also usable alone) is built.
+
+A view is a Python class (this module) plus a JS module (``js/src/views/<kind>.js``, API at
+the top of ``js/src/views/index.js``). Both sides share one wire protocol over the widget's
+comm; nothing but small knobs lives in synced traits, so saved notebooks stay small.
+
+Python side
+-----------
+::
+
+    from jupyter_tb.widgets.base import View, register_view
+
+    @register_view(title="PR curves", order=40)
+    class PrCurves(View):
+        _kind = traitlets.Unicode("pr_curves").tag(sync=True)   # names the JS module
+        kinds = ("pr_curves",)          # Logdir kinds this view shows (tab appears when present)
+
+        def snapshot(self) -> list[dict]:
+            # Full state for a browser that knows nothing. First message must have
+            # type "reset". Called on creation and when a reloaded page says "hello".
+            return [{"type": "reset", ...}, {"type": "curves", "data": np_array, ...}]
+
+        def updates(self, changes: set[tuple[str, str, str]]) -> list[dict]:
+            # Deltas for changed (run, kind, tag); runs on the watcher thread, throttled to
+            # at most one call per `update_interval` seconds. Send only what is new.
+            return [...]
+
+        def request_curve(self, run: str, tag: str, step: int) -> dict:
+            # JS `ctx.request("curve", {run, tag, step})` lands here (when the kernel is idle)
+            # and the returned dict is the reply (numpy arrays allowed anywhere in it).
+            return {"values": array}
+
+- Messages are dicts; any numpy array (or bytes) anywhere inside becomes a binary buffer
+  (:mod:`jupyter_tb.widgets.payload`) and arrives in JS as a typed array. Never put float
+  lists into JSON.
+- ``self.logdir`` is the reader (``jupyter_tb.read`` API of CONTRACTS.md), shared by every
+  view of the same logdir in the kernel; ``self.post(message)`` sends one message at any
+  time from any thread.
+- Public traits are knobs users set and read (``runs``, ``tags``, ``selected_runs`` ...);
+  ``selected_runs`` is two-way: the browser writes it back when the user toggles runs.
+- ``register_view`` makes the class a dashboard tab: the dashboard creates one instance when
+  the logdir has data of one of ``kinds`` (or when ``has_data(logdir)`` says so). Put the
+  module in ``jupyter_tb/widgets/``: every module there is imported by
+  :func:`jupyter_tb.widgets.discover`.
+- Constructor: ``YourView(source, runs="regex", tags="regex", **traits)`` where ``source`` is
+  a :class:`~jupyter_tb.widgets.source.LiveSource` (``open_source(logdir)``); the board
+  helpers in :mod:`jupyter_tb.board` build it from a logdir path.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
+
+import anywidget
+import traitlets
+
+from jupyter_tb.widgets.library import _Library, library, static_file
+from jupyter_tb.widgets.payload import pack
+
+
+def _widget_ref(value, _widget) -> str | None:
+    """anywidget's wire form of a widget reference (``host.getWidget`` resolves it)."""
+    return None if value is None else f"anywidget:{value.model_id}"
+
+
+def compile_filter(pattern: str | None, what: str) -> re.Pattern | None:
+    """A user's regex (``runs=``, ``tags=``) or a clear error naming the option."""
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{what}={pattern!r} is not a valid regular expression: {error}") from None
+
+
+class View(anywidget.AnyWidget):
+    """Base of every jupyter-tb view widget (see the module docstring)."""
+
+    _esm = static_file("widget.js")
+    _kind = traitlets.Unicode("").tag(sync=True)
+    _lib = traitlets.Instance(_Library, allow_none=True).tag(sync=True, to_json=_widget_ref)
+    _uid = traitlets.Unicode("").tag(sync=True)
+
+    runs = traitlets.Unicode("", help="regex: only runs matching it are listed").tag(sync=True)
+    tags = traitlets.Unicode("", help="regex: only tags matching it are shown").tag(sync=True)
+    selected_runs = traitlets.List(
+        traitlets.Unicode(), help="runs ticked in the run selector (two-way)"
+    ).tag(sync=True)
+    height = traitlets.Int(0, help="pixels; 0 = natural height").tag(sync=True)
+
+    kinds: ClassVar[tuple[str, ...]] = ()
+    update_interval: ClassVar[float] = 0.2
+
+    def __init__(self, source=None, **kwargs: Any) -> None:
+        for name in ("runs", "tags"):
+            compile_filter(kwargs.get(name), name)
+        super().__init__(_lib=library(), _uid=uuid.uuid4().hex, **kwargs)
+        self.source = source
+        self._lock = threading.RLock()
+        self._dirty: set = set()
+        self._timer: threading.Timer | None = None
+        self._last_flush = 0.0
+        self._unsubscribe: Callable[[], None] | None = None
+        self.errors: list[str] = []
+        self.on_msg(self._on_browser_message)
+        self.setup()
+        if source is not None:
+            self._unsubscribe = source.subscribe(self._on_changes)
+        self._send_snapshot()
+
+    # -- to override ---------------------------------------------------------------------
+    def setup(self) -> None:
+        """Per-instance state, before the first snapshot."""
+
+    def snapshot(self) -> list[dict]:
+        return [{"type": "reset"}]
+
+    def updates(self, changes: set) -> list[dict]:
+        return []
+
+    # -- helpers for subclasses --------------------------------------------------------------
+    @property
+    def logdir(self):
+        return self.source.logdir
+
+    def run_names(self) -> list[str]:
+        """Runs of the logdir that pass the ``runs`` regex."""
+        pattern = compile_filter(self.runs, "runs")
+        names = list(self.logdir.runs)
+        return [r for r in names if pattern is None or pattern.search(r)]
+
+    def tag_matches(self, tag: str) -> bool:
+        pattern = compile_filter(self.tags, "tags")
+        return pattern is None or bool(pattern.search(tag))
+
+    def tags_of(self, run: str, kind: str) -> list[str]:
+        return [t for t in self.logdir.tags(run).get(kind, []) if self.tag_matches(t)]
+
+    def post(self, message: dict) -> None:
+        """Send one message (numpy arrays become binary buffers). Safe from any thread."""
+        if self.comm is None:  # closed
+            return
+        content, buffers = pack(message)
+        self.send(content, buffers)
+
+    # -- machinery ---------------------------------------------------------------------------
+    def _send_snapshot(self) -> None:
+        with self._lock:
+            self._dirty.clear()
+            try:
+                messages = self.snapshot()
+            except Exception as error:
+                messages = [{"type": "reset"}, self._error_message(error)]
+            # posted under the lock so no update can overtake the snapshot it continues
+            for message in messages:
+                self.post(message)
+
+    def _error_message(self, error: BaseException) -> dict:
+        text = f"{type(error).__name__}: {error}"
+        self.errors.append(text)
+        traceback.print_exc()
+        return {"type": "error", "error": text}
+
+    def _on_changes(self, changes: set) -> None:
+        """Watcher thread: remember what changed; flush now or after the throttle gap."""
+        with self._lock:
+            self._dirty |= set(changes)
+            if self._timer is not None:
+                return
+            wait = self._last_flush + self.update_interval - time.monotonic()
+            if wait > 0:
+                self._timer = threading.Timer(wait, self._flush)
+                self._timer.daemon = True
+                self._timer.start()
+                return
+        self._flush()
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            dirty, self._dirty = self._dirty, set()
+            self._last_flush = time.monotonic()
+            if not dirty or self.comm is None:
+                return
+            try:
+                messages = self.updates(dirty)
+            except Exception as error:
+                messages = [self._error_message(error)]
+            for message in messages:
+                self.post(message)
+
+    def _on_browser_message(self, _widget, content: dict, buffers: list) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "hello":
+            self._send_snapshot()
+        elif kind == "request":
+            self._answer(content, buffers)
+
+    def _answer(self, content: dict, buffers: list) -> None:
+        op = str(content.get("op", ""))
+        handler = getattr(self, f"request_{op}", None) if op.isidentifier() else None
+        reply: dict = {"type": "reply", "id": content.get("id")}
+        if handler is None:
+            reply["error"] = f"unknown request {op!r}"
+        else:
+            try:
+                with self._lock:
+                    reply["data"] = handler(**dict(content.get("args") or {}))
+            except Exception as error:
+                reply["error"] = f"{type(error).__name__}: {error}"
+        self.post(reply)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        super().close()
+
+
+# -- registry of dashboard tabs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    kind: str  # the view's _kind (JS module name)
+    cls: type
+    title: str
+    order: int
+    has_data: Callable[[Any], bool]  # logdir -> bool
+
+
+_views: dict[str, ViewInfo] = {}
+
+
+def _kinds_present(view_cls: type) -> Callable[[Any], bool]:
+    def has_data(logdir) -> bool:
+        for run in logdir.runs:
+            tags = logdir.tags(run)
+            if any(tags.get(kind) for kind in view_cls.kinds):
+                return True
+        return False
+
+    return has_data
+
+
+def register_view(title: str, order: int = 100, has_data: Callable[[Any], bool] | None = None):
+    """Class decorator: make a :class:`View` subclass a dashboard tab (see module doc)."""
+
+    def decorate(cls: type) -> type:
+        kind = cls._kind.default_value
+        if not kind:
+            raise ValueError(f"{cls.__name__} must set a default for _kind")
+        _views[kind] = ViewInfo(kind, cls, title, order, has_data or _kinds_present(cls))
+        return cls
+
+    return decorate
+
+
+def registered_views() -> list[ViewInfo]:
+    """Tabs in display order (imports every view module first)."""
+    from jupyter_tb.widgets import discover
+
+    discover()
+    return sorted(_views.values(), key=lambda info: (info.order, info.kind))
+
+
+__all__ = ["View", "ViewInfo", "register_view", "registered_views", "compile_filter"]

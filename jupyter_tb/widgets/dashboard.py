@@ -1,0 +1,124 @@
+"""The dashboard: run selector, tag filter, load progress and one tab per view with data.
+
+Each tab is its own view widget (its own comm, its own deltas), created when the logdir
+first has data for it; the browser shares one run selection between all tabs, so toggling
+runs works while the kernel is busy. Tabs come from :func:`registered_views`, so views of
+other modules appear without changes here.
+
+Messages (kernel -> browser): ``reset``/``catalog`` ``{runs}``; ``progress``
+``{bytes_read, bytes_total, runs, loaded}``. Child tabs are the synced ``_tabs`` trait.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import traitlets
+
+from jupyter_tb.widgets.base import View, registered_views
+
+
+class Dashboard(View):
+    _kind = traitlets.Unicode("dashboard").tag(sync=True)
+    _tabs = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{kind, title, uid}]
+    tab = traitlets.Unicode("", help="kind of the tab shown (two-way)").tag(sync=True)
+    tag_filter = traitlets.Unicode("", help="the browser's tag regex box (two-way)").tag(sync=True)
+
+    def __init__(self, source=None, **options):
+        own = {k: v for k, v in options.items() if self.has_trait(k)}
+        self._child_options = {k: v for k, v in options.items() if k not in own}
+        known = set()
+        for info in registered_views():
+            known.update(info.cls.class_trait_names())
+        unknown = sorted(set(self._child_options) - known)
+        if unknown:
+            raise TypeError(f"unknown board option(s): {', '.join(unknown)}")
+        super().__init__(source, **own)
+
+    def setup(self) -> None:
+        self.views: dict[str, View] = {}
+        self._runs: tuple = ()
+        self._add_tabs()
+        if self.source is not None and not self.source.loaded.is_set():
+            threading.Thread(target=self._report_progress, daemon=True,
+                             name="jupyter_tb-progress").start()
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def _add_tabs(self) -> bool:
+        """Create the views that now have data; True when a tab was added."""
+        added = False
+        for info in registered_views():
+            if info.kind in self.views:
+                continue
+            try:
+                present = info.has_data(self.logdir)
+            except Exception:
+                present = False
+            if not present:
+                continue
+            options = {k: v for k, v in self._child_options.items() if info.cls.class_traits().get(k)}
+            options.update(runs=self.runs, tags=self.tags, selected_runs=list(self.selected_runs))
+            self.views[info.kind] = info.cls(self.source, **options)
+            added = True
+        if added:
+            order = {info.kind: i for i, info in enumerate(registered_views())}
+            titles = {info.kind: info.title for info in registered_views()}
+            self._tabs = [
+                {"kind": kind, "title": titles[kind], "uid": view._uid}
+                for kind, view in sorted(self.views.items(), key=lambda kv: order[kv[0]])
+            ]
+            if not self.tab or self.tab not in self.views:
+                self.tab = self._tabs[0]["kind"]
+        return added
+
+    def view(self, kind: str) -> View:
+        """The tab widget of ``kind`` (e.g. ``board.view("scalars").x_range``)."""
+        try:
+            return self.views[kind]
+        except KeyError:
+            raise KeyError(f"no {kind!r} tab (tabs: {', '.join(self.views) or 'none yet'})") from None
+
+    # -- messages -----------------------------------------------------------------------------
+    def _progress(self) -> dict:
+        read, total, runs = self.logdir.progress
+        return {"type": "progress", "bytes_read": read, "bytes_total": total, "runs": runs,
+                "loaded": self.source.loaded.is_set() if self.source else True}
+
+    def snapshot(self) -> list[dict]:
+        runs = self.run_names()
+        self._runs = tuple(runs)
+        return [{"type": "reset", "runs": runs}, self._progress()]
+
+    def updates(self, changes: set) -> list[dict]:
+        self._add_tabs()
+        messages = [self._progress()]
+        runs = self.run_names()
+        if tuple(runs) != self._runs:
+            self._runs = tuple(runs)
+            messages.append({"type": "catalog", "runs": runs})
+        return messages
+
+    def _report_progress(self) -> None:
+        while not self.source.loaded.wait(0.3):
+            if self.comm is None:
+                return
+            self.post(self._progress())
+        self.post(self._progress())
+
+    # -- two-way --------------------------------------------------------------------------------
+    @traitlets.observe("selected_runs")
+    def _selection_changed(self, change) -> None:
+        for view in getattr(self, "views", {}).values():
+            view.selected_runs = list(change["new"])
+
+    @traitlets.observe("runs", "tags")
+    def _filters_changed(self, change) -> None:
+        for view in getattr(self, "views", {}).values():
+            setattr(view, change["name"], change["new"])
+        if hasattr(self, "views"):
+            self._send_snapshot()
+
+    def close(self) -> None:
+        for view in self.views.values():
+            view.close()
+        super().close()
