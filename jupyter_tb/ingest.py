@@ -6,7 +6,11 @@ everything else is parsed with protobuf and migrated value by value. Order still
 TensorBoard's semantics depend on it, so fast rows are flushed into the store before any
 general-path scalar of the chunk and before any purge:
 
-* file_version >= 2: a SessionLog START at step s drops the run's data with step >= s;
+* file_version >= 2: a SessionLog START at step s drops the run's data with step >= s. As in
+  TensorBoard, the run's first START is not a restart (TF's Supervisor writes one when it
+  starts, possibly after a few events) -- unless it is in a later event file than the run's
+  first: that is how torch and tensorboardX write ``purge_step`` when a job resumes, and users
+  expect those steps dropped (TensorBoard's accumulator keeps them);
 * older files: a summary event whose step is below the previous summary event's step drops,
   for the tags of that event, the data with step >= that step.
 """
@@ -129,10 +133,15 @@ class _ChunkIngest:
             if event.WhichOneof("what") == "file_version":
                 store.file_version = _parse_file_version(event.file_version)
         points = {}
+        if store.first_file is None:
+            store.first_file = self.chunk.path
         if store.file_version is not None and store.file_version >= 2:
-            for index, event in self.events.items():
+            for index in sorted(self.events):
+                event = self.events[index]
                 if event.HasField("session_log") and event.session_log.status == _START:
-                    points[index] = (event.step, None)
+                    if store.seen_session_start or self.chunk.path != store.first_file:
+                        points[index] = (event.step, None)
+                    store.seen_session_start = True
             return points
         index, steps = self._summary_steps()
         previous = np.concatenate([[store.most_recent_step], steps[:-1]])

@@ -205,6 +205,12 @@ def _from_audio(value, known_kind):
                              content_type=audio.content_type or "audio/wav")
 
 
+def _from_metadata_only(value, known_kind):
+    # hparams summaries carry everything in the metadata and set no value at all
+    kind = plugin_kind(value, known_kind)
+    return (kind, None) if kind == "hparams" else None
+
+
 def _from_tensor(value, known_kind):
     kind = plugin_kind(value, known_kind)
     return kind, _BY_PLUGIN[kind](value)
@@ -292,6 +298,7 @@ _BY_ONEOF: dict[str, Callable] = {
     "image": _from_image,
     "audio": _from_audio,
     "tensor": _from_tensor,
+    None: _from_metadata_only,
 }
 
 _BY_PLUGIN: dict[str, Callable] = {

@@ -68,6 +68,8 @@ class LocalStorage:
             try:
                 entries = list(os.scandir(directory))
             except OSError as error:
+                if run == ".":  # the logdir itself is gone or unreadable: nothing to compare
+                    raise
                 listing.errors.append(f"cannot list {directory}: {error.strerror or error}")
                 continue
             for entry in entries:
@@ -117,11 +119,7 @@ class FsspecStorage:
     def list(self) -> Listing:
         listing = Listing()
         self.fs.invalidate_cache()
-        try:
-            found = self.fs.find(self.root, detail=True, withdirs=False)
-        except (OSError, ValueError) as error:
-            listing.errors.append(f"cannot list {self.url}: {error}")
-            return listing
+        found = self.fs.find(self.root, detail=True, withdirs=False)
         prefix = self.root + "/"
         for path, info in found.items():
             path = path.rstrip("/")

@@ -176,6 +176,8 @@ class RunStore:
         self.run_metadata: dict[str, BlobRef] = {}  # tagged_run_metadata by tag
         self.file_version: float | None = None
         self.most_recent_step = -1
+        self.seen_session_start = False
+        self.first_file: str | None = None
         self.changed: set[tuple[str, str]] = set()
 
     def track(self, kind: str, tag: str) -> Track:
