@@ -1,0 +1,99 @@
+"""EventFileLoader: incremental, chunked reading of one event file."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import reader_fixtures as F
+from jupyter_tb._proto import event_pb2
+from jupyter_tb.loader import EventFileLoader
+from jupyter_tb.storage import LocalStorage
+
+
+def _real_file(tmp_path, images=True):
+    from tensorboardX import SummaryWriter
+
+    rng = np.random.default_rng(0)
+    with SummaryWriter(str(tmp_path / "src")) as w:
+        for i in range(200):
+            w.add_scalar("x", float(i), i)
+            if images and i % 40 == 0:  # records much larger than the scalar ones
+                w.add_image("im", rng.random((3, 64, 64)), i)
+    (path,) = (tmp_path / "src").iterdir()
+    return path.read_bytes()
+
+
+def _payloads(chunks):
+    return [bytes(c.buf[o:o + n]) for c in chunks for o, n in zip(c.offsets, c.lengths)]
+
+
+def _reference(data):
+    # the payloads as TensorBoard's own record reader sees them
+    from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
+
+    import tempfile, os
+
+    with tempfile.NamedTemporaryFile(delete=False) as f:
+        f.write(data)
+    try:
+        return list(RawEventFileLoader(f.name).Load())
+    finally:
+        os.unlink(f.name)
+
+
+def test_reads_only_appended_bytes_in_any_pieces(tmp_path):
+    data = _real_file(tmp_path)
+    expected = _reference(data)
+    target = tmp_path / "events.out.tfevents.1.x"
+    target.write_bytes(b"")
+    storage = LocalStorage(tmp_path)
+    loader = EventFileLoader(storage, str(target), chunk_size=1000)
+    got, reads = [], []
+    original_read = storage.read
+    storage.read = lambda path, start, length: reads.append((start, length)) or original_read(path, start, length)
+    rng = np.random.default_rng(1)
+    pos = 0
+    while pos < len(data):
+        step = int(rng.integers(1, 3000))
+        with open(target, "ab") as f:
+            f.write(data[pos:pos + step])
+        pos = min(len(data), pos + step)
+        got += _payloads(loader.poll(pos))
+    assert got == expected
+    assert loader.pending == 0 and loader.errors == []
+    # every byte was fetched exactly once
+    assert sum(length for _, length in reads) == len(data)
+    assert [s for s, _ in reads] == sorted(s for s, _ in reads)
+
+
+def test_record_larger_than_a_chunk(tmp_path):
+    data = _real_file(tmp_path)
+    target = tmp_path / "events.out.tfevents.2.x"
+    target.write_bytes(data)
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target), chunk_size=64)
+    events = [event_pb2.Event.FromString(p) for p in _payloads(loader.poll(len(data)))]
+    assert sum(e.HasField("summary") and e.summary.value[0].HasField("image") for e in events) == 5
+    assert [e.step for e in events if e.HasField("summary") and e.summary.value[0].tag == "x"] == list(range(200))
+
+
+def test_damage_is_reported_with_the_file_and_offset(tmp_path):
+    data = bytearray(_real_file(tmp_path, images=False))
+    expected = _reference(bytes(data))
+    data[200] ^= 0x01  # inside some early record's payload
+    target = tmp_path / "events.out.tfevents.3.x"
+    target.write_bytes(bytes(data))
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target))
+    got = _payloads(loader.poll(len(data)))
+    assert len(got) == len(expected) - 1
+    (message,) = loader.errors
+    assert str(target) in message and "CRC" in message
+
+
+def test_a_file_that_shrank_is_reported(tmp_path):
+    data = _real_file(tmp_path, images=False)
+    target = tmp_path / "events.out.tfevents.4.x"
+    target.write_bytes(data)
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target))
+    assert len(_payloads(loader.poll(len(data)))) == 201
+    assert list(loader.poll(10)) == []
+    assert "shrank" in loader.errors[0]
