@@ -63,7 +63,8 @@ def write_metadata_tsv(path: str, metadata, header=None, num_points: int | None 
 
 
 def write_sprite(path: str, label_img) -> tuple[int, int]:
-    """NCHW (or NHW) label images -> one square sprite PNG; returns (width, height) of one."""
+    """NCHW (or NHW) label images -> one sprite PNG, ceil(sqrt(N)) a row; returns the
+    (width, height) of one image."""
     from PIL import Image
 
     from jupyter_tb.summary import make_grid, to_uint8

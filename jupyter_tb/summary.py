@@ -93,7 +93,7 @@ def tensor_proto(values) -> tensor_pb2.TensorProto:
         return tensor_pb2.TensorProto(
             dtype=types_pb2.DT_STRING, tensor_shape=shape, string_val=strings
         )
-    dtype = _DTYPES.get(array.dtype)
+    dtype = _DTYPES.get(array.dtype.newbyteorder("="))
     if dtype is None:
         raise TypeError(f"cannot store a tensor of dtype {array.dtype}")
     content = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()

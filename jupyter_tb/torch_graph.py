@@ -1,7 +1,7 @@
 """``add_graph``: a torch model, traced with ``torch.jit.trace``, as a TensorBoard ``GraphDef``.
 
 Node names carry name scopes from the module hierarchy, as TensorBoard's graph view expects
-(``Net/Sequential[features]/Conv2d[0]/aten::_convolution_3``); parameters appear as nodes of
+(``Net/Sequential[features]/Conv2d[0]/_convolution_3``); parameters appear as nodes of
 their module (``.../Conv2d[0]/weight``); graph inputs and outputs as ``input/<name>`` and
 ``output/<name>`` nodes of op ``IO Node``. Each node carries ``_output_shapes`` (shown by the
 graph view) and ``dtype`` attrs where the trace knows them.
@@ -131,7 +131,9 @@ def _graph_to_proto(torch, model, graph) -> graph_pb2.GraphDef:
             continue
         scope = torch_node.scopeName().rpartition("/")[2].removeprefix("__module")
         scope = scopes.get(scope.removeprefix("."), scopes[""])
-        node = graph_pb2.NodeDef(name=unique(f"{scope}/{kind}_{len(nodes)}"), op=kind)
+        # ':' would read as an output index in a TensorBoard node name: use 'relu', not 'aten::relu'
+        short = kind.rpartition("::")[2]
+        node = graph_pb2.NodeDef(name=unique(f"{scope}/{short}_{len(nodes)}"), op=kind)
         node.input.extend(names[v.unique()] for v in torch_node.inputs() if v.unique() in names)
         if outputs:
             describe(node, outputs[0])
