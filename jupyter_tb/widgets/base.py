@@ -113,6 +113,13 @@ class View(anywidget.AnyWidget):
         if source is not None:
             self._unsubscribe = source.subscribe(self._on_changes)
         self._send_snapshot()
+        self._started = True
+
+    @traitlets.observe("runs", "tags")
+    def _filters_changed(self, change) -> None:
+        compile_filter(change["new"], change["name"])
+        if getattr(self, "_started", False):
+            self._send_snapshot()  # another set of runs/tags: start the browser over
 
     # -- to override ---------------------------------------------------------------------
     def setup(self) -> None:
@@ -141,6 +148,30 @@ class View(anywidget.AnyWidget):
 
     def tags_of(self, run: str, kind: str) -> list[str]:
         return [t for t in self.logdir.tags(run).get(kind, []) if self.tag_matches(t)]
+
+    def catalog_message(self, type_: str = "reset", kind: str | None = None) -> dict:
+        """``{type, runs, tags: {run: [tag, ...]}}`` for ``kind`` (default ``kinds[0]``),
+        remembered so :meth:`catalog_update` only sends it again when it changed."""
+        kind = kind or self.kinds[0]
+        runs = self.run_names()
+        tags = {run: self.tags_of(run, kind) for run in runs}
+        self._last_catalog = (runs, tags)
+        return {"type": type_, "runs": runs, "tags": tags}
+
+    def catalog_update(self, kind: str | None = None) -> tuple[list[dict], dict]:
+        """(``[catalog message]`` if runs/tags changed since the last one else ``[]``,
+        the current ``{run: [tag, ...]}``)."""
+        before = getattr(self, "_last_catalog", None)
+        message = self.catalog_message("catalog", kind)
+        changed = before != self._last_catalog
+        return ([message] if changed else []), message["tags"]
+
+    @staticmethod
+    def keys_to_send(tags: dict, changes: set, kind: str, known) -> list[tuple[str, str]]:
+        """(run, tag) pairs of ``kind`` that changed or are not yet in ``known``."""
+        wanted = {(run, tag) for run, run_tags in tags.items() for tag in run_tags}
+        changed = {(run, tag) for run, k, tag in changes if k == kind}
+        return sorted(wanted & (changed | (wanted - set(known))))
 
     def post(self, message: dict) -> None:
         """Send one message (numpy arrays become binary buffers). Safe from any thread."""

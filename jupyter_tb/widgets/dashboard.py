@@ -113,10 +113,9 @@ class Dashboard(View):
 
     @traitlets.observe("runs", "tags")
     def _filters_changed(self, change) -> None:
+        super()._filters_changed(change)
         for view in getattr(self, "views", {}).values():
             setattr(view, change["name"], change["new"])
-        if hasattr(self, "views"):
-            self._send_snapshot()
 
     def close(self) -> None:
         for view in self.views.values():

@@ -78,34 +78,21 @@ class Scalars(View):
 
     def setup(self) -> None:
         self._sent: dict[tuple[str, str], _Sent] = {}
-        self._catalog: tuple = ()
 
     # -- snapshot and deltas ----------------------------------------------------------------
-    def _catalog_message(self, kind: str) -> dict:
-        runs = self.run_names()
-        tags = {run: self.tags_of(run, "scalars") for run in runs}
-        self._catalog = (tuple(runs), tuple((r, tuple(t)) for r, t in tags.items()))
-        return {"type": kind, "runs": runs, "tags": tags, "smoothing": self.smoothing}
-
     def snapshot(self) -> list[dict]:
         self._sent.clear()
-        messages = [self._catalog_message("reset")]
-        for run, tags in messages[0]["tags"].items():
+        reset = self.catalog_message("reset")
+        reset["smoothing"] = self.smoothing
+        messages = [reset]
+        for run, tags in reset["tags"].items():
             for tag in tags:
                 messages.append(self._series_message(run, tag))
         return messages
 
     def updates(self, changes: set) -> list[dict]:
-        messages = []
-        runs = self.run_names()
-        tags = {run: self.tags_of(run, "scalars") for run in runs}
-        catalog = (tuple(runs), tuple((r, tuple(t)) for r, t in tags.items()))
-        if catalog != self._catalog:
-            messages.append(self._catalog_message("catalog"))
-        wanted = {(run, tag) for run in runs for tag in tags[run]}
-        changed = {(run, tag) for run, kind, tag in changes if kind == "scalars"}
-        # new series, and changed ones
-        for key in sorted(wanted & (changed | (wanted - set(self._sent)))):
+        messages, tags = self.catalog_update()
+        for key in self.keys_to_send(tags, changes, "scalars", self._sent):
             message = self._delta_message(*key)
             if message is not None:
                 messages.append(message)
@@ -183,12 +170,6 @@ class Scalars(View):
                     "smoothed": smoothed[sent.indices],
                 })
 
-    @traitlets.observe("runs", "tags")
-    def _filters_changed(self, _change) -> None:
-        if hasattr(self, "_sent"):
-            self._send_snapshot()
-
-    # -- requests -----------------------------------------------------------------------------
     def request_range(self, run: str, tag: str, x0: float, x1: float, axis: str = "step",
                       px: int = PIXELS) -> dict:
         """Points of one series inside [x0, x1] on ``axis`` ("step" or "wall"), sampled to

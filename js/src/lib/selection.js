@@ -36,6 +36,15 @@ export function createSelection({ selected = [], runFilter = "", tagFilter = "" 
     isSelected(run) { return chosen.has(run); },
     isShown(run) { return chosen.has(run) && selection.passesFilter(run); },
     tagShown(tag) { return !tagRegex || tagRegex.test(tag); },
+    // tags of the shown runs that pass the tag filter (tagsByRun: {run: [tag, ...]})
+    shownTags(tagsByRun) {
+      const tags = new Set();
+      for (const run of selection.runs) {
+        if (!selection.isShown(run)) continue;
+        for (const tag of tagsByRun[run] || []) if (selection.tagShown(tag)) tags.add(tag);
+      }
+      return [...tags];
+    },
     selectedRuns() { return selection.runs.filter((run) => chosen.has(run)); },
     toggle(run, on) {
       if (on) chosen.add(run); else chosen.delete(run);

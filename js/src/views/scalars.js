@@ -293,19 +293,10 @@ export default {
     }, { rootMargin: "200px" });
     const sections = tagSections(charts, makeCard, (card) => { observer.unobserve(card.el); card.chart.destroy(); });
 
-    function visibleTags() {
-      const tags = new Set();
-      for (const run of state.runs) {
-        if (!selection.isShown(run)) continue;
-        for (const tag of state.tags[run] || []) if (selection.tagShown(tag)) tags.add(tag);
-      }
-      return [...tags];
-    }
-
     function redrawAll() {
       approximated = false;
       selection.setRuns(state.runs);
-      const tags = visibleTags();
+      const tags = selection.shownTags(state.tags);
       empty.style.display = tags.length ? "none" : "";
       sections.update(tags);
       for (const card of sections.cards.values()) redraw(card);

@@ -1,0 +1,147 @@
+// Histogram drawings on a canvas (no widget knowledge):
+//   createHistogramChart(el, {height}) -> {update(data), destroy()}
+//     data = {kind: "histogram", edges, counts (n x bins, row-major), steps, mode: "offset"|"overlay", color}
+//         or {kind: "distribution", steps, percentiles (n x 9, row-major), color}
+import { h } from "./dom.js";
+import { formatNumber, ticks } from "./linechart.js";
+
+const MARGIN = { left: 48, right: 40, top: 8, bottom: 22 };
+
+function hexToRgb(color) {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [80, 80, 80];
+}
+
+function drawAxes(ctx, view, xTicks, yTicks, fg, grid, yFormat = formatNumber) {
+  ctx.font = "10px sans-serif";
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = grid;
+  ctx.fillStyle = fg;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of xTicks) {
+    const x = Math.round(view.sx(t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(x, view.top); ctx.lineTo(x, view.bottom); ctx.stroke();
+    ctx.fillText(formatNumber(t), x, view.bottom + 4);
+  }
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of yTicks) {
+    const y = Math.round(view.sy(t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(view.left, y); ctx.lineTo(view.right, y); ctx.stroke();
+    ctx.fillText(yFormat(t), view.left - 4, y);
+  }
+}
+
+function drawHistogram(ctx, data, box, fg, grid) {
+  const { edges, counts, steps, mode } = data;
+  const bins = edges.length - 1;
+  const n = steps.length;
+  if (!n) return;
+  let peak = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > peak) peak = counts[i];
+  peak = peak || 1;
+  const [r, g, b] = hexToRgb(data.color);
+  const x0 = edges[0], x1 = edges[bins];
+  const sx = (x) => box.left + ((x - x0) / (x1 - x0)) * (box.right - box.left);
+  const offset = mode === "offset" && n > 1;
+  // offset: curves stacked from the oldest (top) to the newest (bottom), each as tall as 40%
+  const curveHeight = offset ? (box.bottom - box.top) * 0.4 : box.bottom - box.top;
+  const baseOf = (i) => (offset ? box.top + curveHeight + ((box.bottom - box.top - curveHeight) * i) / (n - 1) : box.bottom);
+  const firstStep = steps[0], lastStep = steps[n - 1];
+  const view = { ...box, sx, sy: (c) => box.bottom - (c / peak) * curveHeight };
+  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), fg, grid);
+  if (offset) { // step labels on the right
+    ctx.textAlign = "left";
+    ctx.fillStyle = fg;
+    for (const t of ticks(firstStep, lastStep, 4)) {
+      const i = lastStep > firstStep ? ((t - firstStep) / (lastStep - firstStep)) * (n - 1) : 0;
+      ctx.fillText(formatNumber(t), box.right + 4, baseOf(i));
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const age = n > 1 ? i / (n - 1) : 1;
+    const base = baseOf(i);
+    ctx.beginPath();
+    ctx.moveTo(sx(edges[0]), base);
+    for (let k = 0; k < bins; k++) {
+      const y = base - (counts[i * bins + k] / peak) * curveHeight;
+      ctx.lineTo(sx((edges[k] + edges[k + 1]) / 2), y);
+    }
+    ctx.lineTo(sx(edges[bins]), base);
+    if (offset) {
+      ctx.fillStyle = `rgba(${r},${g},${b},${0.15 + 0.6 * age})`;
+      ctx.strokeStyle = "rgba(255,255,255,0.8)";
+      ctx.fill();
+      ctx.stroke();
+    } else {
+      ctx.strokeStyle = `rgba(${r},${g},${b},${0.1 + 0.9 * age})`;
+      ctx.stroke();
+    }
+  }
+}
+
+function drawDistribution(ctx, data, box, fg, grid) {
+  const { steps, percentiles } = data;
+  const n = steps.length;
+  if (!n) return;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of percentiles) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!Number.isFinite(lo)) return;
+  if (hi === lo) { lo -= 0.5; hi += 0.5; }
+  let s0 = steps[0], s1 = steps[n - 1];
+  if (s1 === s0) { s0 -= 0.5; s1 += 0.5; }
+  const sx = (s) => box.left + ((s - s0) / (s1 - s0)) * (box.right - box.left);
+  const sy = (v) => box.bottom - ((v - lo) / (hi - lo)) * (box.bottom - box.top);
+  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), fg, grid);
+  const [r, g, b] = hexToRgb(data.color);
+  const at = (i, j) => percentiles[i * 9 + j];
+  for (let band = 0; band < 4; band++) { // outermost (min..max) first
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) ctx[i ? "lineTo" : "moveTo"](sx(steps[i]), sy(at(i, band)));
+    for (let i = n - 1; i >= 0; i--) ctx.lineTo(sx(steps[i]), sy(at(i, 8 - band)));
+    ctx.closePath();
+    ctx.fillStyle = `rgba(${r},${g},${b},${0.15 + band * 0.12})`;
+    ctx.fill();
+  }
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) ctx[i ? "lineTo" : "moveTo"](sx(steps[i]), sy(at(i, 4)));
+  ctx.strokeStyle = `rgb(${r},${g},${b})`;
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
+
+export function createHistogramChart(el, { height = 200 } = {}) {
+  const canvas = h("canvas", { class: "jtb-hist-canvas", "data-jtb-canvas": "" });
+  const wrap = h("div", { class: "jtb-plot", style: { height: `${height}px` } }, [canvas]);
+  el.append(wrap);
+  const ctx = canvas.getContext("2d");
+  let data = null;
+  let frame = 0;
+  function draw() {
+    frame = 0;
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(wrap.clientWidth, 100);
+    const heightPx = Math.max(wrap.clientHeight, 60);
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(heightPx * dpr);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${heightPx}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, heightPx);
+    if (!data) return;
+    const style = getComputedStyle(wrap);
+    const fg = style.getPropertyValue("--jp-ui-font-color2").trim() || "#666";
+    const grid = style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0";
+    const box = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: heightPx - MARGIN.bottom };
+    if (data.kind === "distribution") drawDistribution(ctx, data, box, fg, grid);
+    else drawHistogram(ctx, data, box, fg, grid);
+  }
+  const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
+  const resize = new ResizeObserver(schedule);
+  resize.observe(wrap);
+  return {
+    update(next) { data = next; schedule(); },
+    destroy() { if (frame) cancelAnimationFrame(frame); resize.disconnect(); wrap.remove(); },
+  };
+}

@@ -1,0 +1,125 @@
+// Histograms view (offset ridgeline / overlay) and, through makeBucketView("distribution"),
+// the distributions view. Protocol in jupyter_tb/widgets/histograms.py. All drawing modes
+// are switched in the browser.
+import { h, tagSections } from "../lib/dom.js";
+import { createHistogramChart } from "../lib/histogram.js";
+import { createRunSelector } from "../lib/runselector.js";
+
+const key = (run, tag) => `${run}\u0000${tag}`;
+
+function concat(a, b) {
+  const out = new a.constructor(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export function makeBucketView(kind) {
+  const field = kind === "histogram" ? "counts" : "percentiles";
+  const cardAttribute = kind === "histogram" ? "data-jtb-histogram" : "data-jtb-distribution";
+  return {
+    createState() {
+      return { runs: [], tags: {}, series: new Map() };
+    },
+
+    onMessage(state, msg) {
+      if (msg.type === "reset") state.series.clear();
+      if (msg.type === "reset" || msg.type === "catalog") {
+        state.runs = msg.runs;
+        state.tags = msg.tags;
+      } else if (msg.type === kind) {
+        const k = key(msg.run, msg.tag);
+        const old = state.series.get(k);
+        if (msg.append && old) {
+          old.steps = concat(old.steps, msg.steps);
+          old.wall = concat(old.wall, msg.wall);
+          old[field] = concat(old[field], msg[field]);
+          old.version += 1;
+        } else {
+          state.series.set(k, { steps: msg.steps, wall: msg.wall, edges: msg.edges, [field]: msg[field], version: 1 });
+        }
+      }
+    },
+
+    render(ctx) {
+      const { state, model, selection } = ctx;
+      let mode = model.get("mode") || "offset";
+      const toolbarItems = [];
+      if (kind === "histogram") {
+        const select = h("select", { class: "jtb-input", "data-jtb-histogram-mode": "" }, ["offset", "overlay"].map((v) => h("option", { value: v, text: v })));
+        select.value = mode;
+        select.addEventListener("change", () => {
+          mode = select.value;
+          model.set("mode", mode);
+          model.save_changes();
+          schedule();
+        });
+        toolbarItems.push(h("label", { class: "jtb-control" }, [h("span", { text: "Mode" }), select]));
+      }
+      const list = h("div", { class: "jtb-charts" });
+      const empty = h("div", { class: "jtb-empty", text: `No ${kind} data yet.` });
+      const main = h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, toolbarItems), empty, list]);
+      const cleanups = [];
+      if (ctx.embedded) ctx.el.append(main);
+      else {
+        const side = h("div", { class: "jtb-side" });
+        ctx.el.append(h("div", { class: "jtb-layout" }, [side, main]));
+        cleanups.push(createRunSelector(side, selection).destroy);
+      }
+
+      function makeCard(tag) {
+        const body = h("div", { class: "jtb-hist-runs" });
+        const el = h("div", { class: "jtb-card", [cardAttribute]: tag }, [
+          h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
+          body,
+        ]);
+        return { el, tag, body, charts: new Map() };
+      }
+      function dropCard(card) {
+        for (const chart of card.charts.values()) chart.chart.destroy();
+      }
+
+      function drawCard(card) {
+        const runs = selection.runs.filter((run) => selection.isShown(run) && state.series.has(key(run, card.tag)));
+        const keep = new Set(runs);
+        for (const [run, entry] of card.charts) if (!keep.has(run)) { entry.el.remove(); entry.chart.destroy(); card.charts.delete(run); }
+        for (const run of runs) {
+          let entry = card.charts.get(run);
+          if (!entry) {
+            const el = h("div", { class: "jtb-hist-run", "data-jtb-run-chart": run }, [
+              h("div", { class: "jtb-caption" }, [
+                h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
+                h("span", { class: "jtb-run-name", text: run }),
+              ]),
+            ]);
+            entry = { el, chart: createHistogramChart(el, { height: 180 }) };
+            card.charts.set(run, entry);
+          }
+          card.body.append(entry.el);
+          const series = state.series.get(key(run, card.tag));
+          entry.chart.update({ kind, mode, color: selection.color(run), ...series });
+        }
+      }
+
+      const sections = tagSections(list, makeCard, dropCard);
+      function redrawAll() {
+        selection.setRuns(state.runs);
+        const tags = selection.shownTags(state.tags);
+        empty.style.display = tags.length ? "none" : "";
+        sections.update(tags);
+        for (const card of sections.cards.values()) drawCard(card);
+      }
+      let frame = 0;
+      function schedule() { if (!frame) frame = requestAnimationFrame(() => { frame = 0; redrawAll(); }); }
+      cleanups.push(ctx.onMessage(schedule), selection.subscribe(schedule));
+      redrawAll();
+      return () => {
+        if (frame) cancelAnimationFrame(frame);
+        for (const card of sections.cards.values()) dropCard(card);
+        for (const fn of cleanups) fn();
+      };
+    },
+  };
+}
+
+export default makeBucketView("histogram");
