@@ -164,6 +164,7 @@ class _Scanner:
         self.recent = np.zeros(0, dtype=np.int64)  # last accepted lengths, for cycle detection
         self.spec = _SPEC_MIN
         self.scalar_run = 64
+        self._guess_cache: tuple = (None,)
 
     # ------------------------------------------------------------------ driver
 
@@ -215,18 +216,16 @@ class _Scanner:
             cycle = _cycle(self.recent)
             if cycle is not None:
                 k = min(self.spec, _CHUNK_RECORDS - count)
-                guess = np.resize(cycle, k)
-                ends = pos + np.cumsum(guess + _OVERHEAD)
-                fit = int(np.searchsorted(ends, n, side="right"))
-                heads = ends[:fit] - (guess[:fit] + _OVERHEAD)
-                actual = self.u64[heads]
-                wrong = np.flatnonzero(actual != guess[:fit].astype(np.uint64))
+                guess, guess_u64, rel_heads, rel_ends = self._guess(cycle, k)
+                fit = int(np.searchsorted(rel_ends, n - pos, side="right"))
+                heads = rel_heads[:fit] + pos
+                wrong = np.flatnonzero(self.u64[heads] != guess_u64[:fit])
                 good = int(wrong[0]) if len(wrong) else fit
                 if good:
                     starts.append(heads[:good] + HEADER_SIZE)
                     lens.append(guess[:good])
                     self._remember(guess[:good])
-                    pos = int(ends[good - 1])
+                    pos += int(rel_ends[good - 1])
                     count += good
                 if good == k:
                     self.spec = min(self.spec * 2, _SPEC_MAX)
@@ -245,6 +244,16 @@ class _Scanner:
         if not starts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), pos
         return np.concatenate(starts), np.concatenate(lens), pos
+
+    def _guess(self, cycle: np.ndarray, k: int):
+        """The next k lengths if the cycle goes on, and their record ends relative to now."""
+        key = (cycle.tobytes(), k)
+        if self._guess_cache[0] != key:
+            guess = np.tile(cycle, -(-k // len(cycle)))[:k]
+            ends = np.cumsum(guess + _OVERHEAD)
+            heads = ends - (guess + _OVERHEAD)
+            self._guess_cache = (key, guess, guess.astype(np.uint64), heads, ends)
+        return self._guess_cache[1:]
 
     def _walk(self, pos: int, limit: int):
         """Record by record, up to ``scalar_run`` records; flat [start, len, ...] list."""
