@@ -1,0 +1,78 @@
+"""Selectors and in-page probes for the board's DOM.
+
+The selectors follow the data-jtb-* contract at the top of js/src/views/index.js; the JS
+snippets run inside the page so timings use the page's own clock (performance.now()),
+not Playwright's polling.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def attr(name: str, value: str | None = None) -> str:
+    """``[data-jtb-name]`` or ``[data-jtb-name="value"]`` with the value safely quoted."""
+    return f"[data-jtb-{name}]" if value is None else f"[data-jtb-{name}={json.dumps(value)}]"
+
+
+DASHBOARD = attr("view", "dashboard")
+
+
+def tab(kind: str) -> str:
+    return attr("tab", kind)
+
+
+def panel(kind: str) -> str:
+    return attr("panel", kind)
+
+
+def chart(tag: str) -> str:
+    return attr("chart", tag)
+
+
+# Non-background pixels of a 2-D canvas: proves something was drawn, and changes when the
+# drawing changes (hash). Runs in the page on an element.
+CANVAS_INK_JS = """(canvas) => {
+    const ctx = canvas.getContext('2d');
+    const { width, height } = canvas;
+    if (!width || !height) return { ink: 0, hash: 0 };
+    const data = ctx.getImageData(0, 0, width, height).data;
+    const bg = [data[0], data[1], data[2], data[3]];
+    let ink = 0, hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        if (data[i] !== bg[0] || data[i + 1] !== bg[1] || data[i + 2] !== bg[2] || data[i + 3] !== bg[3]) {
+            ink += 1;
+            hash = (hash * 31 + data[i] * 7 + data[i + 1] * 3 + data[i + 2] + i) | 0;
+        }
+    }
+    return { ink, hash };
+}"""
+
+# Records (epoch ms, points drawn) each time the chart's data-jtb-points changes, so a test
+# can tell when point n reached the screen. Epoch ms = page clock aligned to the wall clock
+# the kernel uses (same machine).
+WATCH_POINTS_JS = """(card) => {
+    const log = window.__jtbPointsLog = [];
+    const note = () => log.push([performance.timeOrigin + performance.now(),
+                                 Number(card.getAttribute('data-jtb-points') || 0)]);
+    note();
+    new MutationObserver(note).observe(card, { attributes: true, attributeFilter: ['data-jtb-points'] });
+}"""
+
+
+def drawn_latencies(written: list[tuple[float, int]], drawn: list[tuple[float, int]]) -> list[float]:
+    """Seconds from writing point number n (epoch s, n) to the first draw showing >= n points."""
+    out = []
+    for t_write, n in written:
+        t_draw = next((t / 1000 for t, shown in drawn if shown >= n and t / 1000 >= t_write - 0.05), None)
+        if t_draw is not None:
+            out.append(max(t_draw - t_write, 0.0))
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
