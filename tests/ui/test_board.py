@@ -94,5 +94,32 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
         arg=img.element_handle(),
     )
     nb.screenshot("board-lab-images")
+
+    # histograms: a chart per run with ink; switching offset -> overlay redraws it
+    hist = open_tab(nb, "histograms").locator(dom.attr("histogram", "weights/w1"))
+    hist.wait_for()
+    canvases = hist.locator(dom.attr("canvas"))
+    nb.page.wait_for_function(
+        "(els) => els.length === 2 && els.every((c) => c.width > 0)", arg=canvases.element_handles()
+    )
+    assert sorted(hist.locator(dom.attr("run-chart")).evaluate_all(
+        "(els) => els.map((e) => e.getAttribute('data-jtb-run-chart'))")) == sorted(fx.RUNS)
+    offset = canvas_ink(canvases.first)
+    assert offset["ink"] > 500
+    nb.screenshot("board-lab-histograms")
+    open_tab(nb, "histograms").locator(dom.attr("histogram-mode")).select_option("overlay")
+    nb.page.wait_for_function(
+        f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {offset['hash']}", arg=canvases.first.element_handle()
+    )
+
+    # distributions: percentile bands drawn per run
+    dist = open_tab(nb, "distributions").locator(dom.attr("distribution", "weights/w1"))
+    dist.wait_for()
+    bands = dist.locator(dom.attr("canvas"))
+    nb.page.wait_for_function(
+        f"(els) => els.length === 2 && els.every((c) => ({dom.CANVAS_INK_JS})(c).ink > 500)",
+        arg=bands.element_handles(),
+    )
+    nb.screenshot("board-lab-distributions")
     assert nb.cell_error() is None
     nb.assert_no_page_errors()
