@@ -33,13 +33,14 @@ import weakref
 
 from jupyter_tb import _live
 from jupyter_tb._proto import event_pb2
-from jupyter_tb.records import encode_record
+from jupyter_tb.records import FOOTER_SIZE, HEADER_SIZE, encode_record, masked_crc32c
 
 FILE_VERSION = "brain.Event:2"
 
 _counter = itertools.count()
 _DOUBLE = struct.Struct("<d")
 _FLOAT = struct.Struct("<f")
+_CRC = struct.Struct("<I")
 _BATCH_BYTES = 8 << 20  # write at least every 8 MiB so one burst never piles up in memory
 _STOP = object()
 
@@ -205,72 +206,104 @@ def _stop_worker(work: queue.SimpleQueue, thread: threading.Thread) -> None:
         thread.join()
 
 
+def _step_field(step: int) -> bytes:
+    """Event field 2 (step) with its tag byte; the common small cases without a loop."""
+    if 0 < step < 0x4000:
+        return bytes((0x10, step)) if step < 0x80 else bytes((0x10, step & 0x7F | 0x80, step >> 7))
+    return b"\x10" + _varint(step) if step else b""
+
+
+class _Framer:
+    """TFRecord framing into a list of parts, joined once per batch. The 12-byte header
+    depends only on the payload length, and scalar events of one tag share a length, so
+    headers are cached: one CRC per record instead of two."""
+
+    __slots__ = ("parts", "size", "_headers")
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self._headers: dict[int, bytes] = {}
+
+    def add(self, payload: bytes) -> None:
+        n = len(payload)
+        header = self._headers.get(n)
+        if header is None:
+            if len(self._headers) > 4096:
+                self._headers.clear()
+            header = self._headers[n] = encode_record(payload)[:HEADER_SIZE]
+        self.parts += (header, payload, _CRC.pack(masked_crc32c(payload)))
+        self.size += n + HEADER_SIZE + FOOTER_SIZE
+
+    def take(self) -> list[bytes]:
+        parts, self.parts, self.size = self.parts, [], 0
+        return parts
+
+
 def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
     """Worker loop: block for one item, take whatever else is queued, write it as one batch."""
     prefixes: dict[str, bytes] = {}
-    get = work.get
+    framer = _Framer()
+    pack_wall, pack_value = _DOUBLE.pack, _FLOAT.pack
+    get, get_nowait, Empty = work.get, work.get_nowait, queue.Empty
     while True:
         items = [get()]
         try:
             while len(items) < 65536:
-                items.append(work.get_nowait())
-        except queue.Empty:
+                items.append(get_nowait())
+        except Empty:
             pass
-        records: list[bytes] = []
-        size = 0
         for item in items:
-            if type(item) is tuple:
-                try:
-                    if len(item) == 4:  # scalar: (tag, value, step, wall_time)
+            try:
+                if type(item) is tuple:
+                    if len(item) == 4:  # scalar: (tag, value, step, wall_time), see module doc
                         tag, value, step, wall_time = item
                         prefix = prefixes.get(tag)
                         if prefix is None:
                             if len(prefixes) > 100_000:
                                 prefixes.clear()
                             prefix = prefixes[tag] = _scalar_prefix(tag)
-                        payload = _envelope(wall_time, step) + prefix + _float32(value)
+                        try:
+                            value_bytes = pack_value(value)
+                        except OverflowError:
+                            value_bytes = _float32(value)
+                        if wall_time:
+                            framer.add(b"\x09" + pack_wall(wall_time) + _step_field(step)
+                                       + prefix + value_bytes)
+                        else:  # 0.0 is omitted, -0.0 is not
+                            framer.add(_envelope(wall_time, step) + prefix + value_bytes)
                     else:  # (summary, step, wall_time)
-                        payload = summary_event_bytes(*item)
-                    record = encode_record(payload)
-                except Exception as error:  # keep going: one bad item loses only itself
-                    state.error = state.error or error
+                        framer.add(summary_event_bytes(*item))
+                elif isinstance(item, threading.Event):
+                    _write(file, path, framer.take(), state)
+                    item.set()
                     continue
-                records.append(record)
-                size += len(record)
-                if size >= _BATCH_BYTES:
-                    _write(file, path, records, state)
-                    records, size = [], 0
-            elif isinstance(item, threading.Event):
-                _write(file, path, records, state)
-                records, size = [], 0
-                item.set()
-            elif item is _STOP:
-                _write(file, path, records, state)
-                try:
-                    file.close()
-                except Exception as error:
-                    state.error = state.error or error
-                return
-            else:
-                try:
-                    record = encode_record(item.SerializeToString())
-                except Exception as error:
-                    state.error = state.error or error
-                    continue
-                records.append(record)
-                size += len(record)
-        _write(file, path, records, state)
+                elif item is _STOP:
+                    _write(file, path, framer.take(), state)
+                    try:
+                        file.close()
+                    except Exception as error:
+                        state.error = state.error or error
+                    return
+                else:
+                    framer.add(item.SerializeToString())
+            except Exception as error:  # keep going: one bad item loses only itself
+                state.error = state.error or error
+                continue
+            if framer.size >= _BATCH_BYTES:
+                _write(file, path, framer.take(), state)
+        _write(file, path, framer.take(), state)
 
 
-def _write(file, path: str, records: list[bytes], state: _State) -> None:
-    if not records:
+def _write(file, path: str, parts: list[bytes], state: _State) -> None:
+    if not parts:
         return
-    data = memoryview(b"".join(records))
+    data = memoryview(b"".join(parts))
     try:
         while data:  # a raw file may write less than asked
             data = data[file.write(data):]
     except Exception as error:
         state.error = state.error or error
         return
-    state.written += len(records)
+    state.written += len(parts) // 3
     _live.notify_written(path)
