@@ -64,9 +64,9 @@ def show_in_sidebar(widget, *, title: str = DEFAULT_TITLE, anchor: str = "split-
 
 
 def _widget_view(widget) -> dict:
-    # The widget's own repr carries the protocol version its front-end expects.
-    view = widget._repr_mimebundle_()[WIDGET_VIEW_MIME]
-    return dict(view)
+    # Widget-view protocol 2.0, as ipywidgets 7 and 8 both write it. (Not taken from
+    # the widget's _repr_mimebundle_, whose return shape differs between libraries.)
+    return {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
 
 
 def _explained_widget(widget):

@@ -104,7 +104,9 @@ def test_side_panel_shows_live_view_of_same_model(lab):
                    s.scrollTop = s.scrollHeight; return s.scrollTop; }"""
     )
     assert scrolled > 500
-    nb.page.wait_for_timeout(300)
+    # Let the windowed notebook draw the cells scrolled into view before the screenshot.
+    nb.scoped(".jp-OutputArea-output").last.wait_for(state="visible")
+    nb.page.wait_for_timeout(500)
     assert panel_box(nb) == before
     assert panel.is_visible()
     nb.screenshot("sidepanel-lab")
@@ -130,4 +132,29 @@ def test_notebook7_shows_board_inline_with_reason(notebook7):
         arg=nb.widget_id,
     )
     nb.screenshot("sidepanel-notebook7-inline")
+    nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_lab_without_the_extension_falls_back_inline_and_explains_once(lab):
+    """What VS Code, Colab or a Lab without the extension do: render the widget-view
+    alternative of the same output. Simulated in real Lab by unregistering our renderer
+    from this notebook's rendermime registry."""
+    nb = lab()
+    nb.open([LIVE_WIDGET, "show_in_sidebar(w, title='again')"])
+    nb.page.evaluate(
+        "(mime) => window.jupyterapp.shell.currentWidget.content.rendermime.removeMimeType(mime)",
+        "application/vnd.jupyter-tb.sidepanel+json",
+    )
+    nb.run_cell(0)
+    nb.wait_output(".tb-live-value")
+    nb.run_cell(1)
+    nb.wait_idle()
+    nb.page.wait_for_function(
+        "(id) => document.getElementById(id).querySelectorAll('.tb-live-value').length === 2",
+        arg=nb.widget_id,
+    )
+    assert "side panel needs JupyterLab" in nb.cell_text(0)
+    assert "side panel needs JupyterLab" not in nb.cell_text(1)  # explained once
+    assert nb.page.locator(PANEL).count() == 0
     nb.assert_no_page_errors()
