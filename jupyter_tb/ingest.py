@@ -45,25 +45,31 @@ class _ChunkIngest:
         self.chunk = chunk
         self.errors = errors
         n = len(chunk.offsets)
+        # fast rows: record indices, with their decoded columns aligned to them
         if decode_scalars is not None:
             cols = decode_scalars(chunk.buf, chunk.offsets, chunk.lengths)
             self.fast = np.asarray(cols.fast, dtype=bool).copy()
             self.tag_names = list(cols.tag_names)
             self.tag_ids = np.asarray(cols.tag_ids)
-            self.steps = np.asarray(cols.steps)
-            self.wall_times = np.asarray(cols.wall_times)
-            self.values = np.asarray(cols.values)
+            self.steps = np.asarray(cols.steps, dtype=np.int64)
+            self.wall_times = np.asarray(cols.wall_times, dtype=np.float64)
+            self.values = np.asarray(cols.values, dtype=np.float64)
         else:
             self.fast = np.zeros(n, dtype=bool)
             self.tag_names = []
+            self.tag_ids = np.zeros(0, np.int32)
+            self.steps = np.zeros(0, np.int64)
+            self.wall_times = self.values = np.zeros(0)
+        self.fast_rows = np.flatnonzero(self.fast)
         self.events: dict[int, object] = {}  # record index -> parsed Event (general path)
+        # general-path points of non-scalar kinds, appended in bulk before a purge and at the end
+        self.pending: dict[tuple[str, str], tuple[list, list, list]] = {}
 
     # ------------------------------------------------------------------ driver
 
     def run(self) -> None:
         self._parse(np.flatnonzero(~self.fast))
         self._settle_kinds()
-        self.fast_rows = np.flatnonzero(self.fast)
         self.flushed = 0  # fast rows [0, flushed) are in the store
         purges = self._purge_points()
         stops = sorted(set(self.events) | set(purges))
@@ -71,11 +77,13 @@ class _ChunkIngest:
             purge = purges.get(index)
             if purge is not None:
                 self._flush_fast(index)
+                self._flush_pending()
                 self.store.purge(*purge)
             event = self.events.get(index)
             if event is not None:
                 self._apply(index, event)
         self._flush_fast(len(self.chunk.offsets))
+        self._flush_pending()
         self._remember_last_step()
 
     def _parse(self, indices) -> None:
@@ -102,9 +110,9 @@ class _ChunkIngest:
                     if value.tag not in kinds and (value.HasField("metadata") or
                                                    value.WhichOneof("value") != "tensor"):
                         self._learn(value, migrate.plugin_kind(value, None))
-        if not self.fast.any():
+        if not len(self.fast_rows):
             return
-        present = np.unique(self.tag_ids[self.fast])
+        present = np.unique(self.tag_ids)
         demote = []
         for tag_id in present.tolist():
             name = self.tag_names[tag_id]
@@ -115,9 +123,12 @@ class _ChunkIngest:
             elif kind != "scalars":
                 demote.append(tag_id)
         if demote:
-            rows = np.flatnonzero(self.fast & np.isin(self.tag_ids, demote))
-            self.fast[rows] = False
-            self._parse(rows)
+            keep = ~np.isin(self.tag_ids, demote)
+            self._parse(self.fast_rows[~keep])
+            self.fast[self.fast_rows[~keep]] = False
+            self.fast_rows, self.tag_ids = self.fast_rows[keep], self.tag_ids[keep]
+            self.steps, self.wall_times, self.values = (
+                self.steps[keep], self.wall_times[keep], self.values[keep])
 
     def _learn(self, value, kind: str) -> None:
         self.store.kinds[value.tag] = kind
@@ -150,43 +161,47 @@ class _ChunkIngest:
             if at in self.events:
                 tags = {value.tag for value in self.events[at].summary.value}
             else:
-                tags = {self.tag_names[int(self.tag_ids[at])]}
+                tags = {self.tag_names[int(self.tag_ids[np.searchsorted(self.fast_rows, at)])]}
             points[at] = (int(steps[i]), tags)
         return points
 
     def _summary_steps(self):
         general = [(i, e.step) for i, e in self.events.items() if e.HasField("summary")]
         index = np.concatenate([self.fast_rows, np.array([g[0] for g in general], np.int64)])
-        steps = np.concatenate([self.steps[self.fast_rows] if len(self.fast_rows) else
-                                np.zeros(0, np.int64), np.array([g[1] for g in general], np.int64)])
+        steps = np.concatenate([self.steps, np.array([g[1] for g in general], np.int64)])
         order = np.argsort(index, kind="stable")
         return index[order], steps[order].astype(np.int64)
 
     def _remember_last_step(self) -> None:
-        index, steps = self._summary_steps()
-        if len(steps):
-            self.store.most_recent_step = int(steps[-1])
+        # the step of the chunk's last summary event, for the out-of-order rule of old files
+        last_fast = int(self.fast_rows[-1]) if len(self.fast_rows) else -1
+        last_general = max((i for i, e in self.events.items() if e.HasField("summary")), default=-1)
+        if last_fast > last_general:
+            self.store.most_recent_step = int(self.steps[-1])
+        elif last_general >= 0:
+            self.store.most_recent_step = int(self.events[last_general].step)
 
     # ------------------------------------------------------------------ fast rows
 
     def _flush_fast(self, before: int) -> None:
         """Append the fast rows with record index < ``before`` that are not in the store yet."""
+        start = self.flushed
         end = int(np.searchsorted(self.fast_rows, before, side="left"))
-        rows = self.fast_rows[self.flushed:end]
         self.flushed = end
-        if not len(rows):
+        if end == start:
             return
-        ids = self.tag_ids[rows]
+        ids = self.tag_ids[start:end]
         if (ids == ids[0]).all():
-            groups = [(int(ids[0]), rows)]
+            groups = [(int(ids[0]), slice(start, end))]
         else:
-            order = np.argsort(ids, kind="stable")
-            rows, ids = rows[order], ids[order]
-            cuts = np.flatnonzero(np.diff(ids)) + 1
-            groups = [(int(ids[s]), r) for s, r in zip(np.concatenate([[0], cuts]), np.split(rows, cuts))]
-        for tag_id, group in groups:
-            self.store.append("scalars", self.tag_names[tag_id], self.steps[group],
-                              self.wall_times[group], self.values[group])
+            # small non-negative ids: a stable sort of uint16 keys is numpy's O(n) radix sort
+            keys = ids.astype(np.uint16) if len(self.tag_names) <= 0xFFFF else ids
+            order = np.argsort(keys, kind="stable")
+            cuts = np.flatnonzero(np.diff(ids[order])) + 1
+            groups = [(int(ids[part[0]]), part + start) for part in np.split(order, cuts)]
+        for tag_id, rows in groups:
+            self.store.append("scalars", self.tag_names[tag_id], self.steps[rows],
+                              self.wall_times[rows], self.values[rows])
 
     # ------------------------------------------------------------------ general path
 
@@ -222,13 +237,23 @@ class _ChunkIngest:
             return  # a tag keeps the kind of its first value, as in TensorBoard
         if kind == "hparams" and value.HasField("metadata"):
             store.metadata[value.tag] = value.metadata  # the payload is the metadata itself
-        if kind == "scalars":
+        if kind == "scalars":  # in record order with the fast rows of the same tag
             self._flush_fast(index)
-        elif kind in ("images", "audio"):
+            store.append(kind, value.tag, [event.step], [event.wall_time], [data])
+            return
+        if kind in ("images", "audio"):
             data = (self._ref(index, value.tag), data)
         elif kind == "pr_curves":
             data = data.T  # stored one row per threshold
-        store.append(kind, value.tag, [event.step], [event.wall_time], [data])
+        steps, wall_times, items = self.pending.setdefault((kind, value.tag), ([], [], []))
+        steps.append(event.step)
+        wall_times.append(event.wall_time)
+        items.append(data)
+
+    def _flush_pending(self) -> None:
+        for (kind, tag), (steps, wall_times, items) in self.pending.items():
+            self.store.append(kind, tag, steps, wall_times, items)
+        self.pending.clear()
 
     def _ref(self, index: int, tag: str) -> BlobRef:
         chunk = self.chunk

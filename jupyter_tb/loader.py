@@ -26,7 +26,7 @@ class Chunk:
     """Framed records: payload ``i`` is ``buf[offsets[i]:offsets[i] + lengths[i]]``."""
 
     path: str
-    buf: bytes
+    buf: bytes | bytearray
     base_offset: int  # file offset of buf[0]
     offsets: np.ndarray
     lengths: np.ndarray
@@ -57,15 +57,15 @@ class EventFileLoader:
             return
         while self.offset < size:
             want = min(max(self.chunk_size, self._needed()), size - self.offset)
-            data = self.storage.read(self.path, self.offset, want)
-            if not data:
+            buf = self.storage.read(self.path, self.offset, want, prefix=self._tail)
+            fetched = len(buf) - len(self._tail)
+            if fetched <= 0:
                 return
-            buf = self._tail + data if self._tail else data
             base = self.offset - len(self._tail)
-            self.offset += len(data)
+            self.offset += fetched
             batch = records.scan_records(buf, base_offset=base, verify_crc=self.verify_crc)
             self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
-            self._tail = buf[batch.consumed:]
+            self._tail = bytes(buf[batch.consumed:])
             if len(batch.offsets):
                 yield Chunk(self.path, buf, base, batch.offsets, batch.lengths)
 

@@ -278,7 +278,8 @@ class Logdir:
         event = event_pb2.Event.FromString(self._storage.read(ref.path, ref.offset, ref.length))
         graph = graph_pb2.GraphDef()
         if is_meta:
-            graph.ParseFromString(_field_bytes(event.meta_graph_def, 2))  # MetaGraphDef.graph_def
+            # MetaGraphDef.graph_def is field 2; we keep no MetaGraphDef schema for the rest
+            graph.ParseFromString(migrate.wire_fields(event.meta_graph_def).get(2, [b""])[-1])
         else:
             graph.ParseFromString(event.graph_def)
         return graph
@@ -443,39 +444,6 @@ def _merge_experiment(into, experiment):
     into.metric_infos.extend(m for m in experiment.metric_infos
                              if (m.name.group, m.name.tag) not in metrics)
     return into
-
-
-def _field_bytes(message: bytes, number: int) -> bytes:
-    """The last length-delimited field ``number`` of a serialized message (wire format walk)."""
-    pos, found = 0, b""
-    while pos < len(message):
-        key, pos = _varint(message, pos)
-        field, wire = key >> 3, key & 7
-        if wire == 0:
-            _, pos = _varint(message, pos)
-        elif wire == 1:
-            pos += 8
-        elif wire == 5:
-            pos += 4
-        elif wire == 2:
-            length, pos = _varint(message, pos)
-            if field == number:
-                found = message[pos:pos + length]
-            pos += length
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-    return found
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
 
 
 def read(logdir, *, verify_crc: bool = True, storage_options: dict | None = None) -> Logdir:

@@ -180,17 +180,53 @@ def histo_to_buckets(histo) -> np.ndarray:
     # Bucket i spans (limit[i-1], limit[i]]. The outermost limits may be +-DBL_MAX, so, as
     # TensorBoard does, empty buckets at both ends are dropped and the recorded min and max
     # become the outer edges (keeping every bucket's left <= right).
+    limits = np.asarray(histo.bucket_limit, np.float64)
     counts = np.asarray(histo.bucket, np.float64)
     nonzero = np.flatnonzero(counts > 0)
     if not len(nonzero):
         return np.zeros((0, 3))
     first, last = int(nonzero[0]), int(nonzero[-1])
-    inner = np.asarray(histo.bucket_limit[first:last], np.float64)
     out = np.empty((last - first + 1, 3))
-    out[:, 0] = np.concatenate([[histo.min], inner])
-    out[:, 1] = np.concatenate([inner, [histo.max]])
+    out[0, 0] = histo.min
+    out[1:, 0] = limits[first:last]
+    out[:-1, 1] = limits[first:last]
+    out[-1, 1] = histo.max
     out[:, 2] = counts[first:last + 1]
     return out
+
+
+def wire_fields(message: bytes) -> dict[int, list]:
+    """The top-level fields of a serialized message: number -> values in order (varints and
+    fixed-width fields as ints, length-delimited ones as bytes). No schema needed."""
+    out: dict[int, list] = {}
+    pos, end = 0, len(message)
+    while pos < end:
+        key, pos = _varint(message, pos)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, pos = _varint(message, pos)
+        elif wire_type == 1:
+            value, pos = int.from_bytes(message[pos:pos + 8], "little"), pos + 8
+        elif wire_type == 5:
+            value, pos = int.from_bytes(message[pos:pos + 4], "little"), pos + 4
+        elif wire_type == 2:
+            length, pos = _varint(message, pos)
+            value, pos = message[pos:pos + length], pos + length
+        else:
+            raise ValueError(f"unsupported protobuf wire type {wire_type}")
+        out.setdefault(number, []).append(value)
+    return out
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
 
 
 def _from_image(value, known_kind):

@@ -82,10 +82,16 @@ class LocalStorage:
                     listing.errors.append(f"cannot stat {entry.path}: {error.strerror or error}")
         return _sorted(listing)
 
-    def read(self, path: str, start: int, length: int) -> bytes:
-        with open(path, "rb") as f:
+    def read(self, path: str, start: int, length: int, prefix: bytes = b""):
+        """``prefix`` + up to ``length`` bytes from ``start``, read straight into one buffer."""
+        buf = bytearray(len(prefix) + length)
+        buf[:len(prefix)] = prefix
+        with open(path, "rb", buffering=0) as f:
             f.seek(start)
-            return f.read(length)
+            got = f.readinto(memoryview(buf)[len(prefix):])
+        if got < length:
+            del buf[len(prefix) + got:]
+        return buf
 
     def read_all(self, path: str) -> bytes:
         with open(path, "rb") as f:
@@ -129,8 +135,9 @@ class FsspecStorage:
             _add(listing, directory or ".", name, path, int(info.get("size") or 0))
         return _sorted(listing)
 
-    def read(self, path: str, start: int, length: int) -> bytes:
-        return self.fs.cat_file(path, start=start, end=start + length)
+    def read(self, path: str, start: int, length: int, prefix: bytes = b""):
+        data = self.fs.cat_file(path, start=start, end=start + length)
+        return prefix + data if prefix else data
 
     def read_all(self, path: str) -> bytes:
         return self.fs.cat_file(path)

@@ -72,9 +72,11 @@ class Ragged:
         return len(self.ends)
 
     def extend(self, blocks) -> None:
-        for block in blocks:
-            self.rows.extend(block)
-            self.ends.extend([len(self.rows)])
+        if not len(blocks):
+            return
+        sizes = np.fromiter((len(b) for b in blocks), np.int64, count=len(blocks))
+        self.ends.extend(len(self.rows) + np.cumsum(sizes))
+        self.rows.extend(np.concatenate(blocks) if len(blocks) > 1 else blocks[0])
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.rows.view(), self.ends.view()
