@@ -145,18 +145,6 @@ class PrCurveSeries:
 
 
 @dataclass(frozen=True)
-class TextSeries:
-    run: str
-    tag: str
-    steps: np.ndarray
-    wall_times: np.ndarray
-    values: list  # str, or an array of str for table-shaped text
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
-@dataclass(frozen=True)
 class TensorSeries:
     run: str
     tag: str
@@ -166,6 +154,10 @@ class TensorSeries:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+
+class TextSeries(TensorSeries):
+    """``values``: str, or an array of str for table-shaped text."""
 
 
 @dataclass(frozen=True)

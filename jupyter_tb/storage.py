@@ -49,16 +49,21 @@ def _sorted(listing: Listing) -> Listing:
     return listing
 
 
+def _check_root(url: str, is_dir: bool, exists: bool) -> None:
+    if not exists:
+        raise FileNotFoundError(f"logdir {url!r} does not exist")
+    if not is_dir:
+        raise NotADirectoryError(f"logdir {url!r} is not a directory")
+
+
 class LocalStorage:
     def __init__(self, root: str | os.PathLike):
         self.root = os.path.abspath(os.fspath(root))
         self.url = self.root
 
     def check(self) -> None:
-        if not os.path.exists(self.root):
-            raise FileNotFoundError(f"logdir {self.root!r} does not exist")
-        if not os.path.isdir(self.root):
-            raise NotADirectoryError(f"logdir {self.root!r} is not a directory")
+        _check_root(self.url, os.path.exists(self.root) and os.path.isdir(self.root),
+                    os.path.exists(self.root))
 
     def list(self) -> Listing:
         listing = Listing()
@@ -117,10 +122,8 @@ class FsspecStorage:
 
     def check(self) -> None:
         self.fs.invalidate_cache()
-        if not self.fs.exists(self.root):
-            raise FileNotFoundError(f"logdir {self.url!r} does not exist")
-        if not self.fs.isdir(self.root):
-            raise NotADirectoryError(f"logdir {self.url!r} is not a directory")
+        exists = self.fs.exists(self.root)
+        _check_root(self.url, exists and self.fs.isdir(self.root), exists)
 
     def list(self) -> Listing:
         listing = Listing()

@@ -100,8 +100,28 @@ class TF2StyleWriter:
         value.tensor.CopyFrom(tensor_util.make_tensor_proto(array))
         self.add(summary, step)
 
+    def scalar(self, tag: str, value: float, step: int) -> None:
+        from tensorboard.plugins.scalar.summary_v2 import scalar_pb
+
+        self.add(scalar_pb(tag, value), step)
+
+    def flush(self) -> None:
+        """Everything added is in the file (TensorBoard's flush drains its queue; tensorboardX's
+        does not)."""
+        self.writer.flush()
+
     def close(self) -> None:
         self.writer.close()
+
+
+def live_logdir(path: str):
+    """(writer, Logdir) over a run holding one scalar "x" = 0 at step 0, for append tests."""
+    import jupyter_tb
+
+    writer = TF2StyleWriter(path)
+    writer.scalar("x", 0.0, 0)
+    writer.flush()
+    return writer, jupyter_tb.read(path)
 
 
 def write_tf2_style_run(logdir: str) -> None:

@@ -133,24 +133,19 @@ def test_scalars_frame_and_pandas(mixed_logdir):
     assert ld.scalars("tbx", "loss").to_pandas().shape == (20, 3)
 
 
-def _scalar(w, tag, value, step):
-    from tensorboard.plugins.scalar.summary_v2 import scalar_pb
-
-    w.add(scalar_pb(tag, value), step)
-
 
 def test_returned_arrays_are_snapshots(tmp_path):
     # TensorBoard's own writer: its flush() drains the queue (tensorboardX's does not)
     w = F.TF2StyleWriter(str(tmp_path))
     for i in range(10):
-        _scalar(w, "x", i, i)
-    w.writer.flush()
+        w.scalar("x", i, i)
+    w.flush()
     ld = jupyter_tb.read(str(tmp_path))
     before = ld.scalars(".", "x")
     with pytest.raises(ValueError):
         before.values[0] = 99
     for i in range(10, 5000):
-        _scalar(w, "x", i, i)
+        w.scalar("x", i, i)
     w.close()
     changed = ld.reload()
     assert (".", "scalars", "x") in changed
@@ -222,7 +217,7 @@ def test_session_log_start_in_one_file_purges_like_tensorboard(tmp_path):
         if step in (1, 5):
             w.writer.add_event(tb_event_pb2.Event(step=3 if step == 5 else 0, wall_time=1.0,
                                                   session_log=SessionLog(status=SessionLog.START)))
-        _scalar(w, "x", float(step), step)
+        w.scalar("x", float(step), step)
     w.close()
     ld = jupyter_tb.read(str(tmp_path))
     theirs, _, _ = F.tb_arrays(F.tb_accumulator(str(tmp_path)), "x")
@@ -316,10 +311,7 @@ def test_damage_is_reported_and_nothing_else_is_lost(tmp_path):
 
 
 def test_reads_while_another_thread_reloads(tmp_path):
-    w = F.TF2StyleWriter(str(tmp_path))
-    _scalar(w, "x", 0.0, 0)
-    w.writer.flush()
-    ld = jupyter_tb.read(str(tmp_path))
+    w, ld = F.live_logdir(str(tmp_path))
     stop = threading.Event()
     problems = []
 
@@ -333,9 +325,9 @@ def test_reads_while_another_thread_reloads(tmp_path):
     thread = threading.Thread(target=reader)
     thread.start()
     for i in range(1, 3000):
-        _scalar(w, "x", float(i), i)
+        w.scalar("x", float(i), i)
         if i % 300 == 0:
-            w.writer.flush()
+            w.flush()
             ld.reload()
     w.close()
     ld.reload()

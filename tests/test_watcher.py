@@ -13,11 +13,6 @@ from jupyter_tb import _live
 from jupyter_tb.watcher import LogdirWatcher
 
 
-def _scalar(w, tag, value, step):
-    from tensorboard.plugins.scalar.summary_v2 import scalar_pb
-
-    w.add(scalar_pb(tag, value), step)
-
 
 def _wait_for(predicate, timeout=10.0):
     deadline = time.monotonic() + timeout
@@ -30,18 +25,18 @@ def _wait_for(predicate, timeout=10.0):
 
 def test_polls_appends_and_new_runs(tmp_path):
     w = F.TF2StyleWriter(str(tmp_path / "a"))
-    _scalar(w, "x", 0.0, 0)
-    w.writer.flush()
+    w.scalar("x", 0.0, 0)
+    w.flush()
     ld = jupyter_tb.read(str(tmp_path))
     seen = []
     with LogdirWatcher(ld, reload_interval=0.05, on_change=seen.append) as watcher:
         assert watcher.running
         for i in range(1, 50):
-            _scalar(w, "x", float(i), i)
-        w.writer.flush()
+            w.scalar("x", float(i), i)
+        w.flush()
         assert _wait_for(lambda: len(ld.scalars("a", "x")) == 50)
         w2 = F.TF2StyleWriter(str(tmp_path / "b"))
-        _scalar(w2, "y", 1.0, 1)
+        w2.scalar("y", 1.0, 1)
         w2.close()
         assert _wait_for(lambda: "b" in ld.runs)
     assert not watcher.running
@@ -52,23 +47,20 @@ def test_polls_appends_and_new_runs(tmp_path):
 
 
 def test_wakes_at_once_on_live_notification(tmp_path):
-    w = F.TF2StyleWriter(str(tmp_path))
-    _scalar(w, "x", 0.0, 0)
-    w.writer.flush()
-    ld = jupyter_tb.read(str(tmp_path))
+    w, ld = F.live_logdir(str(tmp_path))
     got = threading.Event()
     watcher = LogdirWatcher(ld, reload_interval=3600, on_change=lambda changes: got.set()).start()
     try:
-        _scalar(w, "x", 1.0, 1)
-        w.writer.flush()
+        w.scalar("x", 1.0, 1)
+        w.flush()
         assert not got.wait(0.3)  # no poll for an hour: nothing happens by itself
         _live.notify_written(w.writer.get_logdir() + "/whatever")
         assert got.wait(5)
         assert len(ld.scalars(".", "x")) == 2
         # notifications about other directories do not wake it
         got.clear()
-        _scalar(w, "x", 2.0, 2)
-        w.writer.flush()
+        w.scalar("x", 2.0, 2)
+        w.flush()
         _live.notify_written(str(tmp_path.parent / "elsewhere" / "f"))
         assert not got.wait(0.3)
     finally:
@@ -97,16 +89,16 @@ def test_a_failing_callback_or_vanished_logdir_does_not_kill_the_thread(tmp_path
     import shutil
 
     w = F.TF2StyleWriter(str(tmp_path / "logs"))
-    _scalar(w, "x", 0.0, 0)
-    w.writer.flush()
+    w.scalar("x", 0.0, 0)
+    w.flush()
     ld = jupyter_tb.read(str(tmp_path / "logs"))
 
     def broken(changes):
         raise RuntimeError("view bug")
 
     with LogdirWatcher(ld, reload_interval=0.05, on_change=broken) as watcher:
-        _scalar(w, "x", 1.0, 1)
-        w.writer.flush()
+        w.scalar("x", 1.0, 1)
+        w.flush()
         assert _wait_for(lambda: any("view bug" in e for e in ld.errors))
         w.close()
         shutil.rmtree(tmp_path / "logs")
