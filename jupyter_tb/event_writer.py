@@ -124,11 +124,16 @@ class EventFileWriter:
         first = event_pb2.Event(wall_time=time.time(), file_version=FILE_VERSION)
         records = [first]
         if purge_step is not None:
+            # TensorBoard drops data at steps >= a START's step, but ignores the first START
+            # of a run as "the initial start". torch writes one START, so TensorBoard purges
+            # nothing unless the run already had one; writing two purges in either case
+            # (purging is idempotent).
             first.step = purge_step
-            records.append(event_pb2.Event(
+            start = event_pb2.Event(
                 wall_time=first.wall_time, step=purge_step,
                 session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START),
-            ))
+            )
+            records += [start, start]
         self._file.write(b"".join(encode_record(e.SerializeToString()) for e in records))
         _live.notify_written(self.path)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()

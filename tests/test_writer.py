@@ -542,3 +542,28 @@ def test_add_scalar_returns_before_the_disk_write(tmp_path):
     writer.close()
     assert elapsed < 1.0
     assert len(values(accumulate(tmp_path), "x")) == 1000
+
+
+def test_purge_step_makes_tensorboard_drop_orphaned_steps(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        for step in range(10):
+            writer.add_scalar("x", float(step), step)
+    with SummaryWriter(tmp_path, purge_step=5) as resumed:  # restart from a checkpoint at 5
+        for step in range(5, 8):
+            resumed.add_scalar("x", 100.0 + step, step)
+    got = [(s, float(v)) for s, v in values(accumulate(tmp_path), "x")]
+    assert got == [(s, float(s)) for s in range(5)] + [(s, 100.0 + s) for s in range(5, 8)]
+
+
+def test_data_reaches_the_file_without_flush(tmp_path):
+    import time
+
+    # max_queue / flush_secs are upper bounds: the worker writes every batch at once
+    writer = SummaryWriter(tmp_path, max_queue=1000, flush_secs=3600)
+    for step in range(3):
+        writer.add_scalar("x", 1.0, step)
+    deadline = time.monotonic() + 10
+    while len(values(accumulate(tmp_path), "x") if accumulate(tmp_path).Tags()["tensors"] else []) < 3:
+        assert time.monotonic() < deadline, "events not written without flush()"
+        time.sleep(0.05)
+    writer.close()
