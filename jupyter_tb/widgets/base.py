@@ -149,6 +149,16 @@ class View(anywidget.AnyWidget):
     def tags_of(self, run: str, kind: str) -> list[str]:
         return [t for t in self.logdir.tags(run).get(kind, []) if self.tag_matches(t)]
 
+    def kept(self, n: int, kind: str) -> list[int]:
+        """Indices of ``n`` kept items to show for ``kind`` under ``--samples_per_plugin``:
+        evenly spread, the latest always included."""
+        limit = (getattr(self.source, "samples_per_plugin", None) or {}).get(kind)
+        if not limit or n <= limit:
+            return list(range(n))
+        if limit == 1:
+            return [n - 1]
+        return sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
+
     def catalog_message(self, type_: str = "reset", kind: str | None = None) -> dict:
         """``{type, runs, tags: {run: [tag, ...]}}`` for ``kind`` (default ``kinds[0]``),
         remembered so :meth:`catalog_update` only sends it again when it changed."""
@@ -248,13 +258,14 @@ class View(anywidget.AnyWidget):
         self.post(reply)
 
     def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        unsubscribe = getattr(self, "_unsubscribe", None)  # None too if __init__ failed
+        if unsubscribe is not None:
+            unsubscribe()
             self._unsubscribe = None
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._timer = None
         super().close()
 
 

@@ -111,9 +111,10 @@ class _BucketView(View):
 
     def _message(self, run: str, tag: str) -> dict | None:
         series = self.logdir.histograms(run, tag)
-        n = len(series)
-        steps = np.asarray(series.steps, dtype=np.float64)
-        walls = np.asarray(series.wall_times, dtype=np.float64)
+        keep = self.kept(len(series), "histograms")
+        n = len(keep)
+        steps = np.asarray(series.steps, dtype=np.float64)[keep]
+        walls = np.asarray(series.wall_times, dtype=np.float64)[keep]
         sent = self._sent.get((run, tag))
         start = 0
         # append only when the kept steps grew at the end (the reservoir did not drop any)
@@ -121,14 +122,13 @@ class _BucketView(View):
             start = sent.count
         elif sent is not None and n == sent.count and n and steps[-1] == sent.last_step:
             return None
-        buckets = [series[i] for i in range(start, n)]
+        buckets = [series[i] for i in keep[start:]]
         message = {"run": run, "tag": tag, "steps": steps[start:], "wall": walls[start:],
                    "append": start > 0}
         edges = sent.edges if sent is not None and start > 0 else None
-        payload = self.describe(buckets, edges, [series[i] for i in range(n)] if start == 0 else None)
+        payload = self.describe(buckets, edges, buckets if start == 0 else None)
         if payload is None:  # new data outside the current bins: send everything again
-            start = 0
-            buckets = [series[i] for i in range(n)]
+            buckets = [series[i] for i in keep]
             message.update(steps=steps, wall=walls, append=False)
             payload = self.describe(buckets, None, buckets)
         message.update(payload)

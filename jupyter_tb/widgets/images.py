@@ -58,13 +58,14 @@ class Images(View):
 
     def _series_messages(self, run: str, tag: str) -> list[dict]:
         series = self.logdir.images(run, tag)
-        n = len(series)
-        entries = [series[i] for i in range(n)]
-        self._entries_sent[(run, tag)] = n
+        keep = self.kept(len(series), "images")
+        entries = [series[i] for i in keep]
+        n = len(entries)
+        self._entries_sent[(run, tag)] = len(series)
         messages = [{
             "type": "entries", "run": run, "tag": tag,
-            "steps": np.asarray(series.steps, dtype=np.float64),
-            "wall": np.asarray(series.wall_times, dtype=np.float64),
+            "steps": np.asarray([e.step for e in entries], dtype=np.float64),
+            "wall": np.asarray([e.wall_time for e in entries], dtype=np.float64),
             "width": np.asarray([e.width for e in entries], dtype=np.int32),
             "height": np.asarray([e.height for e in entries], dtype=np.int32),
         }]

@@ -132,3 +132,115 @@ def close_source(logdir) -> bool:
 def open_sources() -> list[LiveSource]:
     with _registry_lock:
         return list(_registry.values())
+
+
+# -- several logdirs under names (TensorBoard's --logdir_spec) -----------------------------------
+
+
+def _joined(name: str, run: str) -> str:
+    return name if run == "." else f"{name}/{run}"
+
+
+class SpecLogdir:
+    """Several logdirs read as one: run ``r`` of the logdir named ``n`` appears as ``n/r``
+    (``n`` for the logdir's own root run). Run-keyed accessors are forwarded; experiment-wide
+    ones (``hparams()``, ``embeddings()``, ``custom_scalars_layout()``) come from the first."""
+
+    _RUN_METHODS = {"tags", "metadata", "scalars", "images", "audio", "histograms", "pr_curves",
+                    "text", "tensors", "graph", "run_metadata"}
+
+    def __init__(self, named: dict):
+        self._named = dict(named)  # name -> Logdir
+        self.path = ",".join(f"{n}:{ld.path}" for n, ld in self._named.items())
+
+    def _split(self, run: str):
+        for name, ld in self._named.items():
+            if run == name:
+                return ld, "."
+            if run.startswith(name + "/"):
+                return ld, run[len(name) + 1:]
+        raise KeyError(f"no run {run!r}")
+
+    @property
+    def runs(self) -> list[str]:
+        return sorted(_joined(n, r) for n, ld in self._named.items() for r in ld.runs)
+
+    @property
+    def progress(self) -> tuple[int, int, int]:
+        parts = [ld.progress for ld in self._named.values()]
+        return tuple(sum(p[i] for p in parts) for i in range(3))
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{n}: {e}" for n, ld in self._named.items() for e in ld.errors]
+
+    @property
+    def version(self) -> int:
+        return sum(ld.version for ld in self._named.values())
+
+    def __getattr__(self, attr):
+        first = next(iter(self._named.values()))
+        if attr not in self._RUN_METHODS:
+            return getattr(first, attr)
+
+        def forward(run, *args, **kwargs):
+            ld, inner = self._split(run)
+            return getattr(ld, attr)(inner, *args, **kwargs)
+
+        return forward
+
+
+class SpecSource:
+    """Live source over several named logdirs (each its own shared :class:`LiveSource`)."""
+
+    def __init__(self, spec: dict, reload_interval: float = 1.0, samples_per_plugin=None):
+        if not spec:
+            raise ValueError("logdir_spec is empty")
+        for name in spec:
+            if not name or "/" in name:
+                raise ValueError(f"logdir_spec name {name!r} must be non-empty and contain no '/'")
+        self.sources = {name: open_source(path, reload_interval, samples_per_plugin)
+                        for name, path in spec.items()}
+        self.logdir = SpecLogdir({n: s.logdir for n, s in self.sources.items()})
+        self.loaded = _AllSet([s.loaded for s in self.sources.values()])
+        self.closed = False
+
+    def subscribe(self, callback):
+        unsubscribers = []
+        for name, source in self.sources.items():
+            def renamed(changes, name=name):
+                callback({(_joined(name, run), kind, tag) for run, kind, tag in changes})
+            unsubscribers.append(source.subscribe(renamed))
+        return lambda: [u() for u in unsubscribers]
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        return self.loaded.wait(timeout)
+
+    def close(self) -> None:
+        self.closed = True
+        for source in self.sources.values():
+            source.close()
+
+
+class _AllSet:
+    """``is_set()``/``wait()`` over several threading.Events."""
+
+    def __init__(self, events):
+        self._events = events
+
+    def is_set(self) -> bool:
+        return all(e.is_set() for e in self._events)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for event in self._events:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not event.wait(left):
+                return False
+        return True
+
+
+def open_spec_source(spec: dict, reload_interval: float = 1.0, samples_per_plugin=None) -> SpecSource:
+    return SpecSource(spec, reload_interval, samples_per_plugin)
