@@ -346,3 +346,60 @@ def test_unknown_run_and_tag_errors(mixed_logdir):
     assert ld.metadata("tbx", "loss").plugin_data.plugin_name == "scalars"
     done, total, runs = ld.progress
     assert done == total > 0 and runs == 4
+
+
+def test_scalar_shaped_tensors_of_other_plugins_stay_tensors(tmp_path):
+    # Later values of a tag carry no metadata and look like plain scalar events to the bulk
+    # decoder; the tag's kind (from its first value) must still decide.
+    w = F.TF2StyleWriter(str(tmp_path))
+    for step in range(6):
+        w.add_tensor("custom", np.float32(step / 2), "my_plugin", step)
+        w.scalar("real", float(step), step)
+    w.close()
+    ld = jupyter_tb.read(str(tmp_path))
+    acc = F.tb_accumulator(str(tmp_path))
+    assert F.tb_plugin(acc, "custom") == "my_plugin"
+    assert ld.tags(".") == {"scalars": ["real"], "tensors": ["custom"]}
+    assert ld.metadata(".", "custom").plugin_data.plugin_name == "my_plugin"
+    _, _, theirs = F.tb_arrays(acc, "custom")
+    assert [float(v) for v in ld.tensors(".", "custom").values] == [float(v) for v in theirs]
+    assert ld.scalars(".", "real").values.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_tf1_merged_summaries_meta_graph_and_run_metadata(tmp_path):
+    # What TF1's FileWriter writes: several values per event (merged summaries), a
+    # meta_graph_def holding the graph, tagged run metadata.
+    from tensorboard.compat.proto import graph_pb2 as tb_graph_pb2
+    from tensorboard.compat.proto import meta_graph_pb2
+    from tensorboard.compat.proto.event_pb2 import TaggedRunMetadata
+
+    w = F.TF2StyleWriter(str(tmp_path))
+    graph = tb_graph_pb2.GraphDef()
+    for name in ("input", "dense/MatMul", "loss"):
+        graph.node.add(name=name, op="Op")
+    meta = meta_graph_pb2.MetaGraphDef(graph_def=graph)
+    w.writer.add_event(tb_event_pb2.Event(wall_time=1.0, meta_graph_def=meta.SerializeToString()))
+    w.writer.add_event(tb_event_pb2.Event(wall_time=1.0, step=3, tagged_run_metadata=TaggedRunMetadata(
+        tag="step3", run_metadata=b"\x0a\x00opaque")))
+    for step in range(5):
+        event = tb_event_pb2.Event(step=step, wall_time=2.0 + step)
+        event.summary.value.add(tag="a", simple_value=step)
+        event.summary.value.add(tag="b", simple_value=-step)
+        w.writer.add_event(event)
+    w.close()
+    ld = jupyter_tb.read(str(tmp_path))
+    acc = F.tb_accumulator(str(tmp_path))
+    assert [n.name for n in ld.graph(".").node] == [n.name for n in acc.Graph().node]
+    assert ld.run_metadata(".", "step3") == b"\x0a\x00opaque"
+    assert ld.tags(".")["graphs"] == ["__run_graph__", "step3"]
+    for tag in ("a", "b"):
+        steps, _, values = F.tb_arrays(acc, tag)
+        assert ld.scalars(".", tag).steps.tolist() == steps.tolist()
+        assert ld.scalars(".", tag).values.tolist() == [float(v) for v in values]
+
+
+def test_without_crc_verification_the_data_is_the_same(mixed_logdir):
+    checked, unchecked = jupyter_tb.read(mixed_logdir), jupyter_tb.read(mixed_logdir, verify_crc=False)
+    assert checked.tags("tbx") == unchecked.tags("tbx")
+    np.testing.assert_array_equal(checked.scalars("tbx", "loss").values, unchecked.scalars("tbx", "loss").values)
+    assert checked.images("tbx", "batch")[1].encoded(1) == unchecked.images("tbx", "batch")[1].encoded(1)
