@@ -116,6 +116,11 @@ class EventFileWriter:
     def __init__(self, logdir, max_queue: int = 10, flush_secs: float = 120,
                  filename_suffix: str = "", *, purge_step: int | None = None) -> None:
         self.logdir = os.fspath(logdir)
+        if "://" in self.logdir:
+            raise ValueError(
+                f"cannot write to {self.logdir!r}: SummaryWriter writes local directories; "
+                "sync them to object storage afterwards (reading URLs works)"
+            )
         os.makedirs(self.logdir, exist_ok=True)
         self.max_queue = max_queue
         self.flush_secs = flush_secs
@@ -174,8 +179,9 @@ class EventFileWriter:
         done = threading.Event()
         self._queue.put(done)
         while not done.wait(0.5):
-            if not self._thread.is_alive():
-                break
+            if not self._thread.is_alive():  # only a bug could get here; never hang on it
+                self._raise_pending()
+                raise EventWriterError(f"the writer thread of {self.path} has stopped")
         self._raise_pending()
 
     def close(self) -> None:

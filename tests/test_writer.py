@@ -517,31 +517,34 @@ def test_add_graph_writes_a_graph_def(tmp_path):
 # ------------------------------------------------------------------------------ never block
 
 
-def test_add_scalar_returns_before_the_disk_write(tmp_path):
+def test_add_scalar_returns_while_the_disk_write_is_stuck(tmp_path, monkeypatch):
     import threading
-
-    # the worker is busy writing; the caller's add_scalar must not wait for it
-    writer = SummaryWriter(tmp_path)
-    file_writer = writer._get_file_writer()
-    gate = threading.Event()
-    original = file_writer._file.write
-
-    def slow_write(data):
-        gate.wait(10)
-        return original(data)
-
-    file_writer._file = type("Slow", (), {"write": staticmethod(slow_write),
-                                          "close": original.__self__.close})()
     import time
 
+    from jupyter_tb import event_writer
+
+    gate = threading.Event()
+    real_write = event_writer._write
+
+    def stuck_write(*args):  # the worker's disk write hangs until the gate opens
+        gate.wait(30)
+        real_write(*args)
+
+    monkeypatch.setattr(event_writer, "_write", stuck_write)
+    writer = SummaryWriter(tmp_path)
     started = time.perf_counter()
-    for i in range(1000):
+    for i in range(2000):
         writer.add_scalar("x", float(i), i)
     elapsed = time.perf_counter() - started
     gate.set()
     writer.close()
-    assert elapsed < 1.0
-    assert len(values(accumulate(tmp_path), "x")) == 1000
+    assert elapsed < 2.0  # 2000 calls; a blocked caller would wait the full 30 s
+    assert len(values(accumulate(tmp_path), "x")) == 2000
+
+
+def test_urls_are_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match="local directories"):
+        SummaryWriter("s3://bucket/runs")
 
 
 def test_purge_step_makes_tensorboard_drop_orphaned_steps(tmp_path):
@@ -563,7 +566,7 @@ def test_data_reaches_the_file_without_flush(tmp_path):
     for step in range(3):
         writer.add_scalar("x", 1.0, step)
     deadline = time.monotonic() + 10
-    while len(values(accumulate(tmp_path), "x") if accumulate(tmp_path).Tags()["tensors"] else []) < 3:
+    while "x" not in accumulate(tmp_path).Tags()["tensors"] or len(values(accumulate(tmp_path), "x")) < 3:
         assert time.monotonic() < deadline, "events not written without flush()"
         time.sleep(0.05)
     writer.close()
