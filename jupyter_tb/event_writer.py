@@ -2,8 +2,9 @@
 
 The caller's side of ``add_scalar`` only enqueues a 4-tuple on a ``queue.SimpleQueue`` (a C
 queue: no Python-level lock). The worker takes everything queued so far, serialises it, frames
-each record (:func:`jupyter_tb.records.encode_record`), writes the batch with one ``write`` to an
-unbuffered file, then calls :func:`jupyter_tb._live.notify_written` so same-kernel views update.
+each record as TFRecord (see :mod:`jupyter_tb.records`; headers cached by payload length), writes
+the batch with one ``write`` to an unbuffered file, then calls
+:func:`jupyter_tb._live.notify_written` so same-kernel views update.
 
 Writing promptly after every batch means data reaches the OS long before ``max_queue`` items or
 ``flush_secs`` seconds would require; both knobs are therefore always honoured. Under load the
