@@ -118,13 +118,19 @@ def tensor(tag: str, values, metadata: summary_pb2.SummaryMetadata | None = None
 # --------------------------------------------------------------------------- scalars
 
 
-def scalar(tag: str, value, *, new_style: bool = False, double_precision: bool = False) -> Value:
+def scalar(tag: str, value, *, new_style: bool = False, double_precision: bool = False,
+           display_name: str = "", description: str = "") -> Value:
     number = to_float(value)
-    if not new_style:
-        return Value(tag=tag, simple_value=number)
-    dtype = np.float64 if double_precision else np.float32
     content = plugins_pb2.ScalarPluginData(version=0).SerializeToString()
-    return tensor(tag, np.asarray(number, dtype=dtype), _metadata("scalars", content))
+    metadata = _metadata("scalars", content, display_name=display_name,
+                         summary_description=description)
+    if not new_style:
+        scalar_value = Value(tag=tag, simple_value=number)
+        if display_name or description:
+            scalar_value.metadata.CopyFrom(metadata)
+        return scalar_value
+    dtype = np.float64 if double_precision else np.float32
+    return tensor(tag, np.asarray(number, dtype=dtype), metadata)
 
 
 # --------------------------------------------------------------------------- histograms
@@ -432,15 +438,15 @@ def _pr_metadata(num_thresholds: int) -> summary_pb2.SummaryMetadata:
 
 
 def pr_curve_raw(tag, true_positive_counts, false_positive_counts, true_negative_counts,
-                 false_negative_counts, precision, recall, num_thresholds=None) -> Value:
+                 false_negative_counts, precision, recall) -> Value:
     rows = [to_numpy(r).astype(np.float32).reshape(-1) for r in (
         true_positive_counts, false_positive_counts, true_negative_counts,
         false_negative_counts, precision, recall)]
     n = rows[0].size
     if any(r.size != n for r in rows):
         raise ValueError(f"pr curve {tag!r}: the six rows differ in length")
-    if num_thresholds is not None and int(num_thresholds) != n:
-        raise ValueError(f"pr curve {tag!r}: num_thresholds={num_thresholds} but rows hold {n}")
+    # the rows' length is the truth; ``num_thresholds`` (torch's default 127 included) is only
+    # accepted for signature compatibility, so metadata and data never disagree
     return tensor(tag, np.stack(rows), _pr_metadata(n))
 
 

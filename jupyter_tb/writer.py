@@ -110,10 +110,15 @@ class SummaryWriter:
     # -- scalars --------------------------------------------------------------------------------
 
     def add_scalar(self, tag: str, scalar_value, global_step=None, walltime=None,
-                   new_style: bool = False, double_precision: bool = False) -> None:
-        if new_style:
-            self._add(_summary.scalar(tag, scalar_value, new_style=True,
-                                      double_precision=double_precision), global_step, walltime)
+                   new_style: bool = False, double_precision: bool = False,
+                   display_name: str = "", summary_description: str = "") -> None:
+        """``new_style``/``double_precision`` as torch; ``display_name``/``summary_description``
+        as tensorboardX (they need the metadata, so they take the proto path)."""
+        if new_style or display_name or summary_description:
+            self._add(_summary.scalar(tag, scalar_value, new_style=new_style,
+                                      double_precision=double_precision,
+                                      display_name=display_name,
+                                      description=summary_description), global_step, walltime)
             return
         # the hot path: no proto, just a tuple for the worker
         if type(tag) is not str:
@@ -199,11 +204,12 @@ class SummaryWriter:
 
     def add_pr_curve_raw(self, tag: str, true_positive_counts, false_positive_counts,
                          true_negative_counts, false_negative_counts, precision, recall,
-                         global_step=None, num_thresholds=None, weights=None,
+                         global_step=None, num_thresholds=127, weights=None,
                          walltime=None) -> None:
+        """The rows' length sets ``num_thresholds``; the argument is there for compatibility."""
         self._add(_summary.pr_curve_raw(tag, true_positive_counts, false_positive_counts,
                                         true_negative_counts, false_negative_counts, precision,
-                                        recall, num_thresholds), global_step, walltime)
+                                        recall), global_step, walltime)
 
     # -- custom scalars -------------------------------------------------------------------------
 
@@ -228,9 +234,14 @@ class SummaryWriter:
     # -- hparams --------------------------------------------------------------------------------
 
     def add_hparams(self, hparam_dict: dict, metric_dict: dict, hparam_domain_discrete=None,
-                    run_name: str | None = None, global_step=None) -> None:
+                    run_name: str | None = None, global_step=None, *,
+                    name: str | None = None) -> None:
         """Like torch: a child run ``<logdir>/<run_name or time stamp>`` holding the
-        experiment, session start and session end summaries plus each metric as a scalar."""
+        experiment, session start and session end summaries plus each metric as a scalar.
+        tensorboardX's ``add_hparams(hparams, metrics, name)`` works too."""
+        if isinstance(hparam_domain_discrete, str):  # tensorboardX's third positional: name
+            hparam_domain_discrete, name = None, hparam_domain_discrete
+        run_name = run_name or name
         now = _time()
         values = _summary.hparams(hparam_dict, metric_dict, hparam_domain_discrete,
                                   start_time=now, end_time=now)

@@ -101,6 +101,15 @@ def test_scalar_inputs_numpy_torch_and_array_protocol(tmp_path):
     assert [(s, float(v)) for s, v in got] == [(0, 1.5), (1, 2.5), (2, 3.5), (3, 4.5), (4, 5.5), (5, 1.0)]
 
 
+def test_tensorboardx_scalar_display_name(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_scalar("loss", 2.0, 1, display_name="Loss", summary_description="train")
+    acc = accumulate(tmp_path)
+    metadata = acc.SummaryMetadata("loss")
+    assert (metadata.display_name, metadata.summary_description) == ("Loss", "train")
+    assert [(s, float(v)) for s, v in values(acc, "loss")] == [(1, 2.0)]
+
+
 def test_new_style_scalar_is_a_float_tensor(tmp_path):
     with SummaryWriter(tmp_path) as writer:
         writer.add_scalar("f32", 0.1, 1, new_style=True)
@@ -354,7 +363,7 @@ def test_pr_curve_rows_match_tensorboard_layout(tmp_path):
     with SummaryWriter(tmp_path) as writer:
         writer.add_pr_curve("pr", labels, predictions, 4, num_thresholds=11)
         writer.add_pr_curve_raw("raw", [3, 2, 0], [4, 1, 0], [0, 3, 4], [0, 1, 3],
-                                [0.43, 0.67, 0], [1, 0.67, 0], 4, num_thresholds=3)
+                                [0.43, 0.67, 0], [1, 0.67, 0], 4)  # torch's default 127 ignored
     acc = accumulate(tmp_path)
     content = pr_metadata.parse_plugin_metadata(plugin_content(acc, "pr_curves", "pr"))
     assert content.num_thresholds == 11
@@ -480,6 +489,20 @@ def test_hparams_child_run_like_torch(tmp_path):
     assert [float(v) for _, v in values(acc, "hparam/accuracy")] == [0.75]
     runs = [d for d in os.listdir(tmp_path) if d != "trial" and os.path.isdir(tmp_path / d)]
     assert len(runs) == 1 and float(runs[0]) > 0  # the unnamed one: a time stamp
+
+
+def test_hparams_tensorboardx_signature(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, "positional")
+        writer.add_hparams({"lr": 0.2}, {"acc": 0.6}, name="keyword")
+    from tensorboard.plugins.hparams import metadata as hp_metadata
+
+    for run, lr, acc_value in (("positional", 0.1, 0.5), ("keyword", 0.2, 0.6)):
+        acc = accumulate(tmp_path / run)
+        start = hp_metadata.parse_session_start_info_plugin_data(
+            plugin_content(acc, "hparams", "_hparams_/session_start_info"))
+        assert start.hparams["lr"].number_value == lr
+        assert [float(v) for _, v in values(acc, "acc")] == [float(np.float32(acc_value))]
 
 
 # ------------------------------------------------------------------------------ embeddings, graph
