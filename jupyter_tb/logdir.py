@@ -49,7 +49,8 @@ class Logdir:
         self._lock = threading.RLock()  # guards everything below
         self._reload_lock = threading.Lock()  # one reload at a time
         self._runs: dict[str, _Run] = {}
-        self._projector_configs: dict[str, str] = {}
+        self._projector_configs: dict[str, object] = {}  # run -> FileInfo of its config
+        self._embedding_cache: dict[str, list[Embedding]] = {}
         self._key_versions: dict[tuple[str, str, str], int] = {}
         self._seen_errors: set[str] = set()
         self.version = 0
@@ -73,7 +74,7 @@ class Logdir:
             with self._lock:
                 for name in [r for r in self._runs if r not in listing.event_files]:
                     self._drop_run(name)
-                self._set_projector_configs({run: path for run, path in listing.projector_configs.items()
+                self._set_projector_configs({run: info for run, info in listing.projector_configs.items()
                                              if run in listing.event_files or run == "."})
                 self.progress = (done, total, len(listing.event_files))
             for name in sorted(listing.event_files):
@@ -135,6 +136,7 @@ class Logdir:
             for run in set(configs) | set(self._projector_configs):
                 if configs.get(run) != self._projector_configs.get(run):
                     self._key_versions[(run, "projector", "")] = self.version
+                    self._embedding_cache.pop(run, None)
             self._projector_configs = configs
 
     def changes_since(self, version: int) -> tuple[int, set[tuple[str, str, str]]]:
@@ -368,9 +370,18 @@ class Logdir:
         return [e for run in runs for e in self._embeddings_of(run)]
 
     def _embeddings_of(self, run: str) -> list[Embedding]:
-        path = self._projector_configs.get(run)
-        if path is None:
-            return []
+        with self._lock:
+            cached = self._embedding_cache.get(run)
+            info = self._projector_configs.get(run)
+        if cached is not None or info is None:
+            return cached or []
+        embeddings = self._parse_projector_config(run, info.path)
+        with self._lock:
+            if self._projector_configs.get(run) == info:
+                self._embedding_cache[run] = embeddings
+        return embeddings
+
+    def _parse_projector_config(self, run: str, path: str) -> list[Embedding]:
         config = projector_config_pb2.ProjectorConfig()
         try:
             text_format.Parse(self._storage.read_all(path).decode("utf-8"), config)
@@ -388,7 +399,7 @@ class Logdir:
         for info in config.embeddings:
             out.append(Embedding(
                 run=run, name=info.tensor_name or os.path.basename(info.tensor_path),
-                shape=tuple(info.tensor_shape), _read=self._storage.read_all,
+                declared_shape=tuple(info.tensor_shape), _read=self._storage.read_all,
                 tensor_path=resolve(info.tensor_path), metadata_path=resolve(info.metadata_path),
                 sprite_path=resolve(info.sprite.image_path),
                 sprite_single_image_dim=tuple(info.sprite.single_image_dim)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import wave
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -184,17 +185,28 @@ class Embedding:
 
     run: str
     name: str
-    shape: tuple
+    declared_shape: tuple  # tensor_shape from the config; often left out by writers
     _read: Callable[[str], bytes]
     tensor_path: str
     metadata_path: str = ""
     sprite_path: str = ""
     sprite_single_image_dim: tuple = ()
 
+    @cached_property
+    def shape(self) -> tuple:
+        """(points, dimensions): from the config, else from the tensor file."""
+        if len(self.declared_shape) == 2:
+            return tuple(self.declared_shape)
+        return self.tensor().shape
+
     def tensor(self) -> np.ndarray:
+        """The points, float32 (n, d), parsed from the TSV file."""
         text = self._read(self.tensor_path).decode("utf-8")
-        rows = [line.split("\t") for line in text.splitlines() if line.strip()]
-        return np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            return np.zeros((0, 0), np.float32)
+        flat = np.array(" ".join(lines).split(), dtype=np.float32)  # C-speed split and parse
+        return flat.reshape(len(lines), -1)
 
     def metadata(self) -> tuple[list[str] | None, list[list[str]]]:
         """(header, rows). Single-column metadata has no header, as in TensorBoard."""

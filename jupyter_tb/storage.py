@@ -27,7 +27,7 @@ class Listing:
     """One walk of the logdir. Runs are directories relative to the root, "." for the root."""
 
     event_files: dict[str, list[FileInfo]] = field(default_factory=dict)
-    projector_configs: dict[str, str] = field(default_factory=dict)  # run -> config path
+    projector_configs: dict[str, FileInfo] = field(default_factory=dict)  # run -> its config
     errors: list[str] = field(default_factory=list)
 
 
@@ -39,7 +39,7 @@ def _add(listing: Listing, run: str, name: str, path: str, size: int) -> None:
     if is_event_file(name):
         listing.event_files.setdefault(run, []).append(FileInfo(path, size))
     elif name == PROJECTOR_CONFIG:
-        listing.projector_configs[run] = path
+        listing.projector_configs[run] = FileInfo(path, size)
 
 
 def _sorted(listing: Listing) -> Listing:

@@ -118,7 +118,7 @@ def test_hparams_layout_graph_embeddings(mixed_logdir):
 
     (embedding,) = ld.embeddings()
     assert embedding.run == "tbx" and ld.tags("tbx")["projector"] == [embedding.name]
-    assert embedding.tensor().shape == (10, 4)
+    assert embedding.tensor().shape == embedding.shape == (10, 4)
     header, rows = embedding.metadata()
     assert header is None and [r[0] for r in rows] == [str(i) for i in range(10)]
 
@@ -403,3 +403,22 @@ def test_without_crc_verification_the_data_is_the_same(mixed_logdir):
     assert checked.tags("tbx") == unchecked.tags("tbx")
     np.testing.assert_array_equal(checked.scalars("tbx", "loss").values, unchecked.scalars("tbx", "loss").values)
     assert checked.images("tbx", "batch")[1].encoded() == unchecked.images("tbx", "batch")[1].encoded()
+
+
+def test_projector_config_changes_are_reported(tmp_path):
+    from tensorboardX import SummaryWriter
+
+    rng = np.random.default_rng(0)
+    w = SummaryWriter(str(tmp_path))
+    w.add_scalar("x", 1.0, 0)
+    w.add_embedding(rng.random((5, 3)), tag="first")
+    w.flush()
+    ld = jupyter_tb.read(str(tmp_path))
+    assert [e.name for e in ld.embeddings()] == ["first:00000"]
+    w.add_embedding(rng.random((7, 2)), metadata=[["a", "b"]] * 7, metadata_header=["h1", "h2"],
+                    tag="second", global_step=1)
+    w.close()
+    assert (".", "projector", "") in ld.reload()
+    second = ld.embeddings()[1]
+    assert second.shape == (7, 2) and ld.tags(".")["projector"] == ["first:00000", "second:00001"]
+    assert second.metadata() == (["h1", "h2"], [["a", "b"]] * 7)
