@@ -49,8 +49,8 @@ def to_float(value) -> float:
         return value
     if type(value) is int or isinstance(value, (numbers.Real, np.generic)):
         return float(value)
-    if _is_torch_tensor(value) and value.numel() == 1 and not value.is_complex():
-        return float(value.detach().item())  # a loss tensor: one item, on any device
+    if _is_torch_tensor(value) and value.numel() == 1:
+        return float(value.item())  # a loss tensor: one item, any device, grad or not
     array = to_numpy(value)
     if array.size != 1:
         raise ValueError(f"expected a single value, got an array of shape {array.shape}")
