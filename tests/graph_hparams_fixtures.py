@@ -144,12 +144,14 @@ def _hparams_summary(tag: str, data: hparams_pb2.HParamsPluginData) -> summary_p
     return summary
 
 
-def tf_experiment_event(hparam_infos, metric_tags, wall_time=1.0) -> event_pb2.Event:
+def tf_experiment_event(hparam_infos, metrics, wall_time=1.0) -> event_pb2.Event:
+    """``metrics``: tags, or (group, tag) pairs where group names a sub-run of each session."""
     exp = hparams_pb2.Experiment(time_created_secs=wall_time)
     for info in hparam_infos:
         exp.hparam_infos.add().CopyFrom(info)
-    for tag in metric_tags:
-        exp.metric_infos.add(name=hparams_pb2.MetricName(tag=tag), display_name=tag)
+    for metric in metrics:
+        group, tag = metric if isinstance(metric, tuple) else ("", metric)
+        exp.metric_infos.add(name=hparams_pb2.MetricName(group=group, tag=tag), display_name=tag)
     data = hparams_pb2.HParamsPluginData(version=0, experiment=exp)
     return event_pb2.Event(wall_time=wall_time, step=0, summary=_hparams_summary("_hparams_/experiment", data))
 
