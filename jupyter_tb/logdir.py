@@ -53,6 +53,7 @@ class Logdir:
         self._embedding_cache: dict[str, list[Embedding]] = {}
         self._key_versions: dict[tuple[str, str, str], int] = {}
         self._seen_errors: set[str] = set()
+        self._loaded_once = False
         self.version = 0
         self.errors: list[str] = []
         self.progress = (0, 0, 0)
@@ -66,6 +67,7 @@ class Logdir:
         """Read what was appended since the last call; returns the changed (run, kind, tag)."""
         with self._reload_lock:
             before = self.version
+            first, self._loaded_once = not self._loaded_once, True
             listing = self._storage.list()
             self._report(listing.errors)
             total = sum(f.size for files in listing.event_files.values() for f in files)
@@ -86,10 +88,16 @@ class Logdir:
                     done += self._read_file(name, run, info)
                     with self._lock:
                         self.progress = (done, total, len(listing.event_files))
-            with self._lock:
-                for run in self._runs.values():
-                    run.store.trim()
+            if first:
+                self._trim()
             return self.changes_since(before)[1]
+
+    def _trim(self) -> None:
+        # after the bulk first load, give back the columns' spare growth room (one copy each);
+        # not after every live poll, where that room is what keeps appends cheap
+        with self._lock:
+            for run in self._runs.values():
+                run.store.trim()
 
     def _read_file(self, name: str, run: _Run, info) -> int:
         loader = run.loaders.get(info.path)

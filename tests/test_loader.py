@@ -98,3 +98,24 @@ def test_a_file_that_shrank_is_reported(tmp_path):
     assert len(_payloads(loader.poll(len(data)))) == 201
     assert list(loader.poll(10)) == []
     assert "shrank" in loader.errors[0]
+
+
+def test_a_length_claiming_a_terabyte_allocates_nothing_of_the_sort(tmp_path):
+    import struct
+    import tracemalloc
+
+    from jupyter_tb.records import encode_record, masked_crc32c
+
+    good = encode_record(event_pb2.Event(step=1, file_version="brain.Event:2").SerializeToString())
+    length = struct.pack("<Q", 1 << 40)
+    bogus = length + struct.pack("<I", masked_crc32c(length)) + b"x" * 100
+    target = tmp_path / "events.out.tfevents.5.x"
+    target.write_bytes(good + bogus)
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target))
+    tracemalloc.start()
+    got = _payloads(loader.poll(len(good) + len(bogus)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(got) == 1 and event_pb2.Event.FromString(got[0]).step == 1
+    assert loader.pending == len(bogus)  # maybe a record still being written: kept for later
+    assert peak < 1 << 20
