@@ -173,7 +173,7 @@ class Logdir:
                         out.setdefault(kind, []).append(tag)
                 graphs = ([GRAPH_TAG] if store.graph else []) + list(store.run_metadata)
                 if graphs:
-                    out["graphs"] = graphs
+                    out.setdefault("graphs", []).extend(graphs)
             names = [e.name for e in self._embeddings_of(run)] if run in self._projector_configs else []
             if names:
                 out["projector"] = names

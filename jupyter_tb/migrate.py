@@ -21,6 +21,7 @@ text            str, or an array of str for table-shaped text
 hparams         None (the information is the tag's metadata)
 custom_scalars  plugins_pb2.Layout
 mesh, tensors   numpy array
+graphs          bytes (RunMetadata or Keras model JSON from TF2's graph sub-plugins)
 =============== =====================================================================
 """
 
@@ -37,7 +38,7 @@ from jupyter_tb._proto import plugins_pb2, summary_pb2, types_pb2
 # The plugin names TensorBoard's plugins register; anything else is kept as generic tensors.
 KINDS = (
     "scalars", "images", "audio", "histograms", "pr_curves", "text", "hparams",
-    "custom_scalars", "mesh", "tensors",
+    "custom_scalars", "mesh", "tensors", "graphs",
 )
 CUSTOM_SCALARS_TAG = "custom_scalars__config__"
 
@@ -132,8 +133,10 @@ def plugin_kind(value, known_kind: str | None) -> str:
     if oneof in _LEGACY_KIND:
         return _LEGACY_KIND[oneof]
     name = value.metadata.plugin_data.plugin_name if value.HasField("metadata") else ""
+    if name in GRAPH_PLUGINS:
+        return "graphs"
     if name:
-        return name if name in _BY_PLUGIN else "tensors"
+        return name if name in _BY_PLUGIN and name != "graphs" else "tensors"
     if known_kind:
         return known_kind
     # no metadata ever: a single number reads as a scalar, anything else as a tensor
@@ -282,16 +285,19 @@ def _image_tensor(value):
 
 
 def _audio_tensor(value):
-    # [[wav, label], ...] (or [wav, ...] from older writers); the rate is in the WAV header
-    tensor = value.tensor
-    strings = list(tensor.string_val)
-    dims = [d.size for d in tensor.tensor_shape.dim]
-    if len(dims) == 2 and dims[1] == 2:
-        wavs, labels = strings[0::2], [s.decode("utf-8", "replace") for s in strings[1::2]]
-    else:
-        wavs, labels = strings, [""] * len(strings)
+    # [[wav, label], ...] (or [wav, ...] from older writers); only the first axis is clips.
+    # The sample rate is not in the summary: it is in each WAV header.
+    strings = value.tensor.string_val
+    dims = [d.size for d in value.tensor.tensor_shape.dim]
+    stride = _audio_stride(dims)
+    wavs = strings[::stride]
+    labels = [s.decode("utf-8", "replace") for s in strings[1::stride]] if stride == 2 else [""] * len(wavs)
     return BlobInfo(samples=len(wavs), sample_rate=wav_sample_rate(wavs[0]) if wavs else 0.0,
                     labels=tuple(labels), content_type="audio/wav")
+
+
+def _audio_stride(dims) -> int:
+    return int(np.prod(dims[1:])) if len(dims) > 1 else 1
 
 
 def _text_tensor(value):
@@ -316,6 +322,13 @@ def _custom_scalars_tensor(value):
     if strings:
         layout.ParseFromString(strings[0])
     return layout
+
+
+def _graph_blob(value):
+    # TF2's trace_export (RunMetadata, with or without graphs) and Keras' model config: one
+    # serialized blob, kept as bytes for the graph view to interpret
+    strings = value.tensor.string_val
+    return strings[0] if strings else b""
 
 
 def _plain_tensor(value):
@@ -348,7 +361,10 @@ _BY_PLUGIN: dict[str, Callable] = {
     "custom_scalars": _custom_scalars_tensor,
     "mesh": _plain_tensor,
     "tensors": _plain_tensor,
+    "graphs": _graph_blob,
 }
+# TensorBoard's graph plugin reads these plugin names too; here they are "graphs" tags
+GRAPH_PLUGINS = ("graph_run_metadata", "graph_run_metadata_graph", "graph_keras_model")
 
 
 # --- blobs ---------------------------------------------------------------------------------
@@ -389,5 +405,4 @@ def blob_sample(value, kind: str, sample: int) -> bytes:
     strings = tensor.string_val
     if kind == "images":
         return strings[2 + sample]
-    dims = [d.size for d in tensor.tensor_shape.dim]
-    return strings[2 * sample] if len(dims) == 2 and dims[1] == 2 else strings[sample]
+    return strings[_audio_stride([d.size for d in tensor.tensor_shape.dim]) * sample]

@@ -138,3 +138,19 @@ def test_malformed_tensors_raise_value_error():
         migrate.migrate_value(value)
     value.metadata.plugin_data.plugin_name = "some_new_plugin"
     assert migrate.migrate_value(value)[0] == "tensors"
+
+
+def test_graph_sub_plugins_and_audio_without_labels():
+    value = summary_pb2.Summary.Value(tag="keras")
+    value.metadata.plugin_data.plugin_name = "graph_keras_model"
+    value.tensor.CopyFrom(_ours(tensor_util.make_tensor_proto(np.array([b'{"class_name": "Seq"}'], dtype=object)),
+                                tensor_pb2.TensorProto))
+    assert migrate.migrate_value(value) == ("graphs", b'{"class_name": "Seq"}')
+    wav = F.wav_bytes(np.zeros(4), 8000)
+    audio = summary_pb2.Summary.Value(tag="a")
+    audio.metadata.plugin_data.plugin_name = "audio"
+    audio.tensor.CopyFrom(_ours(tensor_util.make_tensor_proto(np.array([wav, wav, wav], dtype=object)),
+                                tensor_pb2.TensorProto))
+    kind, info = migrate.migrate_value(audio)
+    assert (kind, info.samples, info.labels, info.sample_rate) == ("audio", 3, ("", "", ""), 8000.0)
+    assert migrate.blob_sample(audio, "audio", 2) == wav
