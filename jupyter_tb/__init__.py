@@ -57,3 +57,8 @@ def unload_ipython_extension(ipython) -> None:
     from jupyter_tb.magic import unregister
 
     unregister(ipython)
+
+
+# ``board`` names both a submodule and the public function. Import it now and bind the
+# function: a later ``import jupyter_tb.board`` would otherwise leave the module there.
+from jupyter_tb.board import board  # noqa: E402
