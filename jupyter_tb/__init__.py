@@ -31,7 +31,7 @@ _EXPORTS = {
     "hparams": "jupyter_tb.board",
     "custom_scalars": "jupyter_tb.board",
     "graphs": "jupyter_tb.board",
-    "projector": "jupyter_tb.board",
+    "projector": "jupyter_tb.widgets.projector",
 }
 
 __all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]

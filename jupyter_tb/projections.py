@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from jupyter_tb._arrays import to_numpy
+
 METHODS = ("pca", "tsne", "umap")
 METRICS = ("cosine", "euclidean")
 EXTRA_HINT = "pip install 'jupyter-tb[projector]'"
@@ -68,12 +70,8 @@ class Projection:
 
 def as_matrix(data) -> np.ndarray:
     """A 2-D float32 array from numpy, torch (any device, with grad), pandas or lists."""
-    if hasattr(data, "detach"):  # torch tensor: leave the graph and the device first
-        data = data.detach().cpu().numpy()
-    elif hasattr(data, "to_numpy"):  # pandas DataFrame / Series
-        data = data.to_numpy()
     try:
-        matrix = np.asarray(data, dtype=np.float32)
+        matrix = np.asarray(to_numpy(data), dtype=np.float32)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"embedding must be numeric: {exc}") from None
     if matrix.ndim == 1:
