@@ -11,7 +11,8 @@ from typing import Any
 
 from jupyter_tb.widgets.source import close_source, open_source, open_sources
 
-__all__ = ["board", "scalars", "images", "histograms", "distributions", "close", "close_all"]
+__all__ = ["board", "scalars", "images", "histograms", "distributions", "pr_curves", "text",
+           "audio", "hparams", "custom_scalars", "graphs", "close", "close_all"]
 
 
 def _source(logdir, reload_interval: float, samples_per_plugin, logdir_spec):
@@ -68,6 +69,30 @@ def distributions(logdir=None, **options: Any):
     from jupyter_tb.widgets.histograms import Distributions
 
     return _view(Distributions, logdir, **options)
+
+
+def _registered(kind: str):
+    """A per-kind function for a view registered by another module (see widgets/base.py)."""
+
+    def show(logdir=None, **options: Any):
+        from jupyter_tb.widgets.base import registered_views
+
+        for info in registered_views():
+            if info.kind == kind:
+                return _view(info.cls, logdir, **options)
+        raise NotImplementedError(f"no {kind!r} view is installed")
+
+    show.__name__ = show.__qualname__ = kind
+    show.__doc__ = f"The {kind} view of ``logdir`` alone (options as for :func:`board`)."
+    return show
+
+
+pr_curves = _registered("pr_curves")
+text = _registered("text")
+audio = _registered("audio")
+hparams = _registered("hparams")
+custom_scalars = _registered("custom_scalars")
+graphs = _registered("graphs")
 
 
 def close(logdir) -> bool:

@@ -99,7 +99,7 @@ def tensorboard(line: str = "", shell=None):
     """Body of ``%tensorboard``: shows a live board in the cell (returns None)."""
     from IPython.display import display
 
-    from jupyter_tb import board as board_module
+    from jupyter_tb.board import board, close, close_all
 
     options = parse(line)
     if options["ignored"]:
@@ -107,15 +107,15 @@ def tensorboard(line: str = "", shell=None):
               "cell over the kernel connection, no server or port is involved.", file=sys.stderr)
     if options["stop"]:
         if options["logdir"]:
-            stopped = board_module.close(options["logdir"])
+            stopped = close(options["logdir"])
             print(f"jupyter-tb: {'stopped' if stopped else 'no live reader for'} {options['logdir']}")
         else:
-            print(f"jupyter-tb: stopped {board_module.close_all()} live reader(s)")
+            print(f"jupyter-tb: stopped {close_all()} live reader(s)")
         return None
     if shell is not None:
         enable_colab_widgets(shell)
     traits = {"height": options["height"]} if options["height"] else {}
-    widget = board_module.board(
+    widget = board(
         options["logdir"],
         logdir_spec=options["logdir_spec"],
         reload_interval=options["reload_interval"],

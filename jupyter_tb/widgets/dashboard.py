@@ -103,7 +103,9 @@ class Dashboard(View):
             if self.comm is None:
                 return
             self.post(self._progress())
-        self.post(self._progress())
+        with self._lock:  # tabs before the final "loaded", whichever thread gets here first
+            self._add_tabs()
+            self.post(self._progress())
 
     # -- two-way --------------------------------------------------------------------------------
     @traitlets.observe("selected_runs")
@@ -118,6 +120,13 @@ class Dashboard(View):
             setattr(view, change["name"], change["new"])
 
     def close(self) -> None:
-        for view in self.views.values():
+        for view in getattr(self, "views", {}).values():
             view.close()
         super().close()
+
+    def show_in_sidebar(self, *, title: str | None = None, anchor: str = "split-right") -> None:
+        """Show this live board beside the notebook in JupyterLab (inline, with a note,
+        elsewhere); see :mod:`jupyter_tb.sidepanel`."""
+        from jupyter_tb.sidepanel import show_in_sidebar
+
+        show_in_sidebar(self, title=title, anchor=anchor)

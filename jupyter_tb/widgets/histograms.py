@@ -45,12 +45,24 @@ def _cumulative(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def percentiles(buckets: np.ndarray) -> np.ndarray:
-    """TensorBoard's nine distribution values (basis points) of one histogram."""
-    xs, cum = _cumulative(buckets)
-    if len(xs) == 0:
+    """TensorBoard's nine distribution values (basis points) of one histogram.
+
+    As TensorBoard does: basis point 0 is the first bucket's left edge, 10000 the last
+    bucket's right edge, and inside the first non-empty bucket interpolation starts at
+    that left edge."""
+    buckets = np.asarray(buckets, dtype=np.float64).reshape(-1, 3)
+    nonzero = np.flatnonzero(buckets[:, 2] > 0)
+    if len(nonzero) == 0:
         return np.full(len(BASIS_POINTS), np.nan)
-    targets = BASIS_POINTS / 10000.0 * cum[-1]
-    return np.interp(targets, cum, xs)
+    lowest, highest = buckets[0, 0], buckets[-1, 1]
+    kept = buckets[nonzero[0]:].copy()
+    kept[0, 0] = lowest
+    xs = np.concatenate((kept[:1, 0], kept[:, 1]))
+    cum = np.concatenate(([0.0], np.cumsum(kept[:, 2])))
+    # on a plateau (empty bucket) np.interp takes its right end: the next bucket's left edge
+    out = np.interp(BASIS_POINTS / 10000.0 * cum[-1], cum, xs)
+    out[0], out[-1] = lowest, highest
+    return out
 
 
 def rebin(buckets: np.ndarray, edges: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ class LiveSource:
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[set], None]] = []
         self.closed = False
+        self._start_lock = threading.Lock()  # close() never interleaves with the watcher's start
         self.loaded = threading.Event()
         self._watcher = LogdirWatcher(
             self.logdir, reload_interval=self.reload_interval, on_change=self._dispatch
@@ -47,8 +48,9 @@ class LiveSource:
             self.loaded.set()
         if changes:
             self._dispatch(changes)
-        if not self.closed:
-            self._watcher.start()
+        with self._start_lock:
+            if not self.closed:
+                self._watcher.start()
 
     def wait_loaded(self, timeout: float | None = None) -> bool:
         """Block until the first full read is done (tests, scripts)."""
@@ -83,9 +85,10 @@ class LiveSource:
 
     def close(self) -> None:
         """Stop the watcher thread; views showing this logdir stop updating."""
-        if self.closed:
-            return
-        self.closed = True
+        with self._start_lock:
+            if self.closed:
+                return
+            self.closed = True
         self._watcher.stop()
         self._dispatch_closed()
         with _registry_lock:

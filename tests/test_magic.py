@@ -1,0 +1,88 @@
+"""%tensorboard in a real IPython shell: flags, notes, errors, reuse, --stop."""
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import start_ipython
+from tensorboardX import SummaryWriter as TBXWriter
+from widget_capture import live_sources  # noqa: F401
+
+from jupyter_tb import magic
+from jupyter_tb.widgets.source import open_sources
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "jupyter_tb")
+    yield shell
+    shell.run_line_magic("unload_ext", "jupyter_tb")
+
+
+@pytest.fixture
+def logdir(tmp_path):
+    with TBXWriter(str(tmp_path / "run")) as w:
+        w.add_scalar("loss", 1.0, 0)
+    return tmp_path
+
+
+def test_parse_tensorboard_flags():
+    opts = magic.parse("--logdir runs --reload_interval 5 --samples_per_plugin images=3,histograms=50 --height 400")
+    assert opts["logdir"] == "runs" and opts["reload_interval"] == 5.0
+    assert opts["samples_per_plugin"] == {"images": 3, "histograms": 50} and opts["height"] == 400
+    assert magic.parse("--logdir=runs")["reload_interval"] == 1.0  # our default
+    spec = magic.parse("--logdir_spec a:/x/runs,b:relative")["logdir_spec"]
+    assert spec == {"a": "/x/runs", "b": "relative"}
+    ignored = magic.parse("--logdir runs --port 6006 --host 0.0.0.0 --bind_all --load_fast false")["ignored"]
+    assert ignored == ["--port", "--host", "--bind_all", "--load_fast"]
+    assert magic.parse("--stop")["stop"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("--logdir runs --colour red", "unrecognized arguments: --colour red"),
+    ("", "--logdir is required"),
+    ("--logdir runs --reload_interval 0", "must be > 0"),
+    ("--logdir_spec nocolon", "name:value"),
+    ("--logdir runs --samples_per_plugin images=many", "integers"),
+    ("--logdir a --logdir_spec x:y", "not both"),
+    ("--logdir 'unterminated", "cannot parse"),
+])
+def test_bad_flags_are_clear_errors(line, message):
+    with pytest.raises(ValueError, match=message):
+        magic.parse(line)
+
+
+def test_magic_shows_a_board_and_reuses_the_reader(ip, logdir, capsys, live_sources):
+    ip.run_line_magic("tensorboard", f"--logdir {logdir} --port 6006")
+    out = capsys.readouterr()
+    assert "--port ignored" in out.err and out.err.count("\n") == 1  # one short note
+    assert "Dashboard" in out.out  # displayed (plain-text repr outside a front end)
+    ip.run_line_magic("tensorboard", f"--logdir {logdir} --height 300")
+    assert len(open_sources()) == 1  # same logdir: same reader
+    ip.run_line_magic("tensorboard", f"--logdir {logdir} --stop")
+    assert "stopped" in capsys.readouterr().out
+    assert not open_sources()
+
+
+def test_magic_errors_are_usage_errors(ip, tmp_path):
+    with pytest.raises(UsageError, match="unrecognized"):
+        ip.run_line_magic("tensorboard", "--logdir x --nope")
+    with pytest.raises(UsageError):
+        ip.run_line_magic("tensorboard", f"--logdir {tmp_path / 'missing'}")
+
+
+def test_colab_widget_manager_enabled_once(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append(1))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    monkeypatch.setattr(magic, "_colab_enabled", False)
+    Shell = type("Shell", (), {"__module__": "google.colab._shell"})
+    assert magic.enable_colab_widgets(Shell()) is True
+    assert magic.enable_colab_widgets(Shell()) is False
+    assert calls == [1]
+    assert magic.enable_colab_widgets(object()) is False
