@@ -2,9 +2,9 @@
 
 Two paths meet here. Plain scalar events (the bulk of most logdirs) are decoded for a whole
 chunk at once by :func:`jupyter_tb.fastdecode.decode_scalars` and appended per tag with numpy;
-everything else is parsed with protobuf and migrated value by value. Order still matters where
-TensorBoard's semantics depend on it, so fast rows are flushed into the store before any
-general-path scalar of the chunk and before any purge:
+everything else is parsed with protobuf and migrated value by value. Scalars from both paths
+are appended together, per tag, in record order; and since TensorBoard's purges depend on
+order, everything read before a purge point is in the store before the purge runs:
 
 * file_version >= 2: a SessionLog START at step s drops the run's data with step >= s. As in
   TensorBoard, the run's first START is not a restart (TF's Supervisor writes one when it
@@ -64,6 +64,8 @@ class _ChunkIngest:
         self.events: dict[int, object] = {}  # record index -> parsed Event (general path)
         # general-path points of non-scalar kinds, appended in bulk before a purge and at the end
         self.pending: dict[tuple[str, str], tuple[list, list, list]] = {}
+        self.general_scalars: list[tuple] = []  # (record index, tag id, step, wall time, value)
+        self.tag_index = {name: i for i, name in enumerate(self.tag_names)}
 
     # ------------------------------------------------------------------ driver
 
@@ -76,13 +78,13 @@ class _ChunkIngest:
         for index in stops:
             purge = purges.get(index)
             if purge is not None:
-                self._flush_fast(index)
+                self._flush_scalars(index)
                 self._flush_pending()
                 self.store.purge(*purge)
             event = self.events.get(index)
             if event is not None:
                 self._apply(index, event)
-        self._flush_fast(len(self.chunk.offsets))
+        self._flush_scalars(len(self.chunk.offsets))
         self._flush_pending()
         self._remember_last_step()
 
@@ -183,25 +185,41 @@ class _ChunkIngest:
 
     # ------------------------------------------------------------------ fast rows
 
-    def _flush_fast(self, before: int) -> None:
-        """Append the fast rows with record index < ``before`` that are not in the store yet."""
+    def _flush_scalars(self, before: int) -> None:
+        """Append, per tag and in record order, the fast rows with record index < ``before``
+        and the general-path scalars collected so far (all of which come before it)."""
         start = self.flushed
         end = int(np.searchsorted(self.fast_rows, before, side="left"))
         self.flushed = end
-        if end == start:
+        general, self.general_scalars = self.general_scalars, []
+        if end == start and not general:
             return
-        ids = self.tag_ids[start:end]
+        ids, steps = self.tag_ids[start:end], self.steps[start:end]
+        walls, values = self.wall_times[start:end], self.values[start:end]
+        if general:  # TF1 merged summaries, first values with metadata: merge by record index
+            index, g_ids, g_steps, g_walls, g_values = (np.array(c) for c in zip(*general))
+            order = np.argsort(np.concatenate([self.fast_rows[start:end], index]), kind="stable")
+            ids = np.concatenate([ids, g_ids.astype(ids.dtype)])[order]
+            steps = np.concatenate([steps, g_steps.astype(np.int64)])[order]
+            walls = np.concatenate([walls, g_walls])[order]
+            values = np.concatenate([values, g_values])[order]
         if (ids == ids[0]).all():
-            groups = [(int(ids[0]), slice(start, end))]
+            groups = [(int(ids[0]), slice(None))]
         else:
             # small non-negative ids: a stable sort of uint16 keys is numpy's O(n) radix sort
             keys = ids.astype(np.uint16) if len(self.tag_names) <= 0xFFFF else ids
             order = np.argsort(keys, kind="stable")
             cuts = np.flatnonzero(np.diff(ids[order])) + 1
-            groups = [(int(ids[part[0]]), part + start) for part in np.split(order, cuts)]
+            groups = [(int(ids[part[0]]), part) for part in np.split(order, cuts)]
         for tag_id, rows in groups:
-            self.store.append("scalars", self.tag_names[tag_id], self.steps[rows],
-                              self.wall_times[rows], self.values[rows])
+            self.store.append("scalars", self.tag_names[tag_id], steps[rows], walls[rows], values[rows])
+
+    def _tag_id(self, tag: str) -> int:
+        tag_id = self.tag_index.get(tag)
+        if tag_id is None:
+            tag_id = self.tag_index[tag] = len(self.tag_names)
+            self.tag_names.append(tag)
+        return tag_id
 
     # ------------------------------------------------------------------ general path
 
@@ -237,9 +255,8 @@ class _ChunkIngest:
             return  # a tag keeps the kind of its first value, as in TensorBoard
         if kind == "hparams" and value.HasField("metadata"):
             store.metadata[value.tag] = value.metadata  # the payload is the metadata itself
-        if kind == "scalars":  # in record order with the fast rows of the same tag
-            self._flush_fast(index)
-            store.append(kind, value.tag, [event.step], [event.wall_time], [data])
+        if kind == "scalars":  # appended with the fast rows, in record order
+            self.general_scalars.append((index, self._tag_id(value.tag), event.step, event.wall_time, data))
             return
         if kind in ("images", "audio"):
             data = (self._ref(index, value.tag), data)
