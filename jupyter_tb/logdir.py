@@ -84,7 +84,10 @@ class Logdir:
                 if run is None:
                     with self._lock:
                         run = self._runs[name] = _Run()
-                for info in listing.event_files[name]:
+                listed = listing.event_files[name]
+                for gone in set(run.loaders) - {info.path for info in listed}:
+                    del run.loaders[gone]  # a deleted file: what it held stays, as in TensorBoard
+                for info in listed:
                     done += self._read_file(name, run, info)
                     with self._lock:
                         self.progress = (done, total, len(listing.event_files))
@@ -113,6 +116,9 @@ class Logdir:
                     self._publish(name, run.store)
         except OSError as error:
             errors.append(f"cannot read {info.path}: {error.strerror or error}")
+        except Exception as error:  # a reader bug must cost one file's chunk, not the logdir
+            errors.append(f"failed reading {info.path} near offset {loader.offset}: "
+                          f"{type(error).__name__}: {error}")
         errors.extend(loader.errors)
         loader.errors.clear()
         with self._lock:
