@@ -12,6 +12,7 @@ TensorFlow is not installed, so its output is reproduced from the documented for
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
@@ -116,10 +117,13 @@ def _ints(*values):
 # ---- event files ----------------------------------------------------------------------
 
 
+_file_counter = itertools.count()
+
+
 def write_events(path, events) -> str:
-    """Write Event protos as one tfevents file (file_version header first)."""
+    """Write Event protos as one new tfevents file (file_version header first)."""
     os.makedirs(path, exist_ok=True)
-    name = os.path.join(path, f"events.out.tfevents.{int(time.time())}.fixture.{os.getpid()}.0")
+    name = os.path.join(path, f"events.out.tfevents.{int(time.time())}.fixture.{os.getpid()}.{next(_file_counter)}")
     with open(name, "wb") as f:
         f.write(encode_record(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2").SerializeToString()))
         for ev in events:

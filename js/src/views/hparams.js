@@ -1,0 +1,228 @@
+// HParams view: sessions table (sort, filter), parallel coordinates (brushing), scatter
+// matrix, and the scalars of a picked session. Protocol in jupyter_tb/widgets/hparams.py.
+// Everything but the session scalars (a request) works in the browser alone.
+//
+// DOM contract (tests): [data-jtb-hparams-filter] run regex input, [data-jtb-status-filter]
+// select, [data-jtb-hparams-count], [data-jtb-hparams-table] table whose header cells are
+// [data-jtb-sort="<column>"] and rows [data-jtb-session="<run>"] (aria-selected when
+// picked), [data-jtb-parcoords], [data-jtb-scatter-matrix], [data-jtb-clear-brushes],
+// [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"]).
+import { h, userRegex } from "../lib/dom.js";
+import { runColor } from "../lib/colors.js";
+import { createLineChart, formatNumber } from "../lib/linechart.js";
+import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
+
+function cellText(col, r) {
+  const v = col.values[r];
+  if (!Number.isFinite(v)) return "";
+  return col.kind === "number" ? formatNumber(v) : String(col.categories[v] ?? "");
+}
+
+function timeText(secs) {
+  return Number.isFinite(secs) && secs > 0 ? new Date(secs * 1000).toLocaleString() : "";
+}
+
+export default {
+  createState() {
+    return { table: null, version: 0 };
+  },
+
+  onMessage(state, msg) {
+    if (msg.type === "reset" || msg.type === "table") {
+      state.table = { runs: msg.runs, status: msg.status, start_time: msg.start_time, end_time: msg.end_time, columns: msg.columns };
+      state.version += 1;
+    }
+  },
+
+  render(ctx) {
+    const { state, model } = ctx;
+    let sortBy = null, descending = false;
+    let brushMask = null;
+    let picked = new Set(model.get("selected_sessions") || []);
+    let sessionCharts = [];
+
+    const filter = h("input", { class: "jtb-input", placeholder: "filter runs (regex)", "data-jtb-hparams-filter": "" });
+    const status = h("select", { class: "jtb-input", "data-jtb-status-filter": "" },
+      ["all", "success", "failure", "running", "unknown"].map((s) => h("option", { value: s, text: `status: ${s}` })));
+    const clear = h("button", { class: "jtb-button", text: "clear brushes", "data-jtb-clear-brushes": "" });
+    const count = h("span", { class: "jtb-progress", "data-jtb-hparams-count": "" });
+    const tableEl = h("table", { class: "jtb-hparams-table", "data-jtb-hparams-table": "", style: { borderCollapse: "collapse", fontVariantNumeric: "tabular-nums" } });
+    const tableBox = h("div", { style: { maxHeight: "320px", overflow: "auto", border: "1px solid #e0e0e0" } }, [tableEl]);
+    const pcBox = h("div", { "data-jtb-parcoords": "", style: { width: "100%" } });
+    const smBox = h("div", { "data-jtb-scatter-matrix": "", style: { overflow: "auto" } });
+    const detail = h("div", { "data-jtb-session-detail": "" });
+    const section = (title, body, open = true) => h("details", { class: "jtb-section", open }, [h("summary", { class: "jtb-section-title", text: title }), body]);
+    const empty = h("div", { class: "jtb-empty", text: "No hparams sessions yet." });
+    ctx.el.append(
+      h("div", { class: "jtb-toolbar" }, [filter, status, clear, count]),
+      empty,
+      section("Sessions", tableBox),
+      section("Parallel coordinates", pcBox),
+      section("Scatter matrix", smBox, false),
+      section("Session scalars", detail),
+    );
+
+    const pc = createParallelCoordinates(pcBox, {
+      onBrush: () => refresh(),
+      onPick: (r) => pick(r, false),
+    });
+    const sm = createScatterMatrix(smBox, { onPick: (r) => pick(r, false) });
+
+    // rows passing the run regex and the status filter (the brushes are applied on top)
+    function filterMask() {
+      const t = state.table;
+      const n = t.runs.length;
+      const re = userRegex(filter.value);
+      const want = status.value;
+      const mask = new Uint8Array(n);
+      for (let r = 0; r < n; r++) mask[r] = (!re || re.test(t.runs[r])) && (want === "all" || t.status[r] === want) ? 1 : 0;
+      return mask;
+    }
+
+    function sortedRows(mask) {
+      const t = state.table;
+      const rows = [...Array(t.runs.length).keys()].filter((r) => mask[r]);
+      if (sortBy === null) return rows;
+      const col = t.columns.find((c) => c.name === sortBy);
+      const key = (r) => {
+        if (sortBy === "run") return t.runs[r];
+        if (sortBy === "status") return t.status[r];
+        if (!col) return 0;
+        const v = col.values[r];
+        return col.kind === "number" || !Number.isFinite(v) ? v : String(col.categories[v]);
+      };
+      const missing = (v) => v === undefined || (typeof v === "number" && !Number.isFinite(v));
+      rows.sort((a, b) => {
+        const x = key(a), y = key(b);
+        if (missing(x) || missing(y)) return missing(x) - missing(y); // missing always last
+        const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        return descending ? -c : c;
+      });
+      return rows;
+    }
+
+    function renderTable(mask) {
+      const t = state.table;
+      const names = ["run", ...t.columns.map((c) => c.name), "status", "started", "ended"];
+      const groups = ["", ...t.columns.map((c) => c.group), "", "", ""];
+      const head = h("tr", {}, names.map((name, k) => {
+        const th = h("th", {
+          "data-jtb-sort": name, title: groups[k] ? `${groups[k]}: ${name} (click to sort)` : "click to sort",
+          style: { position: "sticky", top: "0", background: "var(--jp-layout-color2, #f3f3f3)", cursor: "pointer", padding: "2px 6px", textAlign: "left", whiteSpace: "nowrap", fontStyle: groups[k] === "metric" ? "italic" : "normal" },
+        }, [name + (sortBy === name ? (descending ? " ▼" : " ▲") : "")]);
+        th.addEventListener("click", () => {
+          if (sortBy === name) descending = !descending; else { sortBy = name; descending = false; }
+          refresh();
+        });
+        return th;
+      }));
+      const body = sortedRows(mask).map((r) => {
+        const run = t.runs[r];
+        const tr = h("tr", { "data-jtb-session": run, "aria-selected": picked.has(run) ? "true" : "false",
+          style: { cursor: "pointer", background: picked.has(run) ? "rgba(242,142,43,0.18)" : "" } }, [
+          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", style: { background: runColor(run), marginRight: "4px" } }), run]),
+          ...t.columns.map((c) => h("td", { text: cellText(c, r), style: { padding: "1px 6px", textAlign: c.kind === "number" ? "right" : "left" } })),
+          h("td", { text: t.status[r], style: { padding: "1px 6px" } }),
+          h("td", { text: timeText(t.start_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
+          h("td", { text: timeText(t.end_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
+        ]);
+        tr.addEventListener("click", (ev) => pick(r, ev.ctrlKey || ev.metaKey || ev.shiftKey));
+        return tr;
+      });
+      tableEl.replaceChildren(h("thead", {}, [head]), h("tbody", {}, body));
+      count.textContent = `${body.length} of ${t.runs.length} sessions`;
+    }
+
+    function refresh() {
+      const t = state.table;
+      const has = t && t.runs.length > 0;
+      empty.style.display = has ? "none" : "";
+      if (!has) { tableEl.replaceChildren(); count.textContent = ""; return; }
+      const filtered = filterMask();
+      const colors = t.runs.map(runColor);
+      const selected = t.runs.findIndex((run) => picked.has(run));
+      pc.update({ columns: t.columns, colors, visible: filtered, selected }); // keeps brushes
+      brushMask = pc.mask;
+      const mask = filtered.map((v, r) => v & brushMask[r]);
+      renderTable(mask);
+      sm.update({ xColumns: t.columns.filter((c) => c.group === "hparam"), yColumns: t.columns.filter((c) => c.group === "metric"), colors, visible: mask, selected });
+    }
+
+    function pick(r, toggle) {
+      const t = state.table;
+      if (r < 0 || !t) return;
+      const run = t.runs[r];
+      if (toggle) { if (picked.has(run)) picked.delete(run); else picked.add(run); }
+      else picked = new Set([run]);
+      model.set("selected_sessions", [...picked]);
+      model.save_changes();
+      refresh();
+      showSessions();
+    }
+
+    async function showSessions() {
+      for (const c of sessionCharts) c.destroy();
+      sessionCharts = [];
+      detail.replaceChildren();
+      const runs = [...picked];
+      if (!runs.length) { detail.append(h("div", { class: "jtb-empty", text: "Click a session (table row, line or point) to see its scalars." })); return; }
+      const note = h("div", { class: "jtb-progress", text: `loading scalars of ${runs.join(", ")} …` });
+      detail.append(note);
+      let replies;
+      try {
+        replies = await Promise.all(runs.map((run) => ctx.request("session", { run })));
+      } catch (err) {
+        note.textContent = `could not load the session's scalars: ${err.message || err}`;
+        return;
+      }
+      if (ctx.signal?.aborted) return;
+      note.remove();
+      const byTag = new Map();
+      for (const reply of replies) for (const s of reply.series) {
+        if (!byTag.has(s.tag)) byTag.set(s.tag, []);
+        byTag.get(s.tag).push({ name: reply.run, color: runColor(reply.run), x: s.steps, y: s.values, smooth: null, n: s.steps.length });
+      }
+      const grid = h("div", { class: "jtb-cards" });
+      detail.append(grid);
+      for (const [tag, series] of [...byTag].sort((a, b) => a[0].localeCompare(b[0]))) {
+        const body = h("div");
+        grid.append(h("div", { class: "jtb-card", "data-jtb-session-chart": tag }, [
+          h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]), body,
+        ]));
+        const chart = createLineChart(body, { height: 160 });
+        chart.update({ series, xKind: "step", logY: false, ignoreOutliers: false });
+        sessionCharts.push(chart);
+      }
+      if (!byTag.size) detail.append(h("div", { class: "jtb-empty", text: "No scalars logged in these sessions." }));
+    }
+
+    filter.addEventListener("input", () => refresh());
+    status.addEventListener("change", () => refresh());
+    clear.addEventListener("click", () => pc.clearBrushes());
+    let seen = -1;
+    const unsubscribe = ctx.onMessage(() => {
+      if (state.version === seen) return;
+      seen = state.version;
+      refresh();
+    });
+    const onPicked = () => {
+      const next = new Set(model.get("selected_sessions") || []);
+      if (next.size === picked.size && [...next].every((r) => picked.has(r))) return;
+      picked = next;
+      refresh();
+      showSessions();
+    };
+    model.on("change:selected_sessions", onPicked);
+    seen = state.version;
+    refresh();
+    showSessions();
+
+    return () => {
+      unsubscribe();
+      model.off("change:selected_sessions", onPicked);
+      pc.destroy();
+      sm.destroy();
+      for (const c of sessionCharts) c.destroy();
+    };
+  },
+};
