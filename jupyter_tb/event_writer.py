@@ -43,6 +43,9 @@ _DOUBLE = struct.Struct("<d")
 _FLOAT = struct.Struct("<f")
 _CRC = struct.Struct("<I")
 _BATCH_BYTES = 8 << 20  # write at least every 8 MiB so one burst never piles up in memory
+# queued items beyond which add_* waits for the worker (~100 MB of scalars; summaries are big)
+_SCALAR_BACKLOG = 1_000_000
+_SUMMARY_BACKLOG = 10_000
 _STOP = object()
 
 
@@ -159,17 +162,26 @@ class EventFileWriter:
         if self._state.error is not None or self._closed:
             self._raise_pending()
         self._queue.put((tag, value, step, wall_time))
+        if self._queue.qsize() > _SCALAR_BACKLOG:
+            self._drain()
 
     def add_summary(self, summary, step: int = 0, wall_time: float | None = None) -> None:
         if self._state.error is not None or self._closed:
             self._raise_pending()
         self._queue.put((summary, int(step or 0), time.time() if wall_time is None else wall_time))
+        if self._queue.qsize() > _SUMMARY_BACKLOG:
+            self._drain()
 
     def add_event(self, event) -> None:
         """Any ``Event`` proto (graph_def, session_log, ...); it must not be mutated later."""
         if self._state.error is not None or self._closed:
             self._raise_pending()
         self._queue.put(event)
+
+    def _drain(self) -> None:
+        # Backpressure, reached only when the disk cannot keep up at all (it stalled, or is
+        # far slower than the loop): waiting here beats growing the queue until memory runs out.
+        self.flush()
 
     def flush(self) -> None:
         """Barrier: returns once everything queued before the call has been written to the OS

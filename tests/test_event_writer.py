@@ -224,3 +224,27 @@ def test_abandoned_writer_is_finalized(tmp_path):
     thread.join(10)
     assert not thread.is_alive()
     assert len(raw_records(path)) == 2
+
+
+def test_backpressure_only_when_the_disk_stalls(tmp_path, monkeypatch):
+    import time
+
+    from jupyter_tb import event_writer
+
+    gate = threading.Event()
+    real_write = event_writer._write
+
+    def stalled_write(*args):
+        gate.wait(30)
+        real_write(*args)
+
+    monkeypatch.setattr(event_writer, "_write", stalled_write)
+    monkeypatch.setattr(event_writer, "_SCALAR_BACKLOG", 100)
+    writer = EventFileWriter(tmp_path)
+    threading.Timer(0.5, gate.set).start()
+    started = time.monotonic()
+    for i in range(300):  # beyond the backlog the caller waits instead of queueing forever
+        writer.add_scalar("x", float(i), i, 1.0)
+    assert time.monotonic() - started >= 0.4
+    writer.close()
+    assert len(raw_records(writer.path)) == 301
