@@ -268,10 +268,15 @@ class Logdir:
             return TextSeries(run, tag, track.steps.view(), track.wall_times.view(), track.data.view())
 
     def tensors(self, run: str, tag: str) -> TensorSeries:
-        """Any tag as tensors: generic and mesh tags as stored; other kinds as their arrays."""
+        """Any tag as tensors: generic and mesh tags as stored; other kinds as their arrays.
+        Images and audio stay in their files: use :meth:`images` / :meth:`audio`."""
         with self._lock:
             store = self._store(run)
             kind = store.kinds.get(tag)
+            if kind is None:
+                raise KeyError(f"run {run!r} has no tag {tag!r}")
+            if kind in ("images", "audio"):
+                raise TypeError(f"{tag!r} is an {kind} tag: use ld.{kind}(run, tag)")
             track = self._track(run, kind, tag)
             steps, walls, data = track.steps.view(), track.wall_times.view(), track.data.view()
         if kind == "scalars":

@@ -344,6 +344,11 @@ def test_unknown_run_and_tag_errors(mixed_logdir):
     with pytest.raises(KeyError, match="no scalars tag 'weights'"):
         ld.scalars("tbx", "weights")
     assert ld.metadata("tbx", "loss").plugin_data.plugin_name == "scalars"
+    with pytest.raises(KeyError, match="no tag 'nope'"):
+        ld.tensors("tbx", "nope")
+    with pytest.raises(TypeError, match="ld.images"):
+        ld.tensors("tbx", "sample")
+    np.testing.assert_array_equal(ld.tensors("tbx", "weights").values[0], ld.histograms("tbx", "weights")[0])
     done, total, runs = ld.progress
     assert done == total > 0 and runs == 4
 
