@@ -7,13 +7,15 @@ filtering, brushing and picking all happen in the browser.
 Messages (kernel -> browser): ``reset`` / ``table`` ``{runs, status, start_time, end_time,
 columns: [{name, group: hparam|metric, kind, values, categories}]}``; the table is sent
 again only when it changed. Requests: ``session(run)`` -> the scalar series of that
-session's run and its metric sub-runs (downsampled to at most ``MAX_POINTS`` per series).
+session (see :meth:`HParams.request_session`), min/max-downsampled to about ``MAX_POINTS``.
 
 Two-way: ``selected_sessions`` (runs of the sessions the user picked, in click order) is
 written back by the browser and can be set from Python.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 import numpy as np
 import traitlets
@@ -79,24 +81,33 @@ class HParams(View):
         return [{"type": "table", **wire}]
 
     def request_session(self, run: str) -> dict:
-        """Scalar series of one session: its run's tags and its metric sub-runs' tags."""
+        """Scalar series of one session: its run's tags, its metric sub-runs' tags and, for
+        torch/tensorboardX ``add_hparams`` (which writes the session into a sub-folder of the
+        writer's run), the training scalars of that parent run."""
         table = self.table()
         if run not in table.runs:
             raise KeyError(f"no session {run!r}")
-        sources = [run] + [
-            f"{run}/{group}" if run != "." else group for group in dict.fromkeys(table.metric_runs) if group
-        ]
-        series = []
-        for source in sources:
-            if source not in self.logdir.runs:
+        runs = set(self.logdir.runs)
+        sources = [(run, "")]
+        for group in dict.fromkeys(g for g in table.metric_runs if g):
+            sources.append((posixpath.normpath(posixpath.join(run, group)), group + "/"))
+        parent = posixpath.dirname(run) or "."
+        if run != "." and parent in runs and parent not in table.runs:
+            sources.append((parent, ""))
+        series, seen = [], set()
+        for source, prefix in sources:
+            if source not in runs:
                 continue
             for tag in self.logdir.tags(source).get("scalars", []):
+                name = prefix + tag
+                if name in seen:
+                    continue
+                seen.add(name)
                 s = self.logdir.scalars(source, tag)
                 steps = np.asarray(s.steps, dtype=np.float64)
                 values = np.asarray(s.values, dtype=np.float64)
                 if len(steps) > MAX_POINTS:
                     keep = minmax_indices(steps, values, MAX_POINTS // 2)
                     steps, values = steps[keep], values[keep]
-                name = tag if source == run else f"{source[len(run) + 1:] if run != '.' else source}/{tag}"
-                series.append({"tag": name, "steps": steps, "values": values})
+                series.append({"tag": name, "run": source, "steps": steps, "values": values})
         return {"run": run, "series": series}
