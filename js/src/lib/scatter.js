@@ -50,6 +50,37 @@ void main() {
 
 const PICK_RADIUS = 10; // CSS pixels
 const CAMERA_DISTANCE = 3.2;
+// While the camera moves, a big cloud draws a fixed random subset of this many points and
+// the whole cloud once the camera rests (SETTLE_MS): the shape reads the same, and frames
+// stay short even on software WebGL. Points are uploaded in a shuffled order so any prefix
+// of the buffer is a uniform sample.
+const MOVING_LIMIT = 40000;
+const SETTLE_MS = 180;
+
+// A seeded permutation of 0..n-1 (xorshift32 Fisher-Yates): the same cloud, the same sample.
+export function shuffledOrder(n, seed = 12345) {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let state = seed >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    const j = state % (i + 1);
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  return order;
+}
+
+function gather(values, order, width) {
+  if (!order) return values;
+  const out = new values.constructor(values.length);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    for (let c = 0; c < width; c++) out[width * k + c] = values[width * i + c];
+  }
+  return out;
+}
 
 // Centre and scale the finite points into [-1, 1] (aspect kept); NaN rows become hidden.
 export function normalise(positions, dims) {
@@ -114,7 +145,8 @@ export function createScatter(el, options = {}) {
   const height = options.height || 480;
   const background = new THREE.Color(options.background || "#ffffff");
   const listeners = { hover: new Set(), click: new Set(), select: new Set() };
-  const stats = { renders: 0, lastRenderMs: 0, points: 0 };
+  const stats = { renders: 0, lastRenderMs: 0, points: 0, drawn: 0 };
+  const movingLimit = options.movingLimit ?? MOVING_LIMIT;
 
   const root = document.createElement("div");
   Object.assign(root.style, { position: "relative", width: "100%", height: `${height}px`, overflow: "hidden", touchAction: "none" });
@@ -144,7 +176,9 @@ export function createScatter(el, options = {}) {
   scene.add(cloud, highlightCloud);
   for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(background);
 
-  const data = { n: 0, dims: 3, positions: new Float32Array(0), hidden: new Uint8Array(0), colors: new Uint8Array(0), highlight: [] };
+  const data = { n: 0, dims: 3, positions: new Float32Array(0), hidden: new Uint8Array(0), colors: new Uint8Array(0), highlight: [], order: null };
+  let lastMove = -Infinity;
+  let settleTimer = null;
   let camera = null;
   let controls = null;
   let mode = "pan";
@@ -159,6 +193,12 @@ export function createScatter(el, options = {}) {
     frameRequested = false;
     if (!camera || width === 0) return;
     const started = performance.now();
+    const moving = data.order && started - lastMove < SETTLE_MS;
+    stats.drawn = moving ? Math.min(movingLimit, data.n) : data.n;
+    geometry.setDrawRange(0, stats.drawn);
+    if (moving && !settleTimer) {
+      settleTimer = setTimeout(() => { settleTimer = null; requestDraw(); }, SETTLE_MS + 10);
+    }
     renderer.render(scene, camera);
     placeLabels();
     stats.renders += 1;
@@ -225,30 +265,28 @@ export function createScatter(el, options = {}) {
       controls.mouseButtons = { LEFT: THREE.MOUSE.ROTATE, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN };
     }
     controls.enabled = mode !== "lasso";
-    controls.addEventListener("change", () => { poseVersion += 1; requestDraw(); });
+    controls.addEventListener("change", () => { poseVersion += 1; lastMove = performance.now(); requestDraw(); });
   }
 
   // ---- data --------------------------------------------------------------------------------
   function setPositions(positions, dims) {
     const result = normalise(positions, dims);
     const n = result.hidden.length;
-    const changedShape = n !== data.n || dims !== data.dims;
     data.n = n; data.dims = dims; data.positions = result.positions; data.hidden = result.hidden;
     stats.points = result.visible;
     root.dataset.jtbPoints = String(result.visible);
-    geometry.setAttribute("position", new THREE.BufferAttribute(data.positions, 3));
+    data.order = n > movingLimit ? shuffledOrder(n) : null;
+    geometry.setAttribute("position", new THREE.BufferAttribute(gather(data.positions, data.order, 3), 3));
     if (data.colors.length !== 4 * n) setColors(new Uint8Array(4 * n).fill(96));
     else applyColors();
     setHighlight(data.highlight.filter((i) => i < n));
-    geometry.setDrawRange(0, n);
-    fitCamera(changedShape || true);
+    fitCamera(true);
   }
 
   function applyColors() {
     const rgba = new Uint8Array(data.colors); // own copy: alpha 0 marks hidden points
     for (let i = 0; i < data.n; i++) rgba[4 * i + 3] = data.hidden[i] ? 0 : 255;
-    geometry.setAttribute("rgba", new THREE.BufferAttribute(rgba, 4, true));
-    data.rgba = rgba;
+    geometry.setAttribute("rgba", new THREE.BufferAttribute(gather(rgba, data.order, 4), 4, true));
   }
 
   function setColors(colors) {
@@ -488,11 +526,13 @@ export function createScatter(el, options = {}) {
       camera.lookAt(controls.target);
       controls.update();
       poseVersion += 1;
+      lastMove = performance.now();
       requestDraw();
     },
     renderNow() { draw(); },
     destroy() {
       observer.disconnect();
+      clearTimeout(settleTimer);
       if (controls) controls.dispose();
       geometry.dispose(); highlightGeometry.dispose();
       baseMaterial.dispose(); highlightMaterial.dispose();
