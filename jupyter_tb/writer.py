@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from datetime import datetime
 
@@ -45,6 +46,7 @@ class SummaryWriter:
                              filename_suffix=filename_suffix)
         self._main: EventFileWriter | None = None
         self._children: dict[str, EventFileWriter] = {}  # add_scalars runs, by path
+        self._children_lock = threading.Lock()
         self._embedding_config = None  # embedding_files.ProjectorConfigFile, made on demand
         self._main = self._open(self._logdir, purge_step)
 
@@ -142,7 +144,10 @@ class SummaryWriter:
             path = os.path.join(self._logdir, main_tag.replace("/", "_") + "_" + key)
             child = self._children.get(path)
             if child is None or child.closed:
-                child = self._children[path] = self._open(path)
+                with self._children_lock:  # two threads must not open two files for one run
+                    child = self._children.get(path)
+                    if child is None or child.closed:
+                        child = self._children[path] = self._open(path)
             child.add_scalar(main_tag, to_float(value), step, wall)
 
     def add_tensor(self, tag: str, tensor, global_step=None, walltime=None) -> None:

@@ -593,3 +593,24 @@ def test_data_reaches_the_file_without_flush(tmp_path):
         assert time.monotonic() < deadline, "events not written without flush()"
         time.sleep(0.05)
     writer.close()
+
+
+def test_many_threads_share_one_writer(tmp_path):
+    import threading
+
+    with SummaryWriter(tmp_path) as writer:
+        def log(worker):
+            for step in range(500):
+                writer.add_scalar(f"w{worker}", float(step), step)
+                writer.add_scalars("pair", {"a": step, "b": -step}, step)
+
+        threads = [threading.Thread(target=log, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    acc = accumulate(tmp_path)
+    for worker in range(4):
+        assert [s for s, _ in values(acc, f"w{worker}")] == list(range(500))
+    assert len(glob.glob(str(tmp_path / "pair_a" / "events.*"))) == 1
+    assert len(values(accumulate(tmp_path / "pair_a"), "pair")) == 2000
