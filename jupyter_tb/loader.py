@@ -23,10 +23,13 @@ _HEADER = struct.Struct("<QI")  # length, masked crc of the length
 
 @dataclass
 class Chunk:
-    """Framed records: payload ``i`` is ``buf[offsets[i]:offsets[i] + lengths[i]]``."""
+    """Framed records: payload ``i`` is ``buf[offsets[i]:offsets[i] + lengths[i]]``.
+
+    ``buf`` is only valid until the loader's next chunk (the read buffer is reused).
+    """
 
     path: str
-    buf: bytes | bytearray
+    buf: bytes | memoryview
     base_offset: int  # file offset of buf[0]
     offsets: np.ndarray
     lengths: np.ndarray
@@ -55,9 +58,12 @@ class EventFileLoader:
             self.offset = size
             self._tail = b""
             return
+        scratch = None  # one read buffer for the whole poll: fresh 16 MB buffers cost page faults
         while self.offset < size:
             want = min(max(self.chunk_size, self._needed()), size - self.offset)
-            buf = self.storage.read(self.path, self.offset, want, prefix=self._tail)
+            if scratch is None or len(scratch) < want + len(self._tail):
+                scratch = bytearray(want + len(self._tail) + (1 << 16))  # room for later tails
+            buf = self.storage.read(self.path, self.offset, want, prefix=self._tail, scratch=scratch)
             fetched = len(buf) - len(self._tail)
             if fetched <= 0:
                 return

@@ -87,16 +87,17 @@ class LocalStorage:
                     listing.errors.append(f"cannot stat {entry.path}: {error.strerror or error}")
         return _sorted(listing)
 
-    def read(self, path: str, start: int, length: int, prefix: bytes = b""):
-        """``prefix`` + up to ``length`` bytes from ``start``, read straight into one buffer."""
-        buf = bytearray(len(prefix) + length)
-        buf[:len(prefix)] = prefix
+    def read(self, path: str, start: int, length: int, prefix: bytes = b"", scratch=None):
+        """``prefix`` + up to ``length`` bytes from ``start``, read straight into one buffer
+        (``scratch``, a bytearray the caller reuses across reads, when it is large enough)."""
+        need = len(prefix) + length
+        buf = scratch if scratch is not None and len(scratch) >= need else bytearray(need)
+        view = memoryview(buf)
+        view[:len(prefix)] = prefix
         with open(path, "rb", buffering=0) as f:
             f.seek(start)
-            got = f.readinto(memoryview(buf)[len(prefix):])
-        if got < length:
-            del buf[len(prefix) + got:]
-        return buf
+            got = f.readinto(view[len(prefix):need])
+        return view[:len(prefix) + got]
 
     def read_all(self, path: str) -> bytes:
         with open(path, "rb") as f:
@@ -138,7 +139,7 @@ class FsspecStorage:
             _add(listing, directory or ".", name, path, int(info.get("size") or 0))
         return _sorted(listing)
 
-    def read(self, path: str, start: int, length: int, prefix: bytes = b""):
+    def read(self, path: str, start: int, length: int, prefix: bytes = b"", scratch=None):
         data = self.fs.cat_file(path, start=start, end=start + length)
         return prefix + data if prefix else data
 
