@@ -614,3 +614,32 @@ def test_many_threads_share_one_writer(tmp_path):
         assert [s for s, _ in values(acc, f"w{worker}")] == list(range(500))
     assert len(glob.glob(str(tmp_path / "pair_a" / "events.*"))) == 1
     assert len(values(accumulate(tmp_path / "pair_a"), "pair")) == 2000
+
+
+def test_tensorboard_hparams_plugin_lists_our_sessions(tmp_path):
+    from tensorboard import context
+    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+    from tensorboard.plugins import base_plugin
+    from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
+
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_hparams({"lr": 0.1, "opt": "adam"}, {"hparam/acc": 0.75}, run_name="a")
+        writer.add_hparams({"lr": 0.2, "opt": "sgd"}, {"hparam/acc": 0.5}, run_name="b")
+    multiplexer = plugin_event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(str(tmp_path))
+    multiplexer.Reload()
+    provider = data_provider.MultiplexerDataProvider(multiplexer, str(tmp_path))
+    backend = backend_context.Context(
+        base_plugin.TBContext(logdir=str(tmp_path), data_provider=provider, multiplexer=multiplexer)
+    )
+    request = api_pb2.ListSessionGroupsRequest(
+        start_index=0, slice_size=10, allowed_statuses=[api_pb2.STATUS_SUCCESS]
+    )
+    response = list_session_groups.Handler(context.RequestContext(), backend, "", request).run()
+    groups = {g.name: g for g in response.session_groups}
+    assert set(groups) == {"a", "b"}
+    assert groups["a"].hparams["lr"].number_value == 0.1
+    assert groups["b"].hparams["opt"].string_value == "sgd"
+    assert groups["a"].metric_values[0].name.tag == "hparam/acc"
+    assert groups["a"].metric_values[0].value == 0.75
+    assert groups["b"].sessions[0].status == api_pb2.STATUS_SUCCESS
