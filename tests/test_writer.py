@@ -133,7 +133,7 @@ def test_add_scalars_makes_child_runs_like_torch(tmp_path):
         ]
 
 
-def test_same_bytes_as_tensorboardx_for_scalars(tmp_path):
+def test_same_bytes_as_tensorboardx_and_torch_for_scalars(tmp_path):
     from tensorboardX import SummaryWriter as TbxWriter
 
     def payloads(path):
@@ -142,11 +142,14 @@ def test_same_bytes_as_tensorboardx_for_scalars(tmp_path):
         (file,) = glob.glob(str(path / "events.out.tfevents.*"))
         return list(RawEventFileLoader(file).Load())[1:]
 
-    for cls, sub in ((SummaryWriter, "ours"), (TbxWriter, "theirs")):
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    for cls, sub in ((SummaryWriter, "ours"), (TbxWriter, "tbx"), (TorchWriter, "torch")):
         with cls(str(tmp_path / sub)) as writer:
             for step in range(5):
                 writer.add_scalar("a/b", step * 0.25, step, walltime=100.0 + step)
-    assert payloads(tmp_path / "ours") == payloads(tmp_path / "theirs")
+    assert payloads(tmp_path / "ours") == payloads(tmp_path / "tbx")
+    assert payloads(tmp_path / "ours") == payloads(tmp_path / "torch")
 
 
 def test_flush_then_reopen_after_close(tmp_path):
