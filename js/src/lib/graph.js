@@ -42,12 +42,14 @@ export function buildHierarchy(model) {
     // an op named like its enclosing scope ("dense" inside "dense/") shows as "(dense)"
     labels[i] = p > 0 && names[p] === names[i] ? `(${seg})` : seg;
   }
-  const byName = new Map();
+  const byName = new Map(); // ops win over a same-named scope
+  const scopeByName = new Map();
   for (let i = 0; i < n; i++) {
+    if (model.kind[i] === KIND_SCOPE) scopeByName.set(names[i], i);
     const prior = byName.get(names[i]);
     if (prior === undefined || model.kind[prior] === KIND_SCOPE) byName.set(names[i], i);
   }
-  return { model, n, names, labels, children, byName, str: s };
+  return { model, n, names, labels, children, byName, scopeByName, str: s };
 }
 
 // For each item the item drawn in its place; `open` is a Uint8Array of expanded scopes.
@@ -669,10 +671,17 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
 
   return {
     update(next) { setModel(next); },
-    expand(name) { const i = h.byName.get(name); if (i !== undefined && h.model.kind[i] === KIND_SCOPE && !open[i]) toggle(i); },
-    collapse(name) { const i = h.byName.get(name); if (i !== undefined && open[i]) toggle(i); },
+    expand(name) { const i = h.scopeByName.get(name); if (i !== undefined && !open[i]) toggle(i); },
+    collapse(name) { const i = h.scopeByName.get(name); if (i !== undefined && open[i]) toggle(i); },
     select(name) { const i = name == null ? -1 : h.byName.get(name); if (i !== undefined) (i >= 0 ? reveal(i) : select(-1)); },
     timings,
+    // centre of a drawn item in canvas pixels (null when not drawn): for tests and tooling
+    locate(name) {
+      const drawn = [h.byName.get(name), h.scopeByName.get(name)].filter((i) => i !== undefined && lay.pos.has(i));
+      const p = drawn.length ? lay.pos.get(drawn[0]) : null;
+      if (!p) return null;
+      return { x: view.x + p.x * view.k, y: view.y + (p.cluster ? p.y - p.h / 2 + 8 : p.y) * view.k };
+    },
     state: () => ({ visible: vis.items.length, edges: vis.edges.length, view: { ...view }, selected: selected >= 0 ? h.names[selected] : null }),
     destroy() {
       cancelAnimationFrame(frame);

@@ -62,6 +62,7 @@ export default {
         },
       });
       stage.querySelector(".jtb-graph-details")?.setAttribute("data-jtb-graph-details", "");
+      stage.jtbGraph = view; // a JS property (not markup): lets tests find where items are drawn
       const wanted = model.get("selected_node");
       if (wanted) view.select(wanted);
     }

@@ -1,0 +1,121 @@
+"""Graphs and HParams views in real JupyterLab: they render a fixture logdir, one real mouse
+interaction each works and comes back to Python, hostile names stay text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared fixtures
+
+from graph_hparams_fixtures import graph_event, small_tf_graph, write_events  # noqa: E402
+
+XSS = '<img src=x onerror="window.__jtbPwned=1">'
+
+
+@pytest.fixture(scope="module")
+def views_logdir(tmp_path_factory):
+    from torch.utils.tensorboard import SummaryWriter
+
+    root = tmp_path_factory.mktemp("views")
+    graph = small_tf_graph()
+    graph.node[1].name = "dense/" + XSS  # a hostile node name
+    graph.node[4].input[1] = "dense/" + XSS
+    write_events(str(root / "tf"), [graph_event(graph)])
+    for lr, opt, acc in [(0.1, "adam", 0.9), (0.01, "sgd", 0.7), (0.001, XSS, 0.5)]:
+        with SummaryWriter(str(root / f"lr={lr}")) as w:
+            for step in range(20):
+                w.add_scalar("train/loss", 1.0 / (step + 1) + lr, step)
+            w.add_hparams({"lr": lr, "optimizer": opt}, {"hparam/accuracy": acc}, run_name="hp")
+    return root
+
+
+def _cells(logdir, cls: str, module: str) -> list[str]:
+    return [
+        f"from jupyter_tb.widgets.source import open_source\nfrom jupyter_tb.widgets.{module} import {cls}\n"
+        f"src = open_source({str(logdir)!r}); src.wait_loaded(60)",
+        f"w = {cls}(src); w",
+        "print('PY:', w.selected_node if hasattr(w, 'selected_node') else w.selected_sessions)",
+    ]
+
+
+def test_graph_renders_expands_and_selects(lab, views_logdir):
+    nb = lab()
+    nb.open(_cells(views_logdir, "Graphs", "graphs"))
+    nb.run_all()
+    nb.wait_output('[data-jtb-graph] canvas')
+    graph = nb.scoped("[data-jtb-graph]")
+    nb.page.wait_for_function(
+        "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > 0",
+        arg=nb.widget_id)
+    collapsed = int(graph.get_attribute("data-visible"))
+    assert collapsed == 5  # input, init, split and the scopes dense and loss
+
+    def click_item(name):
+        where = graph.evaluate("(el, n) => el.jtbGraph.locate(n)", name)
+        assert where is not None, name
+        box = graph.locator("canvas").bounding_box()
+        nb.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+
+    click_item("dense")  # a metanode: expands
+    nb.page.wait_for_function(
+        "([id, n]) => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > n",
+        arg=[nb.widget_id, collapsed])
+    assert int(graph.get_attribute("data-visible")) == collapsed + 5  # dense's five ops
+    click_item("dense/BiasAdd")  # an op: details as text
+    details = nb.scoped("[data-jtb-graph-details]")
+    details.get_by_text("BiasAdd", exact=True).first.wait_for()
+    text = details.text_content()
+    assert "dense/BiasAdd" in text and "[?,3]" in text and "NHWC" in text
+    # the hostile node name is shown as text in the details panel and runs nothing
+    click_item("dense/" + XSS)
+    nb.page.wait_for_function(
+        "([id, n]) => document.getElementById(id).querySelector('[data-jtb-graph-details]').textContent.includes(n)",
+        arg=[nb.widget_id, XSS])
+    assert nb.page.evaluate("() => window.__jtbPwned") is None
+    assert nb.scoped("[data-jtb-graph-details] img").count() == 0
+    nb.screenshot("graphs-lab")
+    # the selection came back to Python
+    nb.run_cell(2)
+    nb.wait_idle()
+    assert f"PY: dense/{XSS}" in nb.cell_text(2)
+    nb.assert_no_page_errors()
+
+
+def test_hparams_table_sort_pick_and_brush(lab, views_logdir):
+    nb = lab()
+    nb.open(_cells(views_logdir, "HParams", "hparams"))
+    nb.run_all()
+    nb.wait_output("[data-jtb-hparams-table] tbody tr")
+    table = nb.scoped("[data-jtb-hparams-table]")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 3
+    # sort by the metric, descending: best session first
+    header = table.locator('[data-jtb-sort="hparam/accuracy"]')
+    header.click()
+    header.click()
+    assert rows.first.get_attribute("data-jtb-session") == "lr=0.1/hp"
+    assert rows.last.get_attribute("data-jtb-session") == "lr=0.001/hp"
+    # the hostile category value is plain text in its cell
+    assert table.get_by_text(XSS, exact=True).count() == 1
+    assert nb.page.evaluate("() => window.__jtbPwned") is None
+    # brush the accuracy axis of the parallel coordinates (top half): 2 sessions stay
+    canvas = nb.scoped("[data-jtb-parcoords] canvas")
+    box = canvas.bounding_box()
+    x = box["x"] + box["width"] - 60  # last axis: hparam/accuracy (right margin 60)
+    nb.page.mouse.move(x, box["y"] + 30)
+    nb.page.mouse.down()
+    nb.page.mouse.move(x, box["y"] + box["height"] * 0.45, steps=5)
+    nb.page.mouse.up()
+    count = nb.scoped("[data-jtb-hparams-count]")
+    assert count.text_content().startswith("2 of 3")
+    # pick a session in the table: its scalars appear, the pick reaches Python
+    table.locator('[data-jtb-session="lr=0.01/hp"]').click()
+    nb.scoped('[data-jtb-session-chart="train/loss"]').wait_for()
+    nb.screenshot("hparams-lab")
+    nb.run_cell(2)
+    nb.wait_idle()
+    assert "PY: ['lr=0.01/hp']" in nb.cell_text(2)
+    nb.assert_no_page_errors()
