@@ -53,7 +53,7 @@ def _check_root(url: str, is_dir: bool, exists: bool) -> None:
     if not exists:
         raise FileNotFoundError(f"logdir {url!r} does not exist")
     if not is_dir:
-        raise NotADirectoryError(f"logdir {url!r} is not a directory")
+        raise NotADirectoryError(f"logdir {url!r} is not a directory (give the folder holding the event files)")
 
 
 class LocalStorage:

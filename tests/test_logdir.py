@@ -427,3 +427,27 @@ def test_projector_config_changes_are_reported(tmp_path):
     second = ld.embeddings()[1]
     assert second.shape == (7, 2) and ld.tags(".")["projector"] == ["first:00000", "second:00001"]
     assert second.metadata() == (["h1", "h2"], [["a", "b"]] * 7)
+
+
+def test_tensorboardx_hparams_sessions_and_layouts_merged_over_runs(tmp_path):
+    from tensorboardX import SummaryWriter
+
+    for lr in (0.1, 0.01):
+        with SummaryWriter(str(tmp_path / f"lr{lr}")) as w:
+            w.add_scalar("loss", lr, 0)
+            w.add_hparams({"lr": lr, "opt": "sgd", "flag": lr > 0.05}, {"hparam/acc": lr * 5})
+            w.add_custom_scalars({"Shared": {f"chart{lr}": ["Multiline", ["loss"]]},
+                                  f"Only{lr}": {"c": ["Margin", ["loss", "loss", "loss"]]}})
+    ld = jupyter_tb.read(str(tmp_path))
+    hp = ld.hparams()
+    assert sorted(h.name for h in hp.experiment.hparam_infos) == ["flag", "lr", "opt"]
+    sessions = sorted(hp.sessions, key=lambda s: s.hparams["lr"])
+    assert [s.hparams for s in sessions] == [{"lr": 0.01, "opt": "sgd", "flag": False},
+                                             {"lr": 0.1, "opt": "sgd", "flag": True}]
+    assert [s.metrics["hparam/acc"] for s in sessions] == pytest.approx([0.05, 0.5])
+    assert all(s.run.startswith(f"lr{s.hparams['lr']}/") for s in sessions)
+    layout = ld.custom_scalars_layout()
+    titles = [c.title for c in layout.category]
+    assert titles == ["Shared", "Only0.01", "Only0.1"]  # runs in name order, categories merged
+    assert [c.title for c in layout.category[0].chart] == ["chart0.01", "chart0.1"]
+    assert layout.category[1].chart[0].HasField("margin")
