@@ -86,7 +86,9 @@ def scan_records(buf, *, base_offset: int = 0, verify_crc: bool = True, final: b
 _CHUNK_RECORDS = 1 << 16  # records framed (and CRC-checked at once) per round
 _CHUNK_BYTES = 8 << 20  # ... or bytes, whichever comes first: bounds the verification copy
 _SPEC_MIN, _SPEC_MAX = 16, 1 << 14  # speculation window, adapted to its success
+_SPEC_PAYS = 256  # records per numpy round above which speculating clearly beats walking
 _MAX_PERIOD = 32  # longest cycle of record lengths we look for
+_CYCLE_WINDOW = 24  # a cycle must hold over at least this many records (and two periods)
 _BISECT_FLOOR = 16  # below this many records, check damage one record at a time
 _SEARCH_WINDOW = 1 << 20  # candidate offsets tested per vectorised resync step
 
@@ -163,7 +165,7 @@ class _Scanner:
         self.lens: list[np.ndarray] = []
         self.recent = np.zeros(0, dtype=np.int64)  # last accepted lengths, for cycle detection
         self.spec = _SPEC_MIN
-        self.scalar_run = 64
+        self.scalar_run = _CYCLE_WINDOW
         self._guess_cache: tuple = (None,)
 
     # ------------------------------------------------------------------ driver
@@ -228,10 +230,14 @@ class _Scanner:
                     pos += int(rel_ends[good - 1])
                     count += good
                 if good == k:
+                    if k >= _SPEC_PAYS:  # a long cycle again: look for cycles eagerly
+                        self.scalar_run = _CYCLE_WINDOW
                     self.spec = min(self.spec * 2, _SPEC_MAX)
-                    self.scalar_run = 64
                     continue
                 self.spec = max(self.spec // 4, _SPEC_MIN)
+            # Where cycles keep breaking (odd records every few dozen), a numpy round costs more
+            # than it saves: walk ever longer stretches until speculation pays off again.
+            self.scalar_run = min(self.scalar_run * 2, 4096)
             walked, pos, blocked = self._walk(pos, limit)
             if walked:
                 starts.append(np.array(walked[0::2], dtype=np.int64))
@@ -240,7 +246,6 @@ class _Scanner:
                 count += len(lens[-1])
             if blocked:
                 break
-            self.scalar_run = min(self.scalar_run * 2, 4096)  # no cycle here: walk longer
         if not starts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), pos
         return np.concatenate(starts), np.concatenate(lens), pos
@@ -369,10 +374,13 @@ class _Scanner:
 
 
 def _cycle(recent: np.ndarray):
-    """The shortest period p over which all remembered lengths repeat, as one cycle."""
+    """The shortest period p over which the latest max(2p, _CYCLE_WINDOW) lengths repeat."""
     m = len(recent)
-    for p in range(1, min(_MAX_PERIOD, m // 2) + 1):
-        if np.array_equal(recent[p:], recent[:-p]):
+    for p in range(1, _MAX_PERIOD + 1):
+        window = max(2 * p, _CYCLE_WINDOW)
+        if window > m:
+            return None
+        if np.array_equal(recent[m - window + p :], recent[m - window : m - p]):
             return recent[m - p :]
     return None
 
