@@ -198,3 +198,45 @@ def test_5000_node_graph_stays_small_at_top_level():
     # control edges from Adam/update_* into Adam/group_deps stay inside "Adam": not drawn
     assert not any(m.full_name(s) == m.full_name(d) for s, d in zip(top.edge_src, top.edge_dst))
     print(f"build 5000-node model: {build_s * 1000:.0f} ms")
+
+
+def test_js_visible_graph_matches_python(tmp_path):
+    """js/src/lib/graph.js folds edges between collapsed scopes exactly like graph_model."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not installed")
+    lib = Path(__file__).resolve().parents[1] / "js" / "src" / "lib" / "graph.js"
+    m = build_graph_model(tf_style_graph(800, seed=3))
+    scopes = [m.full_name(i) for i in range(1, len(m)) if m.kind[i] == KIND_SCOPE]
+    cases = [[], ["model"], ["model", "model/block_1", "gradients"], scopes]
+    data = {k: v.tolist() for k, v in m.arrays().items()}
+    data["strings"] = m.strings
+    (tmp_path / "model.json").write_text(json.dumps({"model": data, "cases": cases}))
+    script = tmp_path / "check.mjs"
+    script.write_text(
+        f"import {{ buildHierarchy, visibleGraph }} from {json.dumps(lib.as_uri())};\n"
+        "import { readFileSync } from 'node:fs';\n"
+        f"const {{ model, cases }} = JSON.parse(readFileSync({json.dumps(str(tmp_path / 'model.json'))}, 'utf8'));\n"
+        "const h = buildHierarchy(model);\n"
+        "const out = cases.map((names) => {\n"
+        "  const open = new Uint8Array(h.n);\n"
+        "  for (const n of names) open[h.scopeByName.get(n)] = 1;\n"
+        "  const v = visibleGraph(h, open);\n"
+        "  return { items: v.items, edges: v.edges.map((e) => [e.src, e.dst, e.control, e.count]) };\n"
+        "});\n"
+        "console.log(JSON.stringify(out));\n"
+    )
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60,
+                            cwd=lib.parents[2])
+    assert result.returncode == 0, result.stderr
+    for names, js in zip(cases, json.loads(result.stdout)):
+        py = m.visible(names)
+        assert js["items"] == py.items.tolist()
+        py_edges = sorted(zip(py.edge_src.tolist(), py.edge_dst.tolist(), py.edge_control.tolist(), py.edge_count.tolist()))
+        assert sorted(map(tuple, js["edges"])) == py_edges
+        assert len(py_edges) > 0
