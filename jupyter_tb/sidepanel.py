@@ -20,6 +20,7 @@ put while the notebook scrolls.
 
 from __future__ import annotations
 
+import os
 import threading
 
 SIDEPANEL_MIME = "application/vnd.jupyter-tb.sidepanel+json"
@@ -34,12 +35,15 @@ FALLBACK_NOTE = (
 _explained = threading.Event()  # the fallback explanation is offered once per kernel
 
 
-def sidepanel_bundle(widget, *, title: str = DEFAULT_TITLE, anchor: str = "split-right") -> dict:
+def sidepanel_bundle(widget, *, title: str | None = None, anchor: str = "split-right") -> dict:
     """The mime bundle asking the front-end to show ``widget`` in its side panel.
 
-    ``widget`` is any ipywidgets/anywidget DOM widget. Raises ``ValueError`` for an
+    ``widget`` is any ipywidgets/anywidget DOM widget; ``title`` (the panel's tab label)
+    defaults to "TensorBoard: <logdir name>" for a board. Raises ``ValueError`` for an
     unknown ``anchor`` and ``TypeError`` for a non-widget, before anything is displayed.
     """
+    if title is None:
+        title = default_title(widget)
     if anchor not in ANCHORS:
         raise ValueError(f"anchor must be one of {', '.join(ANCHORS)}; got {anchor!r}")
     if not isinstance(title, str):
@@ -56,11 +60,20 @@ def sidepanel_bundle(widget, *, title: str = DEFAULT_TITLE, anchor: str = "split
     }
 
 
-def show_in_sidebar(widget, *, title: str = DEFAULT_TITLE, anchor: str = "split-right") -> None:
+def show_in_sidebar(widget, *, title: str | None = None, anchor: str = "split-right") -> None:
     """Display ``widget`` in JupyterLab's side panel (inline, with a note, elsewhere)."""
     from IPython.display import display
 
     display(sidepanel_bundle(widget, title=title, anchor=anchor), raw=True)
+
+
+def default_title(widget) -> str:
+    """"TensorBoard: runs" for a board reading .../runs; "TensorBoard" for anything else."""
+    key = getattr(getattr(widget, "source", None), "key", None)
+    if not isinstance(key, str) or not key:
+        return DEFAULT_TITLE
+    name = os.path.basename(key.rstrip("/\\")) or key
+    return f"{DEFAULT_TITLE}: {name}"
 
 
 def _widget_view(widget) -> dict:

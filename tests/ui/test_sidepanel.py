@@ -9,6 +9,9 @@ when the widget is closed in Python.
 
 import pytest
 
+import board_dom as dom
+import fixture_logdirs as fx
+
 LIVE_WIDGET = '''
 import anywidget, traitlets
 from jupyter_tb.sidepanel import show_in_sidebar
@@ -39,6 +42,7 @@ import time
 for i in range(1, 6):
     w.value = i
     time.sleep(0.3)
+time.sleep(1)
 '''
 
 FILLER = "print('\\n'.join(map(str, range(60))))"
@@ -78,8 +82,10 @@ def test_side_panel_shows_live_view_of_same_model(lab):
     nb.page.evaluate(
         """(sel) => {
             window.__tbSeen = [];
+            const ctx = window.jupyterapp.shell.currentWidget.sessionContext;
             const el = document.querySelector(sel + ' .tb-live-value');
-            new MutationObserver(() => window.__tbSeen.push(el.textContent))
+            new MutationObserver(() => window.__tbSeen.push(
+                [el.textContent, ctx.session.kernel.status === 'busy']))
               .observe(el, { childList: true, characterData: true, subtree: true });
         }""",
         PANEL,
@@ -90,7 +96,9 @@ def test_side_panel_shows_live_view_of_same_model(lab):
         arg=PANEL,
     )
     seen = nb.page.evaluate("() => window.__tbSeen")
-    assert seen[:5] == ["value 1", "value 2", "value 3", "value 4", "value 5"], seen
+    values = [int(text.split()[1]) for text, _ in seen]
+    assert values == sorted(values) and values[-1] == 5, seen
+    assert len({v for (text, busy), v in zip(seen, values) if busy}) >= 3, seen
     nb.wait_idle()
 
     # Stays visible while the notebook scrolls.
@@ -110,6 +118,13 @@ def test_side_panel_shows_live_view_of_same_model(lab):
     assert panel_box(nb) == before
     assert panel.is_visible()
     nb.screenshot("sidepanel-lab")
+
+    # Closed by the user, the panel comes back from the note's button, still live.
+    nb.page.locator(".lm-TabBar-tab", has_text="Live <b>board</b>").locator(".lm-TabBar-tabCloseIcon").click()
+    panel.wait_for(state="detached")
+    nb.scoped(".jp-tb-SideNote-show").click()
+    panel.wait_for(state="visible")
+    assert panel.locator(".tb-live-value").inner_text() == "value 5"
 
     # Closing the widget in Python closes its panel.
     nb.run_cell(8)
@@ -157,4 +172,64 @@ def test_lab_without_the_extension_falls_back_inline_and_explains_once(lab):
     assert "side panel needs JupyterLab" in nb.cell_text(0)
     assert "side panel needs JupyterLab" not in nb.cell_text(1)  # explained once
     assert nb.page.locator(PANEL).count() == 0
+    nb.assert_no_page_errors()
+
+
+def board_in_sidebar_cells(logdir) -> list[str]:
+    return [
+        "import shutil, tempfile, jupyter_tb\n"
+        f"logdir = shutil.copytree({str(logdir)!r}, tempfile.mkdtemp() + '/runs')\n"
+        "board = jupyter_tb.board(logdir)\n"
+        "board.show_in_sidebar()",
+        # The same kernel's writer appends to a run while the board shows in the panel.
+        "from jupyter_tb.writer import SummaryWriter\n"
+        "w = SummaryWriter(logdir + '/train')\n"
+        f"for step in range({fx.SCALAR_STEPS}, {fx.SCALAR_STEPS + 10}):\n"
+        "    w.add_scalar('loss/total', 0.1, step)\n"
+        "w.flush()",
+        "board.close()",
+    ]
+
+
+def panel_points(nb, tag: str, expected: int):
+    nb.page.wait_for_function(
+        "([panel, sel, n]) => { const c = document.querySelector(panel + ' ' + sel);"
+        " return c && Number(c.getAttribute('data-jtb-points')) === n; }",
+        arg=[PANEL, dom.chart(tag), expected],
+    )
+
+
+@pytest.mark.ui
+def test_board_in_side_panel_is_live(lab, basic_logdir):
+    nb = lab()
+    nb.open(board_in_sidebar_cells(basic_logdir))
+    nb.run_cell(0)
+    board = nb.page.locator(PANEL).locator(dom.DASHBOARD)
+    board.wait_for(state="visible")
+    assert nb.page.locator(".lm-TabBar-tab", has_text="TensorBoard: runs").count() == 1
+    full = len(fx.RUNS) * fx.SCALAR_STEPS
+    panel_points(nb, "loss/total", full)
+    for run in fx.RUNS:
+        assert board.locator(dom.attr("run-toggle", run)).is_checked()
+
+    nb.run_cell(1)  # new points reach the panel's view of the same model
+    panel_points(nb, "loss/total", full + 10)
+    nb.wait_idle()
+    nb.screenshot("sidepanel-lab-board")
+
+    nb.run_cell(2)
+    nb.page.locator(PANEL).wait_for(state="detached")
+    nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_kernel_restart_closes_the_panel(lab):
+    nb = lab()
+    nb.open([LIVE_WIDGET])
+    nb.run_cell(0)
+    panel = nb.page.locator(PANEL)
+    panel.wait_for(state="visible")
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    panel.wait_for(state="detached")  # the model died with the kernel: no stale board
+    nb.wait_kernel()
     nb.assert_no_page_errors()

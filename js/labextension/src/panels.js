@@ -29,6 +29,13 @@ class SideBoard extends Panel {
     this.setRequest(request);
   }
 
+  // Closing the tab ends this view (Lab only detaches a closed widget): the cell's
+  // "Show side panel" button then builds a fresh one.
+  onCloseRequest(msg) {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+
   setRequest(request) {
     this.modelId = request.modelId;
     this.title.label = request.title; // lumino renders labels as text

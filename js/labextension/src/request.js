@@ -113,7 +113,7 @@ export class SidePanelRequest extends Panel {
     node.appendChild(span);
     if (buttonLabel) {
       const button = document.createElement("button");
-      button.className = "jp-mod-styled jp-mod-accept jp-tb-SideNote-show";
+      button.className = "jp-tb-SideNote-show";
       button.textContent = buttonLabel;
       button.addEventListener("click", () => void this._show(true));
       node.appendChild(button);
