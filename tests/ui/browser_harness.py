@@ -280,31 +280,55 @@ class NotebookPage:
 
     # -- execution
 
+    # Commands are started, not awaited: their promises settle only when execution ends.
     def run_all(self):
-        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        self.page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
     def run_cell(self, index: int):
         """Run cell ``index`` without waiting for it to finish."""
         self.page.evaluate(
-            """async (i) => {
+            """(i) => {
                 const nb = window.jupyterapp.shell.currentWidget.content;
                 nb.activeCellIndex = i;
                 nb.deselectAll();
-                await window.jupyterapp.commands.execute('notebook:run-cell');
+                void window.jupyterapp.commands.execute('notebook:run-cell');
             }""",
             index,
         )
 
+    # A cell counts as running until its execute request's future is done (Lab sets the
+    # prompt number, and executionState back to idle, as soon as execution *starts*, and
+    # keeps the future alive afterwards). The first poll tags the future; later polls read it.
+    _CELL_RUNNING_JS = """(c) => {
+        const f = c.model.type === 'code' && c.outputArea && c.outputArea.future;
+        if (!f) return false;
+        if (!('__jtbDone' in f)) {
+            f.__jtbDone = false;
+            const done = () => { f.__jtbDone = true; };
+            f.done.then(done, done);
+        }
+        return !f.__jtbDone;
+    }"""
+
+    def cell_running(self, index: int) -> bool:
+        return self.page.evaluate(
+            f"""async (i) => {{
+                const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+                ({self._CELL_RUNNING_JS})(cell);
+                await new Promise((r) => setTimeout(r, 0));  // let a settled future report
+                return ({self._CELL_RUNNING_JS})(cell);
+            }}""",
+            index,
+        )
+
     def wait_idle(self, timeout: float = 120.0):
-        """Wait until no cell is queued or running and the kernel is idle."""
+        """Wait until no cell is running and the kernel is idle."""
         self.page.wait_for_function(
-            """() => {
+            f"""() => {{
                 const w = window.jupyterapp.shell.currentWidget;
                 const k = w.sessionContext.session && w.sessionContext.session.kernel;
-                const busy = w.content.widgets.some(c => c.model.type === 'code'
-                    && c.model.executionState === 'running');
-                return k && k.status === 'idle' && !busy;
-            }""",
+                return k && k.status === 'idle' && !w.content.widgets.some({self._CELL_RUNNING_JS});
+            }}""",
             timeout=timeout * 1000,
             polling=200,
         )

@@ -40,11 +40,13 @@ def open_tab(nb, kind: str):
     return nb.scoped(dom.panel(kind))
 
 
-def wait_points(nb, tag: str, expected: int, timeout: float = 60.0):
+def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
+    """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
     nb.page.wait_for_function(
-        "([id, sel, n]) => { const c = document.getElementById(id).querySelector(sel);"
-        " return c && Number(c.getAttribute('data-jtb-points')) === n; }",
-        arg=[nb.widget_id, dom.chart(tag), expected],
+        "([id, sel, n, atLeast]) => { const c = document.getElementById(id).querySelector(sel);"
+        " const shown = c && Number(c.getAttribute('data-jtb-points'));"
+        " return c && (atLeast ? shown >= n : shown === n); }",
+        arg=[nb.widget_id, dom.chart(tag), expected, at_least],
         timeout=timeout * 1000,
     )
 
@@ -122,4 +124,111 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     )
     nb.screenshot("board-lab-distributions")
     assert nb.cell_error() is None
+    nb.assert_no_page_errors()
+
+
+LIVE_SETUP = '''
+import json, math, time, jupyter_tb
+from jupyter_tb import SummaryWriter
+LOGDIR = {logdir!r}
+with SummaryWriter(LOGDIR + "/ref") as ref:
+    for i in range({ref_points}):
+        ref.add_scalar("live/x", 0.5, i)
+w = SummaryWriter(LOGDIR + "/live")
+w.add_scalar("live/x", 0.0, 0)
+w.flush()
+board = jupyter_tb.board(LOGDIR)
+board
+'''
+
+# Blocks the kernel: phase A writes points the test times, phase B keeps writing while the
+# test drives the controls. `written` pairs each write's wall time with the number of
+# points the chart shows once that point is drawn (ref's points included).
+LIVE_TRAINING = '''
+written = []
+for i in range(1, {timed} + {busy} + 1):
+    t = time.time()
+    w.add_scalar("live/x", math.sin(i / 3.0), i)
+    if i <= {timed}:
+        written.append((t, i + 1 + {ref_points}))
+    time.sleep({period})
+w.flush()
+print("WRITTEN", json.dumps(written))
+'''
+
+REF_POINTS = 20
+TIMED = 25
+BUSY = 40
+PERIOD = 0.2
+
+
+@pytest.mark.ui
+def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
+    logdir = ui_home / "logdirs" / "live"
+    nb = lab()
+    nb.open([
+        LIVE_SETUP.format(logdir=str(logdir), ref_points=REF_POINTS),
+        LIVE_TRAINING.format(timed=TIMED, busy=BUSY, ref_points=REF_POINTS, period=PERIOD),
+        "print('STATE', json.dumps([board.selected_runs, board.view('scalars').smoothing]))",
+    ])
+    nb.run_cell(0)
+    nb.wait_output(dom.chart("live/x"))
+    wait_points(nb, "live/x", REF_POINTS + 1)
+    nb.wait_idle()
+    card = nb.scoped(dom.chart("live/x"))
+    card.evaluate(dom.WATCH_POINTS_JS)
+
+    nb.run_cell(1)
+    # phase A: every timed point reaches the chart while the cell runs
+    wait_points(nb, "live/x", REF_POINTS + 1 + TIMED, timeout=30, at_least=True)
+    assert nb.cell_running(1)
+
+    # phase B: controls work in the browser alone while the kernel is blocked
+    canvas = card.locator(dom.attr("canvas"))
+    before = canvas_ink(canvas)
+    response = nb.scoped(dom.attr("smoothing")).first.evaluate(
+        """async (el, card) => {
+            const drawn = Number(card.getAttribute('data-jtb-drawn'));
+            const t0 = performance.now();
+            el.value = '0.95';
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            while (Number(card.getAttribute('data-jtb-drawn')) === drawn) await new Promise(requestAnimationFrame);
+            await new Promise(requestAnimationFrame);
+            return performance.now() - t0;
+        }""",
+        card.element_handle(),
+    )
+    assert nb.scoped(dom.attr("smoothing-value")).first.text_content() == "0.950"
+    assert canvas_ink(canvas)["hash"] != before["hash"]
+    points_before = int(card.get_attribute("data-jtb-points"))
+    nb.scoped(dom.attr("run-toggle", "ref")).uncheck()
+    nb.page.wait_for_function(
+        "([el, n]) => Number(el.getAttribute('data-jtb-points')) <= n - 15",
+        arg=[card.element_handle(), points_before],
+        timeout=5000,
+    )
+    assert nb.cell_running(1), "the cell ended before the controls were exercised; raise BUSY"
+    nb.screenshot("board-lab-live-busy")
+
+    nb.wait_idle(timeout=60)
+    # hidden ref: the chart holds exactly the live run's points, none lost
+    wait_points(nb, "live/x", 1 + TIMED + BUSY, timeout=10)
+    written = json.loads(nb.cell_text(1).split("WRITTEN", 1)[1])
+    drawn = nb.page.evaluate("() => window.__jtbPointsLog")
+    latencies = dom.drawn_latencies(written, drawn)
+    assert len(latencies) == TIMED
+    p50, p95 = dom.percentile(latencies, 50), dom.percentile(latencies, 95)
+    print(f"live latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; smoothing redraw {response:.1f} ms")
+    assert p95 <= 1.0, f"live latency p95 {p95:.3f} s"
+    assert response < 500
+
+    # what the user did while the kernel was busy reached Python once it was free
+    nb.run_cell(2)
+    nb.wait_idle()
+    nb.page.wait_for_function(
+        "(id) => /STATE/.test(document.getElementById(id).innerText)", arg=nb.widget_id
+    )
+    selected, smoothing = json.loads(nb.cell_text(2).split("STATE", 1)[1])
+    assert selected == ["live"]
+    assert smoothing == pytest.approx(0.95)
     nb.assert_no_page_errors()
