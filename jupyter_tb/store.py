@@ -32,14 +32,27 @@ class Column:
     def extend(self, values) -> None:
         values = np.asarray(values, dtype=self._array.dtype)
         end = self._length + len(values)
+        self._reserve(end)
+        self._array[self._length:end] = values
+        self._length = end
+
+    def extend_blocks(self, blocks, total: int) -> None:
+        """Append several arrays (``total`` items in all) with one growth and no concatenation."""
+        end = self._length + total
+        self._reserve(end)
+        pos = self._length
+        for block in blocks:
+            self._array[pos:pos + len(block)] = block
+            pos += len(block)
+        self._length = end
+
+    def _reserve(self, end: int) -> None:
         if end > len(self._array):
             # a new, larger array: slices handed out earlier keep pointing at the old one
             grown = np.empty((max(end, int(len(self._array) * _GROWTH) + 16),) + self._array.shape[1:],
                              dtype=self._array.dtype)
             grown[: self._length] = self._array[: self._length]
             self._array = grown
-        self._array[self._length:end] = values
-        self._length = end
 
     def view(self) -> np.ndarray:
         out = self._array[: self._length]
@@ -75,8 +88,9 @@ class Ragged:
         if not len(blocks):
             return
         sizes = np.fromiter((len(b) for b in blocks), np.int64, count=len(blocks))
-        self.ends.extend(len(self.rows) + np.cumsum(sizes))
-        self.rows.extend(np.concatenate(blocks) if len(blocks) > 1 else blocks[0])
+        ends = len(self.rows) + np.cumsum(sizes)
+        self.rows.extend_blocks(blocks, int(sizes.sum()))
+        self.ends.extend(ends)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.rows.view(), self.ends.view()
