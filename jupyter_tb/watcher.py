@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import traceback
 from typing import Callable
 
@@ -17,9 +18,11 @@ from jupyter_tb import _live
 
 class LogdirWatcher:
     def __init__(self, logdir, reload_interval: float = 1.0,
-                 on_change: Callable[[set], None] | None = None):
+                 on_change: Callable[[set], None] | None = None, min_interval: float = 0.1):
         self.logdir = logdir
         self.reload_interval = reload_interval
+        # a writer flushing hundreds of times a second must not turn into as many reloads
+        self.min_interval = min_interval
         self.on_change = on_change
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -61,11 +64,14 @@ class LogdirWatcher:
             self._wake.set()
 
     def _loop(self) -> None:
+        last = 0.0
         while not self._stopping.is_set():
             self._wake.wait(self.reload_interval)
+            self._stopping.wait(max(0.0, last + self.min_interval - time.monotonic()))
             self._wake.clear()
             if self._stopping.is_set():
                 break
+            last = time.monotonic()
             try:
                 changes = self.logdir.reload()
             except FileNotFoundError as error:  # logdir removed: keep what was read, say so once
