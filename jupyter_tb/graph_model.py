@@ -97,30 +97,27 @@ def _list_text(lst) -> str:
     return "[]"
 
 
+# AttrValue oneof field -> its one-line text
+_ATTR_TEXT = {
+    "s": _bytes_text,
+    "b": lambda b: str(b).lower(),
+    "f": repr,
+    "i": str,
+    "type": dtype_name,
+    "shape": shape_text,
+    "tensor": _tensor_text,
+    "list": _list_text,
+    "func": lambda f: f"func {f.name}",
+}
+
+
 def attr_text(value: graph_pb2.AttrValue) -> str:
     """One-line human summary of an AttrValue (what the details panel shows)."""
     which = value.WhichOneof("value")
     if which is None:
         return ""
-    if which == "s":
-        return _bytes_text(value.s)
-    if which == "b":
-        return str(value.b).lower()
-    if which == "f":
-        return repr(value.f)
-    if which == "i":
-        return str(value.i)
-    if which == "type":
-        return dtype_name(value.type)
-    if which == "shape":
-        return shape_text(value.shape)
-    if which == "tensor":
-        return _tensor_text(value.tensor)
-    if which == "list":
-        return _list_text(value.list)
-    if which == "func":
-        return f"func {value.func.name}"
-    return _clip(str(getattr(value, which)))  # placeholder
+    fmt = _ATTR_TEXT.get(which, lambda v: _clip(str(v)))  # placeholder
+    return fmt(getattr(value, which))
 
 
 def _output_shapes(node) -> str:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from graph_hparams_fixtures import graph_event, small_tf_graph, tf_style_graph, write_events
+from graph_hparams_fixtures import graph_event, make_view, small_tf_graph, tf_style_graph, write_events
 from widget_capture import live_sources, outbox  # noqa: F401
 
 from jupyter_tb.graph_model import build_graph_model
 from jupyter_tb.widgets.graphs import Graphs
-from jupyter_tb.widgets.source import open_source
 
 
 @pytest.fixture
@@ -25,9 +24,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **traits):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return Graphs(source, **traits)
+    return make_view(Graphs, logdir, **traits)
 
 
 def test_snapshot_sends_the_first_graph_as_buffers(logdir, outbox, live_sources):

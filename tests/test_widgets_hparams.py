@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from graph_hparams_fixtures import make_view
 from widget_capture import live_sources, outbox  # noqa: F401
 
 from jupyter_tb.widgets.hparams import HParams
-from jupyter_tb.widgets.source import open_source
 
 
 def _session(logdir, lr, opt, acc, steps=5):
@@ -29,9 +29,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **traits):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return HParams(source, **traits)
+    return make_view(HParams, logdir, **traits)
 
 
 def _columns(message):

@@ -32,6 +32,15 @@ def views_logdir(tmp_path_factory):
     return root
 
 
+def _open_view(lab, logdir, cls: str, module: str, ready: str):
+    """A notebook showing the view ``cls`` of ``logdir``; cell 2 prints its selection."""
+    nb = lab()
+    nb.open(_cells(logdir, cls, module))
+    nb.run_all()
+    nb.wait_output(ready)
+    return nb
+
+
 def _cells(logdir, cls: str, module: str) -> list[str]:
     return [
         f"from jupyter_tb.widgets.source import open_source\nfrom jupyter_tb.widgets.{module} import {cls}\n"
@@ -42,10 +51,7 @@ def _cells(logdir, cls: str, module: str) -> list[str]:
 
 
 def test_graph_renders_expands_and_selects(lab, views_logdir):
-    nb = lab()
-    nb.open(_cells(views_logdir, "Graphs", "graphs"))
-    nb.run_all()
-    nb.wait_output('[data-jtb-graph] canvas')
+    nb = _open_view(lab, views_logdir, "Graphs", "graphs", "[data-jtb-graph] canvas")
     graph = nb.scoped("[data-jtb-graph]")
     nb.page.wait_for_function(
         "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > 0",
@@ -85,10 +91,7 @@ def test_graph_renders_expands_and_selects(lab, views_logdir):
 
 
 def test_hparams_table_sort_pick_and_brush(lab, views_logdir):
-    nb = lab()
-    nb.open(_cells(views_logdir, "HParams", "hparams"))
-    nb.run_all()
-    nb.wait_output("[data-jtb-hparams-table] tbody tr")
+    nb = _open_view(lab, views_logdir, "HParams", "hparams", "[data-jtb-hparams-table] tbody tr")
     table = nb.scoped("[data-jtb-hparams-table]")
     rows = table.locator("tbody tr")
     assert rows.count() == 3

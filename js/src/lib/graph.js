@@ -660,10 +660,12 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     view.k = k;
     draw();
   };
-  canvas.addEventListener("pointerdown", onDown);
-  canvas.addEventListener("pointermove", onMove);
-  canvas.addEventListener("pointerup", onUp);
-  canvas.addEventListener("wheel", onWheel, { passive: false });
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  canvas.addEventListener("pointerdown", onDown, { signal });
+  canvas.addEventListener("pointermove", onMove, { signal });
+  canvas.addEventListener("pointerup", onUp, { signal });
+  canvas.addEventListener("wheel", onWheel, { passive: false, signal });
   const resize = new ResizeObserver(() => draw());
   resize.observe(stage);
 
@@ -686,10 +688,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     destroy() {
       cancelAnimationFrame(frame);
       resize.disconnect();
-      canvas.removeEventListener("pointerdown", onDown);
-      canvas.removeEventListener("pointermove", onMove);
-      canvas.removeEventListener("pointerup", onUp);
-      canvas.removeEventListener("wheel", onWheel);
+      listening.abort();
       el.replaceChildren();
     },
   };

@@ -221,10 +221,12 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     onPick(nearestRow(x, y));
   };
   const onLeave = () => { if (hover >= 0) { hover = -1; draw(); } };
-  canvas.addEventListener("pointerdown", onDown);
-  canvas.addEventListener("pointermove", onMove);
-  canvas.addEventListener("pointerup", onUp);
-  canvas.addEventListener("pointerleave", onLeave);
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  canvas.addEventListener("pointerdown", onDown, { signal });
+  canvas.addEventListener("pointermove", onMove, { signal });
+  canvas.addEventListener("pointerup", onUp, { signal });
+  canvas.addEventListener("pointerleave", onLeave, { signal });
   const resize = new ResizeObserver(() => draw());
   resize.observe(el);
 
@@ -249,10 +251,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     },
     destroy() {
       resize.disconnect();
-      canvas.removeEventListener("pointerdown", onDown);
-      canvas.removeEventListener("pointermove", onMove);
-      canvas.removeEventListener("pointerup", onUp);
-      canvas.removeEventListener("pointerleave", onLeave);
+      listening.abort();
       canvas.remove();
     },
   };
