@@ -149,10 +149,14 @@ class _Rows:
         self.reject_where(rows, (seen & 4) == 0)  # no summary: not a scalar event
 
     def _walk(self, rows, pos, end, rounds, field):
-        """Walk records ``rows`` over ``[pos, end)`` field by field, at most ``rounds`` fields,
-        calling ``field(key, sub, at, stop, seen)`` per distinct key. Returns the bit set of
-        fields seen per row (bits are the callers'); rows that repeat a field, meet an unknown
-        one or have fields left after ``rounds`` are rejected."""
+        """Walk records ``rows`` over ``[pos, end)`` field by field, at most ``rounds`` fields.
+
+        Each round reads every record's next key and calls ``field(key, rows, at, end)`` once
+        per distinct key, with ``at`` just past the key; it returns (where the field ends, its
+        bit), bit 0 for a key the shape does not allow. Returns the bits seen per row; rows that
+        repeat a field, meet a disallowed one or have bytes left after ``rounds`` are rejected.
+        (Keys of field numbers >= 16 take two bytes; none is allowed, so the first byte, with
+        its continuation bit set, is simply a disallowed key.)"""
         pos = pos.copy()
         seen = np.zeros(len(rows), dtype=np.int64)
         for _ in range(rounds):
@@ -188,10 +192,7 @@ class _Rows:
     def _event_field(self, key, rows, at, end):
         w = self.w
         if key == _EVENT_WALL:
-            after = at + 8
-            good = self._fits(rows, after, end)
-            self.wall[rows[good]] = w.f64[at[good]]
-            return after, 1
+            return self._fixed(rows, at, end, w.f64, self.wall), 1
         if key == _EVENT_STEP:
             value, after, good = w.varint(at, end)
             self.reject_where(rows, ~good)
@@ -220,10 +221,7 @@ class _Rows:
             self.tag_len[rows] = stop - start
             return stop, 1
         if key == _VALUE_SIMPLE:
-            after = at + 4
-            good = self._fits(rows, after, end)
-            self.value[rows[good]] = self.w.f32[at[good]]
-            return after, 2
+            return self._fixed(rows, at, end, self.w.f32, self.value), 2
         if key == _VALUE_TENSOR:
             start, stop = self._submessage(rows, at, end)
             self._tensor(rows, start, stop)
@@ -232,7 +230,6 @@ class _Rows:
 
     def _tensor(self, rows, start, stop):
         n = len(rows)
-        self.t_rows = rows
         self.t_dtype = np.zeros(n, dtype=np.int64)
         self.t_src = np.full(n, _SRC_NONE, dtype=np.int8)
         self.t_content = np.zeros(n, dtype=np.int64)  # position of tensor_content bytes
@@ -259,8 +256,8 @@ class _Rows:
             self.reject_where(rows, ~good)
             return after, 4
         if key in (_FLOAT_ONE, _DOUBLE_ONE):
-            size, src = (4, _SRC_FLOAT) if key == _FLOAT_ONE else (8, _SRC_DOUBLE)
-            return self._fixed_value(rows, i, at, at + size, end, src)
+            return self._fixed_value(rows, i, at, end,
+                                     _SRC_FLOAT if key == _FLOAT_ONE else _SRC_DOUBLE)
         if key in (_FLOAT_PACKED, _DOUBLE_PACKED, _TENSOR_CONTENT):
             start, stop = self._submessage(rows, at, end)
             if key == _TENSOR_CONTENT:
@@ -269,8 +266,8 @@ class _Rows:
                 self.t_src[i] = _SRC_CONTENT
                 return stop, 8
             size, src = (4, _SRC_FLOAT) if key == _FLOAT_PACKED else (8, _SRC_DOUBLE)
-            self.reject_where(rows, stop - start != size)
-            return self._fixed_value(rows, i, start, stop, end, src)
+            self.reject_where(rows, stop - start != size)  # exactly one element
+            return self._fixed_value(rows, i, start, stop, src)
         if key in (_INT_ONE, _INT64_ONE):
             src = _SRC_INT if key == _INT_ONE else _SRC_INT64
             value, after, good = w.varint(at, end)
@@ -286,12 +283,10 @@ class _Rows:
             return stop, 8
         return at, 0
 
-    def _fixed_value(self, rows, i, at, after, end, src):
-        good = self._fits(rows, after, end)
-        at = at[good]
-        self.value[rows[good]] = self.w.f32[at] if src == _SRC_FLOAT else self.w.f64[at]
+    def _fixed_value(self, rows, i, at, end, src):
         self.t_src[i] = src
-        return after, 8
+        return self._fixed(rows, at, end, self.w.f32 if src == _SRC_FLOAT else self.w.f64,
+                           self.value), 8
 
     def _int_value(self, rows, i, value, src):
         signed = value.view(np.int64)
@@ -320,6 +315,13 @@ class _Rows:
         self.reject_where(rows, ~good)
 
     # --------------------------------------------------------------- helpers
+
+    def _fixed(self, rows, at, end, view, out):
+        """A little-endian fixed-width field at ``at`` into ``out``; returns where it ends."""
+        after = at + view.itemsize
+        good = self._fits(rows, after, end)
+        out[rows[good]] = view[at[good]]
+        return after
 
     def _fits(self, rows, after, end):
         good = after <= end
