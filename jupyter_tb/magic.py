@@ -4,7 +4,8 @@ Accepts TensorBoard's flags: ``--logdir``, ``--logdir_spec name:path,...``,
 ``--reload_interval`` (seconds, default 1 here), ``--samples_per_plugin kind=n,...``.
 ``--port``, ``--host``, ``--bind_all`` and ``--load_fast`` are accepted and ignored (there is
 no server). Extra: ``--height`` (pixels), ``--stop`` (stop the live reader of ``--logdir``,
-or of every logdir when given alone). Everything is a thin layer over
+or of every logdir when given alone), ``--side [split-right|right]`` (show the board in
+JupyterLab's side panel; see :mod:`jupyter_tb.sidepanel`). Everything is a thin layer over
 :func:`jupyter_tb.board`.
 """
 
@@ -33,6 +34,7 @@ def _parser() -> _Parser:
     p.add_argument("--samples_per_plugin", default="")
     p.add_argument("--height", type=int, default=0)
     p.add_argument("--stop", action="store_true")
+    p.add_argument("--side", nargs="?", const="split-right", choices=("split-right", "right"))
     p.add_argument("--port")
     p.add_argument("--host")
     p.add_argument("--bind_all", nargs="?", const=True)
@@ -79,6 +81,7 @@ def parse(line: str) -> dict:
         "samples_per_plugin": samples,
         "height": args.height,
         "stop": args.stop,
+        "side": args.side,
         "ignored": [f"--{name}" for name in IGNORED_FLAGS if getattr(args, name) is not None],
     }
 
@@ -122,7 +125,12 @@ def tensorboard(line: str = "", shell=None):
         samples_per_plugin=options["samples_per_plugin"],
         **traits,
     )
-    display(widget)
+    if options["side"]:
+        from jupyter_tb.sidepanel import show_in_sidebar
+
+        show_in_sidebar(widget, anchor=options["side"])
+    else:
+        display(widget)
     return None
 
 

@@ -12,13 +12,19 @@ from pathlib import Path
 
 import ipywidgets
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
+from IPython import get_ipython
+from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
 from jupyter_tb import sidepanel
 from jupyter_tb.sidepanel import SIDEPANEL_MIME, WIDGET_VIEW_MIME, sidepanel_bundle, show_in_sidebar
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def shell():
+    """IPython's test shell; started once per session, shared with tests/test_magic.py."""
+    return start_ipython() or get_ipython()
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +75,7 @@ def test_first_fallback_explains_why_in_text():
 
 
 def test_show_in_sidebar_displays_one_output_with_both_mime_types():
-    InteractiveShell.instance()
+    shell()
     slider = ipywidgets.IntSlider()
     with capture_output() as captured:
         show_in_sidebar(slider, title="board")
@@ -112,3 +118,34 @@ def test_lab_extension_is_built_and_installed_where_jupyterlab_finds_it():
     )
     lines = [ln for ln in (listing.stdout + listing.stderr).splitlines() if "jupyter-tb" in ln]
     assert lines and "enabled" in lines[0] and "OK" in lines[0], listing.stdout + listing.stderr
+
+
+def test_magic_side_flag_sends_the_boards_model_to_the_side_panel(tmp_path):
+    from tensorboardX import SummaryWriter as TBXWriter
+
+    from jupyter_tb import magic
+    from jupyter_tb.widgets.dashboard import Dashboard
+    from jupyter_tb.widgets.source import close_source
+
+    with TBXWriter(str(tmp_path / "runs" / "a")) as w:
+        w.add_scalar("loss", 1.0, 0)
+    logdir = tmp_path / "runs"
+    assert magic.parse(f"--logdir {logdir} --side")["side"] == "split-right"
+    assert magic.parse(f"--logdir {logdir} --side right")["side"] == "right"
+    assert magic.parse(f"--logdir {logdir}")["side"] is None
+    with pytest.raises(ValueError, match="invalid choice: 'left'"):
+        magic.parse(f"--logdir {logdir} --side left")
+
+    ip = shell()
+    ip.run_line_magic("load_ext", "jupyter_tb")
+    try:
+        with capture_output() as captured:
+            ip.run_line_magic("tensorboard", f"--logdir {logdir} --side right")
+        [output] = captured.outputs
+        request = output.data[SIDEPANEL_MIME]
+        board = ipywidgets.widgets.widget._instances[request["model_id"]]
+        assert isinstance(board, Dashboard)
+        assert request == {"model_id": board.model_id, "title": "TensorBoard: runs", "anchor": "right"}
+    finally:
+        close_source(logdir)
+        ip.run_line_magic("unload_ext", "jupyter_tb")
