@@ -151,7 +151,15 @@ export function createScatter(el, options = {}) {
   const root = document.createElement("div");
   Object.assign(root.style, { position: "relative", width: "100%", height: `${height}px`, overflow: "hidden", touchAction: "none" });
   el.append(root);
-  const renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: "high-performance" });
+  let renderer;
+  try {
+    renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: "high-performance" });
+  } catch (error) { // no WebGL (blocked or no GPU driver): say so instead of a blank box
+    root.textContent = `WebGL is not available in this browser: ${error.message || error}`;
+    const noop = () => {};
+    return { canvas: null, stats, update: noop, on: () => noop, pick: () => -1, selectInside: () => [],
+      screenPosition: () => null, resetView: noop, rotateBy: noop, renderNow: noop, destroy: () => root.remove() };
+  }
   renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
   renderer.setClearColor(background, 1);
   const canvas = renderer.domElement;

@@ -374,6 +374,7 @@ export default {
       if (entry && (shown.projection !== entry || shown.dims !== dims)) {
         plot.update({ positions: entry.positions, dims });
         shown = { ...shown, key: data.key, projection: entry, dims };
+        plotBox.setAttribute("data-jtb-projection", `${entry.method}:${dims}`);
         showVariance(entry, dims);
         shown.colorBy = null;
       }
@@ -421,8 +422,11 @@ export default {
       drawThumb(i);
       const box = plotBox.getBoundingClientRect();
       tooltip.style.display = "block";
-      tooltip.style.left = `${Math.min(clientX - box.left + 14, box.width - 180)}px`;
-      tooltip.style.top = `${clientY - box.top + 14}px`;
+      const x = clientX - box.left, y = clientY - box.top;
+      tooltip.style.left = `${Math.max(0, Math.min(x + 14, box.width - tooltip.offsetWidth - 4))}px`;
+      // below the cursor, or above it near the bottom edge: always fully inside the plot
+      const below = y + 14 + tooltip.offsetHeight < box.height;
+      tooltip.style.top = `${below ? y + 14 : Math.max(0, y - 14 - tooltip.offsetHeight)}px`;
     }));
     cleanups.push(plot.on("click", (i) => save({ focused: i })));
     cleanups.push(plot.on("select", (indices) => {

@@ -1,0 +1,201 @@
+"""The embedding projector in real JupyterLab: a tensorboardX add_embedding logdir renders as
+a WebGL point cloud coloured by a metadata column; search, click-for-neighbours, hover
+thumbnails and the lasso work, and the lasso selection reaches Python as ``selected``.
+
+Expected values come from the fixture and from jupyter_tb.projections run in this process.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from jupyter_tb import projections
+
+N_PER_CLUSTER = 100
+CLUSTERS = 3
+XSS_LABEL = "<img src=x onerror=window.__jtb_xss=9;alert(9)>"
+COLOURS = np.array([[1, 0, 0], [0, 0.6, 0], [0, 0, 1]], np.float32)  # sprite tint per cluster
+
+VIEW = '[data-jtb-view="projector"]'
+PLOT = "[data-jtb-projector-plot]"
+
+
+def _vectors():
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((CLUSTERS, 16)).astype(np.float32) * 8
+    return np.vstack([c + rng.standard_normal((N_PER_CLUSTER, 16)).astype(np.float32) for c in centres])
+
+
+def _names():
+    names = [f"pt{i}" for i in range(CLUSTERS * N_PER_CLUSTER)]
+    names[5] = XSS_LABEL
+    return names
+
+
+@pytest.fixture(scope="module")
+def embedding_logdir(ui_home):
+    from tensorboardX import SummaryWriter
+
+    logdir = ui_home / "logdirs" / "projector"
+    x = _vectors()
+    rows = [[name, f"c{i // N_PER_CLUSTER}"] for i, name in enumerate(_names())]
+    images = np.stack([np.ones((3, 8, 8), np.float32) * COLOURS[i // N_PER_CLUSTER, :, None, None]
+                       for i in range(len(x))])
+    writer = SummaryWriter(str(logdir))
+    writer.add_embedding(x, metadata=rows, metadata_header=["name", "cluster"], label_img=images,
+                         tag="points")
+    writer.close()
+    return logdir
+
+
+def _plot_js(nb, body: str, arg=None):
+    """Run ``body`` with ``plot`` (the scatter API on the plot element) inside the page."""
+    return nb.page.evaluate(
+        f"""([id, arg]) => {{ const box = document.getElementById(id).querySelector('{PLOT}');
+        const plot = box.jtbScatter; {body} }}""",
+        [nb.widget_id, arg],
+    )
+
+
+def _page_point(nb, index: int):
+    """Page coordinates of point ``index`` on the canvas."""
+    return _plot_js(nb, """const p = plot.screenPosition(arg); const r = plot.canvas.getBoundingClientRect();
+        return p && [r.left + p[0], r.top + p[1]];""", index)
+
+
+def _distinct_colours(png: bytes) -> int:
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
+    saturated = pixels[(pixels.max(1) - pixels.min(1)) > 60]  # coloured points, not grey UI
+    return len({tuple(p // 32) for p in saturated})
+
+
+def _isolated_point(nb, n: int) -> int:
+    """A point with no other point within 12 px on screen, so a click or hover hits it."""
+    return _plot_js(nb, """const pts = [];
+        for (let i = 0; i < arg; i++) pts.push(plot.screenPosition(i));
+        for (let i = 0; i < arg; i++) { if (!pts[i]) continue; let alone = true;
+          for (let j = 0; j < arg && alone; j++) if (j !== i && pts[j] &&
+            Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]) < 12) alone = false;
+          if (alone) return i; }
+        return -1;""", n)
+
+
+@pytest.mark.ui
+def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
+    x = _vectors()
+    n = len(x)
+    nb = lab()
+    nb.open([
+        "import jupyter_tb",
+        f"p = jupyter_tb.projector({str(embedding_logdir)!r}, color_by='cluster', label_by='name', dims=2); p",
+        "print('SELECTED', len(p.selected), sorted(p.selected)[:5])",
+    ])
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.wait_output(VIEW, timeout=90)
+    nb.page.wait_for_function(
+        "([id, n]) => { const r = document.getElementById(id).querySelector('[data-jtb-points]');"
+        " return r && Number(r.dataset.jtbPoints) === n && Number(r.dataset.jtbDrawn) > 0; }",
+        arg=[nb.widget_id, n], timeout=60_000,
+    )
+    view = nb.scoped(VIEW)
+    plot = nb.scoped(PLOT)
+    nb.page.wait_for_timeout(300)
+    shot = nb.screenshot("projector-lab-2d", plot)
+    assert _distinct_colours(shot.read_bytes()) >= CLUSTERS  # one colour per cluster drawn
+    legend = [t.strip() for t in view.locator("[data-jtb-legend-entry]").all_inner_texts()]
+    assert legend == ["c0", "c1", "c2"]
+    variance = view.locator("[data-jtb-projector-variance]").inner_text()
+    expected = projections.pca(x, 3).variance
+    assert f"{100 * expected[0]:.1f}%" in variance
+
+    # regex search over the label column highlights its matches
+    view.locator("[data-jtb-projector-search]").fill("^pt1[0-9]$")
+    want = sum(bool(re.search("^pt1[0-9]$", name)) for name in _names())
+    nb.page.wait_for_function(
+        "([id, t]) => document.getElementById(id).querySelector('[data-jtb-projector-matches]').textContent === t",
+        arg=[nb.widget_id, f"{want} matches"],
+    )
+    view.locator("[data-jtb-projector-search]").fill("")
+
+    # click a point: its nearest neighbours (cosine, in the original 16-D space) are listed
+    target = _isolated_point(nb, n)
+    assert target >= 0
+    px, py = _page_point(nb, target)
+    nb.page.mouse.click(px, py)
+    rows = view.locator("[data-jtb-neighbor]")
+    rows.first.wait_for(timeout=10_000)
+    indices, distances = projections.nearest_neighbors(x, target, 10, "cosine")
+    shown = [int(r.get_attribute("data-jtb-neighbor")) for r in rows.all()]
+    assert shown == indices.tolist()
+    first_distance = float(rows.first.locator(".jtb-count").inner_text())
+    assert first_distance == pytest.approx(distances[0], abs=1e-3)
+
+    # hover shows the label as text and the point's sprite thumbnail
+    hover = 5 if _page_point(nb, 5) else target
+    hx, hy = _page_point(nb, hover)
+    nb.page.mouse.move(hx + 40, hy + 40)
+    nb.page.mouse.move(hx, hy)
+    tooltip = view.locator("[data-jtb-projector-tooltip]")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    index = int(tooltip.get_attribute("data-jtb-index"))
+    assert _names()[index] in tooltip.inner_text()
+    thumb_rgb = nb.page.evaluate(
+        "(id) => { const c = document.getElementById(id).querySelector('[data-jtb-projector-thumb]');"
+        " const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data; return [d[0], d[1], d[2]]; }",
+        nb.widget_id,
+    )
+    expected_rgb = np.round(COLOURS[index // N_PER_CLUSTER] * 255)
+    np.testing.assert_allclose(thumb_rgb, expected_rgb, atol=2)
+    assert nb.page.evaluate("() => window.__jtb_xss") is None  # the <img onerror> label stayed text
+    nb.screenshot("projector-lab-hover", view)
+
+    # lasso a region: the selection reaches Python as p.selected
+    view.locator("[data-jtb-projector-lasso]").click()
+    box = plot.locator("canvas[data-jtb-scatter-canvas]").bounding_box()
+    polygon = [(0.05, 0.05), (0.55, 0.05), (0.55, 0.95), (0.05, 0.95)]
+    points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in polygon]
+    nb.page.mouse.move(*points[0])
+    nb.page.mouse.down()
+    for point in points[1:] + points[:1]:
+        nb.page.mouse.move(*point, steps=4)
+    nb.page.mouse.up()
+    local = [(p[0] - box["x"], p[1] - box["y"]) for p in points]
+    expected_selection = _plot_js(nb, "return plot.selectInside(arg);", [c for p in local for c in p])
+    assert 0 < len(expected_selection) < n
+    view.locator("[data-jtb-projector-selected]").wait_for(timeout=10_000)
+    assert view.locator("[data-jtb-projector-selected]").inner_text() == f"{len(expected_selection)} selected"
+    nb.page.wait_for_timeout(500)  # the trait sync reaches the kernel
+    nb.run_cell(2)
+    nb.wait_idle()
+    text = nb.cell_text(2)
+    assert f"SELECTED {len(expected_selection)} {sorted(expected_selection)[:5]}" in text
+    nb.screenshot("projector-lab-lasso", view)
+
+    # 3-D: the same points, drawn with the perspective camera (PCA: no kernel round trip)
+    view.locator("[data-jtb-projector-dims]").select_option("3")
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:3'",
+        arg=[nb.widget_id, PLOT],
+    )
+    nb.page.wait_for_timeout(300)
+    nb.screenshot("projector-lab-3d", plot)
+    assert _plot_js(nb, "return plot.stats.points;") == n
+
+    # t-SNE from the method select: computed by the kernel on a worker thread, then drawn
+    view.locator("[data-jtb-projector-dims]").select_option("2")
+    view.locator("[data-jtb-projector-method]").select_option("tsne")
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'tsne:2'",
+        arg=[nb.widget_id, PLOT], timeout=180_000,
+    )
+    nb.page.wait_for_timeout(300)
+    nb.screenshot("projector-lab-tsne", view)
+    assert _plot_js(nb, "return plot.stats.points;") == n
+    assert _distinct_colours(nb.screenshot("projector-lab-tsne-plot", plot).read_bytes()) >= CLUSTERS
+    nb.assert_no_page_errors()
