@@ -8,7 +8,7 @@ from PIL import Image
 from tensorboardX import SummaryWriter as TBXWriter
 from widget_capture import live_sources, outbox  # noqa: F401
 
-from jupyter_tb.widgets import images as images_module
+from jupyter_tb.widgets import blobs as blobs_module
 from jupyter_tb.widgets.images import Images
 from jupyter_tb.widgets.source import open_source
 
@@ -52,7 +52,7 @@ def test_entries_and_pushed_images_are_the_stored_pngs(logdir, outbox, live_sour
 
 
 def test_large_series_push_only_latest_then_lazy_requests(logdir, outbox, live_sources, monkeypatch):
-    monkeypatch.setattr(images_module, "PREFETCH_STEPS", 1)
+    monkeypatch.setattr(blobs_module, "PREFETCH_STEPS", 1)
     w = make(logdir)
     assert {(m["run"], m["step"]) for m in outbox.of(w, "image")} == {("a", 10), ("b", 10)}
     reply = w.request_image("a", "samples/pic", 5)
