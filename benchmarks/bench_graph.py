@@ -134,13 +134,20 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
             if screenshot_dir:
                 screenshot_dir.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot_dir / "graph_5000.png"))
-            # worst case: every scope of the 5,000-op graph expanded (quick layered layout)
-            worst = page.evaluate("""async () => {
-              const t0 = performance.now();
-              for (const name of ["summaries", "loss"]) window.view.expand(name);
-              return { total_ms: performance.now() - t0, ...window.view.state() };
-            }""")
-            results.append({"step": "expand summaries+loss", **worst})
+            # worst case: every scope expanded, all 5,000 ops drawn
+            results.append({"step": "expand all", **page.evaluate(STEP, ["expandAll", None])})
+            _show(results[-1])
+            results.append({"step": "pan 60 frames (all expanded, zoomed in)", **page.evaluate(PAN, 60)})
+            _show(results[-1])
+            results.append({"step": "fit (all 8.5k items on screen)", **page.evaluate(STEP, ["fit", None])})
+            _show(results[-1])
+            results.append({"step": "pan 60 frames (all on screen)", **page.evaluate(PAN, 60)})
+            _show(results[-1])
+            if screenshot_dir:
+                page.screenshot(path=str(screenshot_dir / "graph_5000_all.png"))
+            results.append({"step": "collapse model (rest open)", **page.evaluate(STEP, ["collapse", "model"])})
+            _show(results[-1])
+            results.append({"step": "expand model again (cached)", **page.evaluate(STEP, ["expand", "model"])})
             _show(results[-1])
             if errors:
                 raise SystemExit(f"page errors: {errors}")

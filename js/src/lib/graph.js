@@ -19,7 +19,7 @@ import dagre from "@dagrejs/dagre";
 const KIND_OP = 0;
 const KIND_SCOPE = 1;
 const CACHE_SIZE = 24; // whole-view layouts kept (per set of expanded scopes)
-const LEVEL_CACHE_SIZE = 2000; // per-scope level layouts kept
+const LEVEL_CACHE_SIZE = 50000; // per-scope level layouts kept (small objects)
 const COLORS = {
   op: "#ffffff", opStroke: "#5f6b7a", meta: "#dbe7f6", metaStroke: "#44698f",
   cluster: "rgba(120,150,190,0.08)", clusterStroke: "#8aa2c0", edge: "#8a9099",
@@ -98,7 +98,10 @@ export function visibleGraph(h, open) {
 
 const PAD = 10; // inside a cluster box
 const HEADER = 20; // cluster label band
-const DAGRE_LEVEL_LIMIT = 100; // children above which a level uses the quick layering
+// Levels between these sizes go through dagre (routed edges); tiny levels (a chain of a
+// few ops: dagre's fixed cost dominates) and wide ones use the quick layering.
+const DAGRE_LEVEL_MIN = 6;
+const DAGRE_LEVEL_LIMIT = 100;
 
 function nodeSize(h, i) {
   const label = h.labels[i];
@@ -135,7 +138,8 @@ export function levelEdges(h) {
 
 function layoutLevel(h, lev, scope, kids, sizes) {
   const edges = [...(lev.levels.get(scope)?.values() || [])];
-  return kids.length > DAGRE_LEVEL_LIMIT ? quickLevel(kids, sizes, edges) : dagreLevel(kids, sizes, edges);
+  const useDagre = kids.length >= DAGRE_LEVEL_MIN && kids.length <= DAGRE_LEVEL_LIMIT;
+  return useDagre ? dagreLevel(kids, sizes, edges) : quickLevel(kids, sizes, edges);
 }
 
 function dagreLevel(kids, sizes, edges) {
@@ -364,6 +368,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
 
   button("Fit", "Fit the graph to the view", () => { fit(); draw(); });
   button("Collapse all", "Collapse every scope", () => { open.fill(0); relayout(-1); fit(); });
+  button("Expand all", "Expand every scope", () => { expandAll(); fit(); draw(); });
   toolbar.append(status);
 
   function setModel(next) {
@@ -447,6 +452,12 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     const x0 = -view.x / view.k, y0 = -view.y / view.k, x1 = x0 + w / view.k, y1 = y0 + ht / view.k;
     const inView = (p) => p.x + p.w / 2 >= x0 && p.x - p.w / 2 <= x1 && p.y + p.h / 2 >= y0 && p.y - p.h / 2 <= y1;
     const showText = view.k > 0.35;
+    if (!showText) {
+      paintOverview(ctx, inView, x0, y0, x1, y1);
+      timings.draw_ms = performance.now() - t0;
+      el.dataset.drawMs = timings.draw_ms.toFixed(2);
+      return;
+    }
     // clusters, outermost first (items are parents-first)
     for (const i of vis.items) {
       const p = lay.pos.get(i);
@@ -519,6 +530,47 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     el.dataset.drawMs = timings.draw_ms.toFixed(2);
   }
 
+  // Zoomed out (labels unreadable anyway): one path per style, plain rectangles, no
+  // arrowheads or dashes, so thousands of items cost a handful of canvas calls.
+  function paintOverview(ctx, inView, x0, y0, x1, y1) {
+    const px = 1 / view.k;
+    const rects = (pred) => {
+      ctx.beginPath();
+      for (const i of vis.items) {
+        const p = lay.pos.get(i);
+        if (pred(i, p) && inView(p)) ctx.rect(p.x - p.w / 2, p.y - p.h / 2, p.w, p.h);
+      }
+    };
+    ctx.lineWidth = px;
+    rects((i, p) => p.cluster);
+    ctx.fillStyle = COLORS.cluster; ctx.fill();
+    ctx.strokeStyle = COLORS.clusterStroke; ctx.stroke();
+    for (const control of [0, 1]) {
+      ctx.beginPath();
+      vis.edges.forEach((ed, e) => {
+        const pts = paths[e];
+        if (ed.control !== control || !pts || pts.length < 2) return;
+        const a = pts[0], b = pts[pts.length - 1];
+        if (Math.max(a.x, b.x) < x0 || Math.min(a.x, b.x) > x1 || Math.max(a.y, b.y) < y0 || Math.min(a.y, b.y) > y1) return;
+        ctx.moveTo(a.x, a.y);
+        for (let k = 1; k < pts.length; k++) ctx.lineTo(pts[k].x, pts[k].y);
+      });
+      ctx.strokeStyle = control ? COLORS.control : COLORS.edge;
+      ctx.stroke();
+    }
+    for (const isOp of [true, false]) {
+      rects((i, p) => !p.cluster && (h.model.kind[i] === KIND_OP) === isOp);
+      ctx.fillStyle = isOp ? COLORS.op : COLORS.meta; ctx.fill();
+      ctx.strokeStyle = isOp ? COLORS.opStroke : COLORS.metaStroke; ctx.stroke();
+    }
+    const p = selected >= 0 && lay.pos.get(selected);
+    if (p) {
+      ctx.lineWidth = 3 * px;
+      ctx.strokeStyle = COLORS.selected;
+      ctx.strokeRect(p.x - p.w / 2, p.y - p.h / 2, p.w, p.h);
+    }
+  }
+
   function arrow(ctx, a, b) {
     const ang = Math.atan2(b.y - a.y, b.x - a.x), s = 6;
     ctx.fillStyle = ctx.strokeStyle;
@@ -547,6 +599,11 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     open[i] = open[i] ? 0 : 1;
     if (!open[i]) for (let j = i + 1; j < h.n; j++) if (open[j] && isInside(j, i)) open[j] = 0;
     relayout(i);
+  }
+
+  function expandAll() {
+    for (let i = 0; i < h.n; i++) if (h.model.kind[i] === KIND_SCOPE) open[i] = 1;
+    relayout(-1);
   }
 
   function isInside(j, scope) {
@@ -674,6 +731,8 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   return {
     update(next) { setModel(next); },
     expand(name) { const i = h.scopeByName.get(name); if (i !== undefined && !open[i]) toggle(i); },
+    expandAll,
+    fit() { fit(); draw(); },
     collapse(name) { const i = h.scopeByName.get(name); if (i !== undefined && open[i]) toggle(i); },
     select(name) { const i = name == null ? -1 : h.byName.get(name); if (i !== undefined) (i >= 0 ? reveal(i) : select(-1)); },
     timings,
