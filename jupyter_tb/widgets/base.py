@@ -269,6 +269,48 @@ class View(anywidget.AnyWidget):
         super().close()
 
 
+class TaggedView(View):
+    """A view of per-(run, tag) series of one Logdir kind (``kinds[0]``).
+
+    Subclasses implement :meth:`series_messages` and record what the browser holds in
+    ``self.sent`` (keyed by ``(run, tag)``); the snapshot ("reset" with runs and tags, then
+    every series) and the live deltas (catalog when it changed, then changed or new series)
+    are built here.
+    """
+
+    def setup(self) -> None:
+        self.sent: dict[tuple[str, str], Any] = {}
+
+    def series_messages(self, run: str, tag: str) -> list[dict]:
+        """Messages bringing the browser's copy of (run, tag) up to date: everything when
+        ``(run, tag)`` is not in ``self.sent``, else only what is new."""
+        raise NotImplementedError
+
+    def reset_fields(self) -> dict:
+        """Extra fields for the "reset" message."""
+        return {}
+
+    def forget(self) -> None:
+        """Drop per-browser bookkeeping before a snapshot."""
+        self.sent.clear()
+
+    def snapshot(self) -> list[dict]:
+        self.forget()
+        reset = self.catalog_message("reset")
+        reset.update(self.reset_fields())
+        messages = [reset]
+        for run, tags in reset["tags"].items():
+            for tag in tags:
+                messages.extend(self.series_messages(run, tag))
+        return messages
+
+    def updates(self, changes: set) -> list[dict]:
+        messages, tags = self.catalog_update()
+        for run, tag in self.keys_to_send(tags, changes, self.kinds[0], self.sent):
+            messages.extend(self.series_messages(run, tag))
+        return messages
+
+
 # -- registry of dashboard tabs ----------------------------------------------------------------
 
 
@@ -316,4 +358,4 @@ def registered_views() -> list[ViewInfo]:
     return sorted(_views.values(), key=lambda info: (info.order, info.kind))
 
 
-__all__ = ["View", "ViewInfo", "register_view", "registered_views", "compile_filter"]
+__all__ = ["View", "TaggedView", "ViewInfo", "register_view", "registered_views", "compile_filter"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import traitlets
 
-from jupyter_tb.widgets.base import View, register_view
+from jupyter_tb.widgets.base import TaggedView, register_view
 
 BINS = 30
 BASIS_POINTS = np.array([0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000], dtype=np.float64)
@@ -96,44 +96,24 @@ class _Sent:
     edges: np.ndarray
 
 
-class _BucketView(View):
+class _BucketView(TaggedView):
     """Shared machinery: both views read histogram data and send per-(run, tag) deltas."""
 
     kinds = ("histograms",)
 
-    def setup(self) -> None:
-        self._sent: dict[tuple[str, str], _Sent] = {}
-
-    def snapshot(self) -> list[dict]:
-        self._sent.clear()
-        reset = self.catalog_message("reset")
-        messages = [reset]
-        for run, tags in reset["tags"].items():
-            for tag in tags:
-                messages.append(self._message(run, tag))
-        return messages
-
-    def updates(self, changes: set) -> list[dict]:
-        messages, tags = self.catalog_update()
-        for run, tag in self.keys_to_send(tags, changes, "histograms", self._sent):
-            message = self._message(run, tag)
-            if message is not None:
-                messages.append(message)
-        return messages
-
-    def _message(self, run: str, tag: str) -> dict | None:
+    def series_messages(self, run: str, tag: str) -> list[dict]:
         series = self.logdir.histograms(run, tag)
         keep = self.kept(len(series), "histograms")
         n = len(keep)
         steps = np.asarray(series.steps, dtype=np.float64)[keep]
         walls = np.asarray(series.wall_times, dtype=np.float64)[keep]
-        sent = self._sent.get((run, tag))
+        sent = self.sent.get((run, tag))
         start = 0
         # append only when the kept steps grew at the end (the reservoir did not drop any)
         if sent is not None and n > sent.count and steps[sent.count - 1] == sent.last_step:
             start = sent.count
         elif sent is not None and n == sent.count and n and steps[-1] == sent.last_step:
-            return None
+            return []
         buckets = [series[i] for i in keep[start:]]
         message = {"run": run, "tag": tag, "steps": steps[start:], "wall": walls[start:],
                    "append": start > 0}
@@ -144,9 +124,9 @@ class _BucketView(View):
             message.update(steps=steps, wall=walls, append=False)
             payload = self.describe(buckets, None, buckets)
         message.update(payload)
-        self._sent[(run, tag)] = _Sent(n, float(steps[-1]) if n else np.nan,
-                                       payload.get("edges", np.zeros(0)))
-        return message
+        self.sent[(run, tag)] = _Sent(n, float(steps[-1]) if n else np.nan,
+                                      payload.get("edges", np.zeros(0)))
+        return [message]
 
     def describe(self, buckets, edges, everything) -> dict | None:
         raise NotImplementedError

@@ -27,7 +27,7 @@ import traitlets
 
 from jupyter_tb.downsample import minmax_indices, sort_order
 from jupyter_tb.smoothing import EmaState, ema, smooth
-from jupyter_tb.widgets.base import View, register_view
+from jupyter_tb.widgets.base import TaggedView, register_view
 
 WHOLE_LIMIT = 10_000  # series up to this many points are sent whole: every interaction exact
 PIXELS = 1_000  # pixel columns a sampled overview is cut into (<= 4 points each)
@@ -55,7 +55,7 @@ def _ordered(series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @register_view(title="Scalars", order=10)
-class Scalars(View):
+class Scalars(TaggedView):
     """Scalars of a logdir, live. ``jupyter_tb.scalars(logdir, tags=..., runs=...)``."""
 
     _kind = traitlets.Unicode("scalars").tag(sync=True)
@@ -76,40 +76,26 @@ class Scalars(View):
             raise traitlets.TraitError(f"smoothing must be in [0, 1), got {value}")
         return value
 
-    def setup(self) -> None:
-        self._sent: dict[tuple[str, str], _Sent] = {}
-
     # -- snapshot and deltas ----------------------------------------------------------------
-    def snapshot(self) -> list[dict]:
-        self._sent.clear()
-        reset = self.catalog_message("reset")
-        reset["smoothing"] = self.smoothing
-        messages = [reset]
-        for run, tags in reset["tags"].items():
-            for tag in tags:
-                messages.append(self._series_message(run, tag))
-        return messages
+    def reset_fields(self) -> dict:
+        return {"smoothing": self.smoothing}
 
-    def updates(self, changes: set) -> list[dict]:
-        messages, tags = self.catalog_update()
-        for key in self.keys_to_send(tags, changes, "scalars", self._sent):
-            message = self._delta_message(*key)
-            if message is not None:
-                messages.append(message)
-        return messages
+    def series_messages(self, run: str, tag: str) -> list[dict]:
+        message = self._delta_message(run, tag)
+        return [] if message is None else [message]
 
     def _series_message(self, run: str, tag: str) -> dict:
         steps, walls, values = _ordered(self.logdir.scalars(run, tag))
         total = len(steps)
         message = {"type": "series", "run": run, "tag": tag, "total": total}
         if total <= WHOLE_LIMIT:
-            self._sent[(run, tag)] = _Sent("whole", total)
+            self.sent[(run, tag)] = _Sent("whole", total)
             message.update(mode="whole", step=steps, wall=walls, value=values)
             return message
         chosen = minmax_indices(steps, values, PIXELS)
         smoothed_full = smooth(values, self.smoothing)
         _, state = ema(values, self.smoothing)
-        self._sent[(run, tag)] = _Sent("sampled", total, chosen, state)
+        self.sent[(run, tag)] = _Sent("sampled", total, chosen, state)
         message.update(
             mode="sampled",
             step=steps[chosen],
@@ -121,7 +107,7 @@ class Scalars(View):
         return message
 
     def _delta_message(self, run: str, tag: str) -> dict | None:
-        sent = self._sent.get((run, tag))
+        sent = self.sent.get((run, tag))
         if sent is None:
             return self._series_message(run, tag)
         series = self.logdir.scalars(run, tag)
@@ -152,10 +138,10 @@ class Scalars(View):
     # -- knobs changed in Python or by the browser ---------------------------------------------
     @traitlets.observe("smoothing")
     def _smoothing_changed(self, change) -> None:
-        if not hasattr(self, "_sent"):
+        if not hasattr(self, "sent"):
             return
         with self._lock:
-            for (run, tag), sent in list(self._sent.items()):
+            for (run, tag), sent in list(self.sent.items()):
                 if sent.mode != "sampled":
                     continue
                 series = self.logdir.scalars(run, tag)

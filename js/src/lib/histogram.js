@@ -3,34 +3,14 @@
 //     data = {kind: "histogram", edges, counts (n x bins, row-major), steps, mode: "offset"|"overlay", color}
 //         or {kind: "distribution", steps, percentiles (n x 9, row-major), color}
 import { h } from "./dom.js";
-import { formatNumber, ticks } from "./linechart.js";
+import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
+import { formatNumber, ticks } from "./format.js";
 
 const MARGIN = { left: 48, right: 40, top: 8, bottom: 22 };
 
 function hexToRgb(color) {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
   return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [80, 80, 80];
-}
-
-function drawAxes(ctx, view, xTicks, yTicks, fg, grid, yFormat = formatNumber) {
-  ctx.font = "10px sans-serif";
-  ctx.lineWidth = 1;
-  ctx.strokeStyle = grid;
-  ctx.fillStyle = fg;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "top";
-  for (const t of xTicks) {
-    const x = Math.round(view.sx(t)) + 0.5;
-    ctx.beginPath(); ctx.moveTo(x, view.top); ctx.lineTo(x, view.bottom); ctx.stroke();
-    ctx.fillText(formatNumber(t), x, view.bottom + 4);
-  }
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (const t of yTicks) {
-    const y = Math.round(view.sy(t)) + 0.5;
-    ctx.beginPath(); ctx.moveTo(view.left, y); ctx.lineTo(view.right, y); ctx.stroke();
-    ctx.fillText(yFormat(t), view.left - 4, y);
-  }
 }
 
 function drawHistogram(ctx, data, box, fg, grid) {
@@ -50,7 +30,7 @@ function drawHistogram(ctx, data, box, fg, grid) {
   const baseOf = (i) => (offset ? box.top + curveHeight + ((box.bottom - box.top - curveHeight) * i) / (n - 1) : box.bottom);
   const firstStep = steps[0], lastStep = steps[n - 1];
   const view = { ...box, sx, sy: (c) => box.bottom - (c / peak) * curveHeight };
-  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), fg, grid);
+  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), { fg, grid });
   if (offset) { // step labels on the right
     ctx.textAlign = "left";
     ctx.fillStyle = fg;
@@ -93,7 +73,7 @@ function drawDistribution(ctx, data, box, fg, grid) {
   if (s1 === s0) { s0 -= 0.5; s1 += 0.5; }
   const sx = (s) => box.left + ((s - s0) / (s1 - s0)) * (box.right - box.left);
   const sy = (v) => box.bottom - ((v - lo) / (hi - lo)) * (box.bottom - box.top);
-  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), fg, grid);
+  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), { fg, grid });
   const [r, g, b] = hexToRgb(data.color);
   const at = (i, j) => percentiles[i * 9 + j];
   for (let band = 0; band < 4; band++) { // outermost (min..max) first
@@ -120,22 +100,12 @@ export function createHistogramChart(el, { height = 200 } = {}) {
   let frame = 0;
   function draw() {
     frame = 0;
-    const dpr = window.devicePixelRatio || 1;
-    const width = Math.max(wrap.clientWidth, 100);
-    const heightPx = Math.max(wrap.clientHeight, 60);
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(heightPx * dpr);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${heightPx}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, heightPx);
+    const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
     if (!data) return;
-    const style = getComputedStyle(wrap);
-    const fg = style.getPropertyValue("--jp-ui-font-color2").trim() || "#666";
-    const grid = style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0";
+    const { fg, grid } = themeColors(wrap);
     const box = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: heightPx - MARGIN.bottom };
-    if (data.kind === "distribution") drawDistribution(ctx, data, box, fg, grid);
-    else drawHistogram(ctx, data, box, fg, grid);
+    if (data.kind === "distribution") drawDistribution(ctx, data, box, { fg, grid });
+    else drawHistogram(ctx, data, box, { fg, grid });
   }
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
   const resize = new ResizeObserver(schedule);

@@ -8,40 +8,12 @@
 // Cost is bounded by pixels: every series is reduced to min/max per pixel column while
 // drawing, so a 20k-point series draws like a 1k-point one.
 import { h } from "./dom.js";
+import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
+import { formatNumber, formatX, ticks } from "./format.js";
+
+export { formatNumber, formatX, ticks };
 
 const MARGIN = { left: 56, right: 12, top: 8, bottom: 26 };
-
-function niceStep(span, count) {
-  const raw = span / Math.max(count, 1);
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const unit = raw / power;
-  return (unit < 1.5 ? 1 : unit < 3 ? 2 : unit < 7 ? 5 : 10) * power;
-}
-
-export function ticks(lo, hi, count) {
-  if (!(hi > lo)) return [lo];
-  const step = niceStep(hi - lo, count);
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
-}
-
-export function formatNumber(v) {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
-  return Number(v.toPrecision(6)).toString();
-}
-
-export function formatX(v, kind) {
-  if (kind === "wall") return new Date(v * 1000).toLocaleTimeString();
-  if (kind === "relative") {
-    if (Math.abs(v) < 120) return `${formatNumber(v)}s`;
-    if (Math.abs(v) < 7200) return `${formatNumber(v / 60)}m`;
-    return `${formatNumber(v / 3600)}h`;
-  }
-  return formatNumber(v);
-}
 
 function quantile(sorted, q) {
   if (!sorted.length) return NaN;
@@ -146,43 +118,22 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
 
   function draw() {
     frame = 0;
-    const dpr = window.devicePixelRatio || 1;
-    const width = Math.max(wrap.clientWidth, 100);
-    const heightPx = Math.max(wrap.clientHeight, 60);
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(heightPx * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(heightPx * dpr);
-      canvas.style.width = `${width}px`;
-      canvas.style.height = `${heightPx}px`;
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, heightPx);
+    const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
     const { x0, x1, y0, y1 } = extents();
     const left = MARGIN.left, right = width - MARGIN.right, top = MARGIN.top, bottom = heightPx - MARGIN.bottom;
     const sx = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
     const sy = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
-    view = { x0, x1, y0, y1, left, right, top, bottom, sx, width };
-    const style = getComputedStyle(wrap);
-    const fg = style.getPropertyValue("--jp-ui-font-color2").trim() || "#666";
-    const grid = style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0";
-    ctx.font = "10px sans-serif";
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = grid;
-    ctx.fillStyle = fg;
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    for (const t of ticks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
-      const y = Math.round(sy(t)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(right, y); ctx.stroke();
-      ctx.fillText(opts.logY ? formatNumber(Math.pow(10, t)) : formatNumber(t), left - 4, y);
-    }
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    for (const t of ticks(x0, x1, Math.max(2, Math.floor((right - left) / 90)))) {
-      const x = Math.round(sx(t)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
-      ctx.fillText(formatX(t, opts.xKind), x, bottom + 4);
-    }
+    view = { x0, x1, y0, y1, left, right, top, bottom, sx, sy, width };
+    const colors = themeColors(wrap);
+    const { fg } = colors;
+    drawAxes(
+      ctx, view,
+      ticks(x0, x1, Math.max(2, Math.floor((right - left) / 90))),
+      ticks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40))),
+      colors,
+      (t) => formatX(t, opts.xKind),
+      (t) => (opts.logY ? formatNumber(Math.pow(10, t)) : formatNumber(t)),
+    );
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, right - left, bottom - top);

@@ -2,7 +2,6 @@
 // selection lives here and is shared with every tab (so it works while the kernel is busy).
 // Child views are found through their inboxes (registered by widget.js under their _uid).
 import { h } from "../lib/dom.js";
-import { createSelection } from "../lib/selection.js";
 import { createRunSelector } from "../lib/runselector.js";
 import { renderView } from "./index.js";
 
@@ -26,11 +25,7 @@ export default {
   },
 
   render(ctx) {
-    const { model, state, signal } = ctx;
-    const selection = createSelection({
-      selected: model.get("selected_runs") || [],
-      tagFilter: model.get("tag_filter") || "",
-    });
+    const { model, state, signal, selection } = ctx; // the selection every tab shares
     const progress = h("span", { class: "jtb-progress", "data-jtb-progress": "" });
     const tagFilter = h("input", {
       type: "search", class: "jtb-input", placeholder: "filter tags (regex)",
@@ -45,18 +40,10 @@ export default {
     );
     const runSelector = createRunSelector(side, selection);
 
-    let saveTimer = 0;
-    const save = (name, value) => {
-      model.set(name, value);
-      clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => model.save_changes(), 150);
-    };
+    const save = ctx.save;
     tagFilter.addEventListener("input", () => {
       selection.setTagFilter(tagFilter.value);
       save("tag_filter", tagFilter.value);
-    });
-    const unsubscribeSelection = selection.subscribe((reason) => {
-      if (reason === "selected") save("selected_runs", selection.selectedRuns());
     });
 
     const tabs = new Map(); // kind -> {button, panel, rendered}
@@ -112,7 +99,6 @@ export default {
 
     return () => {
       unsubscribe();
-      unsubscribeSelection();
       runSelector.destroy();
       model.off("change:_tabs", onTabs);
       model.off("change:tab", onTab);

@@ -1,9 +1,8 @@
 // Histograms view (offset ridgeline / overlay) and, through makeBucketView("distribution"),
 // the distributions view. Protocol in jupyter_tb/widgets/histograms.py. All drawing modes
 // are switched in the browser.
-import { h, tagSections } from "../lib/dom.js";
+import { h } from "../lib/dom.js";
 import { createHistogramChart } from "../lib/histogram.js";
-import { createRunSelector } from "../lib/runselector.js";
 
 const key = (run, tag) => `${run}\u0000${tag}`;
 
@@ -50,22 +49,14 @@ export function makeBucketView(kind) {
         select.value = mode;
         select.addEventListener("change", () => {
           mode = select.value;
-          model.set("mode", mode);
-          model.save_changes();
+          ctx.save("mode", mode);
           schedule();
         });
         toolbarItems.push(h("label", { class: "jtb-control" }, [h("span", { text: "Mode" }), select]));
       }
       const list = h("div", { class: "jtb-charts" });
       const empty = h("div", { class: "jtb-empty", text: `No ${kind} data yet.` });
-      const main = h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, toolbarItems), empty, list]);
-      const cleanups = [];
-      if (ctx.embedded) ctx.el.append(main);
-      else {
-        const side = h("div", { class: "jtb-side" });
-        ctx.el.append(h("div", { class: "jtb-layout" }, [side, main]));
-        cleanups.push(createRunSelector(side, selection).destroy);
-      }
+      ctx.mount(h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, toolbarItems), empty, list]));
 
       function makeCard(tag) {
         const body = h("div", { class: "jtb-hist-runs" });
@@ -101,23 +92,7 @@ export function makeBucketView(kind) {
         }
       }
 
-      const sections = tagSections(list, makeCard, dropCard);
-      function redrawAll() {
-        selection.setRuns(state.runs);
-        const tags = selection.shownTags(state.tags);
-        empty.style.display = tags.length ? "none" : "";
-        sections.update(tags);
-        for (const card of sections.cards.values()) drawCard(card);
-      }
-      let frame = 0;
-      function schedule() { if (!frame) frame = requestAnimationFrame(() => { frame = 0; redrawAll(); }); }
-      cleanups.push(ctx.onMessage(schedule), selection.subscribe(schedule));
-      redrawAll();
-      return () => {
-        if (frame) cancelAnimationFrame(frame);
-        for (const card of sections.cards.values()) dropCard(card);
-        for (const fn of cleanups) fn();
-      };
+      const { schedule } = ctx.showTagCards(list, empty, { makeCard, drawCard, dropCard });
     },
   };
 }

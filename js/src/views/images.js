@@ -2,8 +2,7 @@
 // brightness / contrast / actual size. Protocol in jupyter_tb/widgets/images.py. Images the
 // kernel pushed are kept as blob URLs, so moving the slider works while the kernel is busy;
 // missing ones are requested (and answered once the kernel is idle).
-import { h, tagSections } from "../lib/dom.js";
-import { createRunSelector } from "../lib/runselector.js";
+import { h } from "../lib/dom.js";
 
 const SAFE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"]);
 const seriesKey = (run, tag) => `${run}\u0000${tag}`;
@@ -61,15 +60,8 @@ export default {
     ]);
     const list = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No images yet." });
-    const main = h("div", { class: "jtb-main" }, [toolbar, empty, list]);
-    const cleanups = [];
-    if (ctx.embedded) ctx.el.append(main);
-    else {
-      const side = h("div", { class: "jtb-side" });
-      ctx.el.append(h("div", { class: "jtb-layout" }, [side, main]));
-      cleanups.push(createRunSelector(side, selection).destroy);
-    }
-    const save = (name, value) => { model.set(name, value); model.save_changes(); };
+    ctx.mount(h("div", { class: "jtb-main" }, [toolbar, empty, list]));
+    const save = ctx.save;
     const filterCss = () => `brightness(${brightness}) contrast(${contrast})`;
     const applyLook = () => {
       for (const img of list.querySelectorAll("img")) {
@@ -149,18 +141,6 @@ export default {
       }
     }
 
-    const sections = tagSections(list, makeCard);
-    function redrawAll() {
-      selection.setRuns(state.runs);
-      const tags = selection.shownTags(state.tags);
-      empty.style.display = tags.length ? "none" : "";
-      sections.update(tags);
-      for (const card of sections.cards.values()) drawCard(card);
-    }
-    let frame = 0;
-    const schedule = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; redrawAll(); }); };
-    cleanups.push(ctx.onMessage(schedule), selection.subscribe(schedule));
-    redrawAll();
-    return () => { if (frame) cancelAnimationFrame(frame); for (const fn of cleanups) fn(); };
+    ctx.showTagCards(list, empty, { makeCard, drawCard });
   },
 };

@@ -27,6 +27,15 @@
 //                  //   the dashboard's; standalone the host makes one (with a run selector).
 //   embedded,      // true inside the dashboard (it shows the run selector and tag filter)
 //   signal,        // AbortSignal: aborted when the view is removed
+//   // helpers
+//   mount(main),   // place the view's main element: alone it gets a run selector beside it
+//   save(name, value), // model.set + save_changes, debounced (two-way traits, e.g. smoothing)
+//   redrawOn(fn) -> schedule // fn() once per animation frame after kernel messages, selection
+//                  //   changes or schedule() calls (cleaned up with the view)
+//   showTagCards(container, empty, {makeCard(tag) -> {el}, drawCard(card), dropCard?(card)})
+//                  // one card per shown tag, grouped in collapsible sections by the first "/"
+//                  //   segment, kept in sync with state.runs / state.tags ({run: [tag]}) and the
+//                  //   selection; `empty` is shown when no tag is. Returns {sections, schedule}.
 // }
 // Drawing code belongs in js/src/lib/*.js (plain functions over elements and typed arrays).
 // User text (tags, run names, logged strings) goes to the DOM only via textContent or
@@ -59,7 +68,8 @@
 //     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
 //     [data-jtb-histogram-mode] (select: offset|overlay)
 import { createSelection } from "../lib/selection.js";
-import { h } from "../lib/dom.js";
+import { createRunSelector } from "../lib/runselector.js";
+import { h, tagSections } from "../lib/dom.js";
 import { sessionFor } from "./session.js";
 
 const cache = new Map();
@@ -77,7 +87,10 @@ export async function loadView(kind) {
 
 // A selection for a view shown on its own, written back to its model's selected_runs.
 function standaloneSelection(model) {
-  const selection = createSelection({ selected: model.get("selected_runs") || [] });
+  const selection = createSelection({
+    selected: model.get("selected_runs") || [],
+    tagFilter: model.get("tag_filter") || "",
+  });
   selection.subscribe((reason) => {
     if (reason !== "selected") return;
     model.set("selected_runs", selection.selectedRuns());
@@ -108,6 +121,7 @@ export async function renderView({ model, el, inbox, signal, selection = null, e
     error.style.display = "";
   };
   cleanups.push(session.subscribe(showError));
+  const saveTimers = new Map();
   const ctx = {
     el: body,
     model,
@@ -117,6 +131,37 @@ export async function renderView({ model, el, inbox, signal, selection = null, e
     selection,
     embedded,
     signal,
+    mount(main) {
+      if (embedded) { body.append(main); return; }
+      const side = h("div", { class: "jtb-side" });
+      body.append(h("div", { class: "jtb-layout" }, [side, main]));
+      cleanups.push(createRunSelector(side, selection).destroy);
+    },
+    save(name, value) {
+      model.set(name, value);
+      clearTimeout(saveTimers.get(name));
+      saveTimers.set(name, setTimeout(() => model.save_changes(), 150));
+    },
+    redrawOn(fn) {
+      let frame = 0;
+      const schedule = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; fn(); }); };
+      cleanups.push(session.subscribe(schedule), selection.subscribe(schedule), () => cancelAnimationFrame(frame));
+      return schedule;
+    },
+    showTagCards(container, empty, { makeCard, drawCard, dropCard = () => {} }) {
+      const sections = tagSections(container, makeCard, dropCard);
+      const redraw = () => {
+        selection.setRuns(session.state.runs || []);
+        const tags = selection.shownTags(session.state.tags || {});
+        empty.style.display = tags.length ? "none" : "";
+        sections.update(tags);
+        for (const card of sections.cards.values()) drawCard(card);
+      };
+      const schedule = ctx.redrawOn(redraw);
+      cleanups.push(() => { for (const card of sections.cards.values()) dropCard(card); });
+      redraw();
+      return { sections, schedule };
+    },
   };
   const cleanup = await view.render(ctx);
   if (typeof cleanup === "function") cleanups.push(cleanup);

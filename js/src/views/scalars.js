@@ -6,7 +6,6 @@
 import { h, tagSections } from "../lib/dom.js";
 import { createLineChart, formatNumber, formatX } from "../lib/linechart.js";
 import { smooth } from "../lib/smoothing.js";
-import { createRunSelector } from "../lib/runselector.js";
 
 const key = (run, tag) => `${run}\u0000${tag}`;
 
@@ -110,22 +109,9 @@ export default {
     ]);
     const charts = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No scalar data yet." });
-    const main = h("div", { class: "jtb-main" }, [toolbar, empty, charts]);
+    ctx.mount(h("div", { class: "jtb-main" }, [toolbar, empty, charts]));
     const cleanups = [];
-    if (ctx.embedded) {
-      ctx.el.append(main);
-    } else {
-      const side = h("div", { class: "jtb-side" });
-      ctx.el.append(h("div", { class: "jtb-layout" }, [side, main]));
-      cleanups.push(createRunSelector(side, selection).destroy);
-    }
-
-    let saveTimer = 0;
-    const save = (name, value) => {
-      model.set(name, value);
-      clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => model.save_changes(), 150);
-    };
+    const save = ctx.save;
     slider.addEventListener("input", () => {
       weight = Number(slider.value);
       sliderValue.textContent = weight.toFixed(3);

@@ -1,0 +1,50 @@
+import { formatNumber } from "./format.js";
+
+// Size a canvas to its wrapper in CSS pixels at the device's pixel ratio and clear it.
+// Returns the drawing size in CSS pixels; the context is scaled so 1 unit = 1 CSS pixel.
+export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(wrap.clientWidth, minWidth);
+  const height = Math.max(wrap.clientHeight, minHeight);
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { width, height };
+}
+
+// Theme colours (JupyterLab variables, with fallbacks elsewhere) for axis text and grid lines.
+export function themeColors(el) {
+  const style = getComputedStyle(el);
+  return {
+    fg: style.getPropertyValue("--jp-ui-font-color2").trim() || "#666",
+    grid: style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0",
+  };
+}
+
+// Grid lines and labels: x ticks along the bottom, y ticks on the left.
+// view = {left, right, top, bottom, sx(x), sy(y)}
+export function drawAxes(ctx, view, xTicks, yTicks, { fg, grid }, xFormat = formatNumber, yFormat = formatNumber) {
+  ctx.font = "10px sans-serif";
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = grid;
+  ctx.fillStyle = fg;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of yTicks) {
+    const y = Math.round(view.sy(t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(view.left, y); ctx.lineTo(view.right, y); ctx.stroke();
+    ctx.fillText(yFormat(t), view.left - 4, y);
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of xTicks) {
+    const x = Math.round(view.sx(t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(x, view.top); ctx.lineTo(x, view.bottom); ctx.stroke();
+    ctx.fillText(xFormat(t), x, view.bottom + 4);
+  }
+}

@@ -1,0 +1,32 @@
+// Number, tick and axis-label formatting shared by the canvas charts.
+function niceStep(span, count) {
+  const raw = span / Math.max(count, 1);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const unit = raw / power;
+  return (unit < 1.5 ? 1 : unit < 3 ? 2 : unit < 7 ? 5 : 10) * power;
+}
+
+export function ticks(lo, hi, count) {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep(hi - lo, count);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+export function formatNumber(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(6)).toString();
+}
+
+export function formatX(v, kind) {
+  if (kind === "wall") return new Date(v * 1000).toLocaleTimeString();
+  if (kind === "relative") {
+    if (Math.abs(v) < 120) return `${formatNumber(v)}s`;
+    if (Math.abs(v) < 7200) return `${formatNumber(v / 60)}m`;
+    return `${formatNumber(v / 3600)}h`;
+  }
+  return formatNumber(v);
+}
