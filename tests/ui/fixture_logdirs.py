@@ -51,12 +51,23 @@ def write_basic(logdir: Path) -> Path:
 
 
 def write_xss(logdir: Path) -> Path:
-    """A run and tags whose names are HTML/script payloads."""
-    from tensorboardX import SummaryWriter
+    """A run and tags whose names are HTML/script payloads.
 
-    # "</script>" holds a "/", so XSS_SCRIPT_TAG also tests tag grouping on a hostile prefix.
-    with SummaryWriter(str(logdir / XSS_RUN)) as w:
-        for step in range(10):
-            w.add_scalar(XSS_TAG, float(step), step)
-            w.add_scalar(XSS_SCRIPT_TAG, float(-step), step)
+    Written as raw records: tensorboardX would rewrite the tags' "<", ">" and spaces, while
+    TensorFlow's writers (and files from anywhere) keep them as they are.
+    """
+    from jupyter_tb._proto import event_pb2
+    from jupyter_tb.records import encode_record
+
+    run = logdir / XSS_RUN
+    run.mkdir(parents=True, exist_ok=True)
+    records = [event_pb2.Event(wall_time=1.7e9, file_version="brain.Event:2")]
+    for step in range(10):
+        event = event_pb2.Event(wall_time=1.7e9 + step, step=step)
+        # "</script>" holds a "/", so this also tests tag grouping on a hostile prefix
+        event.summary.value.add(tag=XSS_TAG, simple_value=float(step))
+        event.summary.value.add(tag=XSS_SCRIPT_TAG, simple_value=float(-step))
+        records.append(event)
+    with open(run / "events.out.tfevents.1700000000.xss.1.0", "wb") as f:
+        f.write(b"".join(encode_record(r.SerializeToString()) for r in records))
     return logdir

@@ -232,3 +232,58 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
     assert selected == ["live"]
     assert smoothing == pytest.approx(0.95)
     nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_hostile_run_and_tag_names_stay_text(lab, xss_logdir):
+    nb = lab()
+    nb.open(board_cells(xss_logdir))
+    nb.run_all()
+    for tag in (fx.XSS_TAG, fx.XSS_SCRIPT_TAG):
+        wait_points(nb, tag, 10)
+    board = nb.scoped(dom.DASHBOARD)
+
+    # the names are there, literally, as text
+    for tag in (fx.XSS_TAG, fx.XSS_SCRIPT_TAG):
+        assert board.locator(dom.chart(tag)).locator(".jtb-card-title").text_content() == tag
+    assert board.locator(dom.attr("run", fx.XSS_RUN)).text_content().strip() == fx.XSS_RUN
+    script_group = fx.XSS_SCRIPT_TAG.split("/")[0]
+    assert script_group in board.locator(dom.attr("section", script_group)).locator("summary").text_content()
+    assert nb.page.get_by_text(fx.XSS_TAG, exact=True).first.is_visible()
+    # hover readout names the run as text too
+    canvas = board.locator(dom.chart(fx.XSS_TAG)).locator(dom.attr("canvas"))
+    box = canvas.bounding_box()
+    nb.page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    row = board.locator(dom.chart(fx.XSS_TAG)).locator(dom.attr("readout-row", fx.XSS_RUN))
+    row.wait_for()
+    assert fx.XSS_RUN in row.text_content()
+    nb.screenshot("board-lab-xss")
+
+    # ...and nothing ran: no element was made from them, no handler fired
+    assert board.locator("img, script, iframe").count() == 0
+    nb.page.wait_for_timeout(500)  # an onerror would have fired by now
+    assert nb.page.evaluate("() => window.__jtb_xss") is None
+    assert nb.dialogs == []
+    nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_magic_renders_in_notebook7(notebook7, basic_logdir):
+    nb = notebook7()
+    nb.open(board_cells(basic_logdir))
+    nb.run_all()
+    nb.wait_output(dom.DASHBOARD)
+    for tag in ("loss/total", "metrics/accuracy"):
+        wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
+        assert canvas_ink(nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))["ink"] > 500
+    tabs = nb.scoped(dom.attr("tabs")).locator("[data-jtb-tab]").evaluate_all(
+        "(els) => els.map((e) => e.getAttribute('data-jtb-tab'))"
+    )
+    assert set(tabs) >= {"scalars", "images", "histograms", "distributions"}
+    img = open_tab(nb, "images").locator(dom.attr("image", "eval"))
+    nb.page.wait_for_function("(el) => el.complete && el.naturalWidth === 32", arg=img.element_handle())
+    nb.screenshot("board-notebook7-images")
+    open_tab(nb, "scalars")
+    nb.screenshot("board-notebook7-scalars")
+    assert nb.cell_error() is None
+    nb.assert_no_page_errors()
