@@ -198,25 +198,28 @@ class Logdir:
             return ScalarSeries(run, tag, track.steps.view(), track.wall_times.view(), track.data.view())
 
     def scalars_frame(self, runs=None, tags=None):
-        """pandas DataFrame with columns run, tag, step, wall_time, value."""
+        """pandas DataFrame with columns run, tag (categorical), step, wall_time, value."""
         import pandas as pd
 
-        frames = []
-        for run in self.runs if runs is None else runs:
-            for tag in self.tags(run).get("scalars", []):
-                if tags is not None and tag not in tags:
-                    continue
-                series = self.scalars(run, tag)
-                frames.append(pd.DataFrame({
-                    "run": pd.Categorical([run] * len(series)), "tag": pd.Categorical([tag] * len(series)),
-                    "step": series.steps, "wall_time": series.wall_times, "value": series.values}))
-        if not frames:
-            return pd.DataFrame({"run": [], "tag": [], "step": np.zeros(0, np.int64),
-                                 "wall_time": np.zeros(0), "value": np.zeros(0)})
-        frame = pd.concat(frames, ignore_index=True)
-        frame["run"] = frame["run"].astype(str)
-        frame["tag"] = frame["tag"].astype(str)
-        return frame
+        series = [self.scalars(run, tag) for run in (self.runs if runs is None else runs)
+                  for tag in self.tags(run).get("scalars", []) if tags is None or tag in tags]
+        run_names = sorted({s.run for s in series})
+        tag_names = sorted({s.tag for s in series})
+        run_code = {name: i for i, name in enumerate(run_names)}
+        tag_code = {name: i for i, name in enumerate(tag_names)}
+
+        def column(pick, dtype):
+            return np.concatenate([pick(s) for s in series]) if series else np.zeros(0, dtype)
+
+        return pd.DataFrame({
+            "run": pd.Categorical.from_codes(
+                column(lambda s: np.full(len(s), run_code[s.run], np.int32), np.int32), run_names),
+            "tag": pd.Categorical.from_codes(
+                column(lambda s: np.full(len(s), tag_code[s.tag], np.int32), np.int32), tag_names),
+            "step": column(lambda s: s.steps, np.int64),
+            "wall_time": column(lambda s: s.wall_times, np.float64),
+            "value": column(lambda s: s.values, np.float64),
+        })
 
     def images(self, run: str, tag: str) -> ImageSeries:
         return self._blob_series(run, "images", tag, ImageSeries)
