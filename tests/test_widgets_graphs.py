@@ -85,3 +85,14 @@ def test_no_graph(tmp_path, outbox, live_sources):
     assert outbox.of(w, "reset")[0]["runs"] == []
     assert outbox.of(w, "graph") == []
     assert w.model() is None
+
+
+def test_dashboard_has_a_graphs_tab(logdir, outbox, live_sources):
+    import jupyter_tb
+
+    board = jupyter_tb.board(logdir, reload_interval=0.2)
+    assert board.source.wait_loaded(30)
+    outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])
+    assert "graphs" in [t["kind"] for t in board._tabs]
+    view = board.view("graphs")
+    assert isinstance(view, Graphs) and view.model("tf").n_nodes == 9

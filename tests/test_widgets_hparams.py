@@ -107,3 +107,14 @@ def test_selected_sessions_two_way(logdir, outbox, live_sources):
 def test_runs_filter(logdir, outbox, live_sources):
     w = make(logdir, runs=r"0\.1")
     assert outbox.of(w, "reset")[0]["runs"] == ["lr=0.1/hp"]
+
+
+def test_dashboard_has_an_hparams_tab(logdir, outbox, live_sources):
+    import jupyter_tb
+
+    board = jupyter_tb.board(logdir, reload_interval=0.2)
+    assert board.source.wait_loaded(30)
+    outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])
+    kinds = [t["kind"] for t in board._tabs]
+    assert "hparams" in kinds and "scalars" in kinds
+    assert len(board.view("hparams").table()) == 2
