@@ -223,13 +223,32 @@ def test_board_in_side_panel_is_live(lab, basic_logdir):
 
 
 @pytest.mark.ui
-def test_kernel_restart_closes_the_panel(lab):
+def test_right_sidebar_anchor_and_kernel_restart_closes_panels(lab):
     nb = lab()
-    nb.open([LIVE_WIDGET])
-    nb.run_cell(0)
-    panel = nb.page.locator(PANEL)
-    panel.wait_for(state="visible")
+    nb.open([LIVE_WIDGET, "show_in_sidebar(w, title='In the sidebar', anchor='right')"])
+    nb.run_all()
+    panels = nb.page.locator(PANEL)
+    in_sidebar = nb.page.locator("#jp-right-stack").locator(PANEL)
+    in_sidebar.wait_for(state="visible")
+    assert in_sidebar.locator(".tb-live-value").inner_text() == "value 0"
+    assert panels.count() == 2  # the split-right one of cell 0, and this one
+    nb.wait_idle()
+    nb.screenshot("sidepanel-lab-right-sidebar")
     nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-    panel.wait_for(state="detached")  # the model died with the kernel: no stale board
-    nb.wait_kernel()
+    nb.page.wait_for_function("(sel) => !document.querySelector(sel)", arg=PANEL)
+    nb.wait_kernel()  # the models died with the kernel: no stale boards remain
+    nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_magic_side_flag_opens_the_board_beside_the_notebook(lab, basic_logdir):
+    nb = lab()
+    nb.open([
+        f"import shutil, tempfile\nlogdir = shutil.copytree({str(basic_logdir)!r}, tempfile.mkdtemp() + '/runs')",
+        "%load_ext jupyter_tb\n%tensorboard --logdir $logdir --side",
+    ])
+    nb.run_all()
+    nb.page.locator(PANEL).locator(dom.DASHBOARD).wait_for(state="visible")
+    panel_points(nb, "loss/total", len(fx.RUNS) * fx.SCALAR_STEPS)
+    assert "is shown in the side panel" in nb.wait_output(".jp-tb-SideNote").inner_text()
     nb.assert_no_page_errors()
