@@ -30,6 +30,9 @@ Python side
             # and the returned dict is the reply (numpy arrays allowed anywhere in it).
             return {"values": array}
 
+- Most views show per-(run, tag) series of one kind: subclass :class:`TaggedView` instead
+  and implement only ``series_messages(run, tag)`` (everything for a (run, tag) missing from
+  ``self.sent``, else only what is new); it builds the reset/catalog/delta flow above.
 - Messages are dicts; any numpy array (or bytes) anywhere inside becomes a binary buffer
   (:mod:`jupyter_tb.widgets.payload`) and arrives in JS as a typed array. Never put float
   lists into JSON.
