@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
@@ -39,7 +39,7 @@ class _BlobEntry:
     wall_time: float
     samples: int
     content_type: str
-    _fetch: Callable[[int], bytes]
+    _fetch: Callable[[int], bytes] = field(repr=False, compare=False)
 
     def encoded(self, sample: int = 0) -> bytes:
         """The encoded bytes of one sample (PNG/JPEG/GIF for images, WAV for audio)."""
@@ -88,7 +88,7 @@ class _EntrySeries:
     tag: str
     steps: np.ndarray
     wall_times: np.ndarray
-    entries: tuple
+    entries: tuple = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -186,7 +186,7 @@ class Embedding:
     run: str
     name: str
     declared_shape: tuple  # tensor_shape from the config; often left out by writers
-    _read: Callable[[str], bytes]
+    _read: Callable[[str], bytes] = field(repr=False, compare=False)
     tensor_path: str
     metadata_path: str = ""
     sprite_path: str = ""
