@@ -16,7 +16,7 @@ import fixture_logdirs as fx
 
 
 def board_cells(logdir) -> list[str]:
-    return ["import jupyter_tb", f"board = jupyter_tb.board({str(logdir)!r}); board"]
+    return ["%load_ext jupyter_tb", f"%tensorboard --logdir {logdir}"]
 
 
 def set_range(locator, value) -> None:
