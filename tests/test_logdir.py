@@ -421,12 +421,15 @@ def test_projector_config_changes_are_reported(tmp_path):
     ld = jupyter_tb.read(str(tmp_path))
     assert [e.name for e in ld.embeddings()] == ["first:00000"]
     w.add_embedding(rng.random((7, 2)), metadata=[["a", "b"]] * 7, metadata_header=["h1", "h2"],
-                    tag="second", global_step=1)
+                    label_img=rng.random((7, 3, 4, 4)), tag="second", global_step=1)
     w.close()
     assert (".", "projector", "") in ld.reload()
     second = ld.embeddings()[1]
     assert second.shape == (7, 2) and ld.tags(".")["projector"] == ["first:00000", "second:00001"]
     assert second.metadata() == (["h1", "h2"], [["a", "b"]] * 7)
+    sheet, single = second.sprite()
+    assert single == (4, 4) and sheet.size == (12, 12)  # 7 thumbnails on a 3 x 3 grid
+    assert ld.embeddings()[0].sprite() is None
 
 
 def test_tensorboardx_hparams_sessions_and_layouts_merged_over_runs(tmp_path):
