@@ -289,7 +289,7 @@ class _Scanner:
         first = int(starts[0]) - HEADER_SIZE
         last = int(starts[-1] + lens[-1]) + FOOTER_SIZE
         seg = self.u8[first:last].copy()
-        head_crc = starts - (first + FOOTER_SIZE)
+        head_crc = starts - _CRC.size - first  # where each stored CRC sits within seg
         body_crc = starts + lens - first
         words = unaligned(seg, "<u4")
         words[head_crc] = _unmask(words[head_crc]) ^ np.uint32(_zero_crc(8))
