@@ -21,6 +21,7 @@ import numpy as np
 from jupyter_tb._arrays import to_numpy
 
 METHODS = ("pca", "tsne", "umap")
+LABELS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 METRICS = ("cosine", "euclidean")
 EXTRA_HINT = "pip install 'jupyter-tb[projector]'"
 
@@ -145,15 +146,16 @@ def _sample(n: int, max_points: int | None, seed: int) -> np.ndarray | None:
     return np.sort(np.random.default_rng(seed).choice(n, size=max_points, replace=False))
 
 
-def _prepared(data, method: str, max_points: int | None, seed: int):
-    """Sample and PCA-pre-reduce the input of an iterative method; returns the matrix to
-    fit, the sampled indices (or None) and a note for the user."""
+def _prepared(data, method: str, dims: int, max_points: int | None, seed: int):
+    """Check, sample and PCA-pre-reduce the input of an iterative method; returns the
+    matrix to fit, the sampled indices (or None) and a note for the user."""
+    _check_dims(dims)
+    label = LABELS[method]
     matrix = as_matrix(data)
     n = matrix.shape[0]
     indices = _sample(n, max_points, seed)
     note = ""
     if indices is not None:
-        label = {"tsne": "t-SNE", "umap": "UMAP"}[method]
         note = (
             f"{label} ran on a random sample of {len(indices):,} of {n:,} points "
             f"(seed {seed}); pass max_points=None to use all of them (slower)."
@@ -163,6 +165,8 @@ def _prepared(data, method: str, max_points: int | None, seed: int):
         centered = matrix - matrix.mean(axis=0)
         axes, _ = _top_components(centered, _PRE_REDUCE_FEATURES, seed)
         matrix = (centered @ _sign_fixed(axes).astype(np.float32)).astype(np.float32)
+    if matrix.shape[0] < 4:
+        raise ValueError(f"{label} needs at least 4 points, got {matrix.shape[0]}")
     return matrix, indices, note
 
 
@@ -186,12 +190,9 @@ def tsne(
     max_iter: int = 1000,
 ) -> Projection:
     """Barnes-Hut t-SNE from scikit-learn (``pip install 'jupyter-tb[projector]'``)."""
-    _check_dims(dims)
     manifold = _import_optional("sklearn.manifold", "t-SNE", "scikit-learn")
-    matrix, indices, note = _prepared(data, "tsne", max_points, seed)
+    matrix, indices, note = _prepared(data, "tsne", dims, max_points, seed)
     n = matrix.shape[0]
-    if n < 4:
-        raise ValueError(f"t-SNE needs at least 4 points, got {n}")
     # perplexity must stay below the point count; shrink it for tiny inputs
     used_perplexity = float(min(perplexity, (n - 1) / 3))
     model = manifold.TSNE(
@@ -217,12 +218,9 @@ def umap(
     max_points: int | None = DEFAULT_MAX_POINTS["umap"],
 ) -> Projection:
     """UMAP from umap-learn (``pip install 'jupyter-tb[projector]'``)."""
-    _check_dims(dims)
     umap_module = _import_optional("umap", "UMAP", "umap-learn")
-    matrix, indices, note = _prepared(data, "umap", max_points, seed)
+    matrix, indices, note = _prepared(data, "umap", dims, max_points, seed)
     n = matrix.shape[0]
-    if n < 4:
-        raise ValueError(f"UMAP needs at least 4 points, got {n}")
     used_neighbors = int(min(n_neighbors, n - 1))
     model = umap_module.UMAP(
         n_components=dims,

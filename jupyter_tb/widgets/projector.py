@@ -321,8 +321,7 @@ class Projector(View):
                 self._work_lock.release()
         if cached is not None:
             return [self._projection_message(dataset, cached)]
-        label = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[method]
-        busy = self._status(key, True, f"computing {label} ({key[2]}-D)…")
+        busy = self._status(key, True, f"computing {projections.LABELS[method]} ({key[2]}-D)…")
         if key in self._jobs:
             return [busy]
         self._jobs.add(key)
