@@ -12,7 +12,7 @@ from typing import Any
 from jupyter_tb.widgets.source import close_source, open_source, open_sources
 
 __all__ = ["board", "scalars", "images", "histograms", "distributions", "pr_curves", "text",
-           "audio", "hparams", "custom_scalars", "graphs", "close", "close_all"]
+           "audio", "hparams", "custom_scalars", "graphs", "mesh", "close", "close_all"]
 
 
 def _source(logdir, reload_interval: float, samples_per_plugin, logdir_spec):
@@ -71,6 +71,35 @@ def distributions(logdir=None, **options: Any):
     return _view(Distributions, logdir, **options)
 
 
+def pr_curves(logdir=None, **options: Any):
+    """PR curves only: per tag the runs' curves, a step per run; ``selected_threshold`` holds
+    the point the user clicked."""
+    from jupyter_tb.widgets.pr_curves import PrCurves
+
+    return _view(PrCurves, logdir, **options)
+
+
+def audio(logdir=None, **options: Any):
+    """Audio only: per tag a player per run, a step slider and the clip's label."""
+    from jupyter_tb.widgets.audio import Audio
+
+    return _view(Audio, logdir, **options)
+
+
+def custom_scalars(logdir=None, **options: Any):
+    """The custom scalars layout (``add_custom_scalars``): multiline and margin charts."""
+    from jupyter_tb.widgets.custom_scalars import CustomScalars
+
+    return _view(CustomScalars, logdir, **options)
+
+
+def mesh(logdir=None, **options: Any):
+    """Meshes (``add_mesh``) as 3-D point clouds."""
+    from jupyter_tb.widgets.mesh import Mesh
+
+    return _view(Mesh, logdir, **options)
+
+
 def _registered(kind: str):
     """A per-kind function for a view registered by another module (see widgets/base.py)."""
 
@@ -87,11 +116,8 @@ def _registered(kind: str):
     return show
 
 
-pr_curves = _registered("pr_curves")
 text = _registered("text")
-audio = _registered("audio")
 hparams = _registered("hparams")
-custom_scalars = _registered("custom_scalars")
 graphs = _registered("graphs")
 
 

@@ -3,33 +3,18 @@
 // kernel pushed are kept as blob URLs, so moving the slider works while the kernel is busy;
 // missing ones are requested (and answered once the kernel is idle).
 import { h } from "../lib/dom.js";
+import { atOrBefore, createBlobLoader, createBlobUrls, createStepSlider, unionSteps } from "../lib/steps.js";
 
-const SAFE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"]);
+const SAFE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"];
 const seriesKey = (run, tag) => `${run}\u0000${tag}`;
-const imageKey = (run, tag, step) => `${run}\u0000${tag}\u0000${step}`;
-
-function storeImage(state, msg) {
-  const key = imageKey(msg.run, msg.tag, msg.step);
-  if (state.images.has(key)) URL.revokeObjectURL(state.images.get(key));
-  const type = SAFE_TYPES.has(msg.content_type) ? msg.content_type : "image/png";
-  state.images.set(key, URL.createObjectURL(new Blob([msg.data], { type })));
-}
-
-// index of the largest step <= wanted (steps ascending), or -1
-function atOrBefore(steps, wanted) {
-  let found = -1;
-  for (let i = 0; i < steps.length; i++) if (steps[i] <= wanted) found = i;
-  return found;
-}
 
 export default {
   createState() {
-    return { runs: [], tags: {}, entries: new Map(), images: new Map() };
+    return { runs: [], tags: {}, entries: new Map(), images: createBlobUrls(SAFE_TYPES) };
   },
 
   onMessage(state, msg) {
     if (msg.type === "reset") {
-      for (const url of state.images.values()) URL.revokeObjectURL(url);
       state.images.clear();
       state.entries.clear();
     }
@@ -39,7 +24,7 @@ export default {
     } else if (msg.type === "entries") {
       state.entries.set(seriesKey(msg.run, msg.tag), msg);
     } else if (msg.type === "image") {
-      storeImage(state, msg);
+      state.images.store(msg);
     }
   },
 
@@ -74,33 +59,21 @@ export default {
     reset.addEventListener("click", () => { bright.value = contr.value = "1"; brightness = contrast = 1; applyLook(); save("brightness", 1); save("contrast", 1); });
     actualBox.addEventListener("change", () => { actual = actualBox.checked; applyLook(); save("actual_size", actual); });
 
-    const requested = new Set();
+    const load = createBlobLoader(state.images, (run, tag, step) => ctx.request("image", { run, tag, step }));
     function makeCard(tag) {
-      const slider = h("input", { type: "range", min: "0", max: "0", step: "1", value: "0", class: "jtb-slider", "data-jtb-step-slider": "" });
-      const stepLabel = h("span", { class: "jtb-value", "data-jtb-step-value": "" });
-      const row = h("div", { class: "jtb-image-row" });
-      const el = h("div", { class: "jtb-card", "data-jtb-image-card": tag }, [
+      const card = { tag, row: h("div", { class: "jtb-image-row" }), cells: new Map() };
+      card.steps = createStepSlider({ onChange: () => drawCard(card) });
+      card.el = h("div", { class: "jtb-card", "data-jtb-image-card": tag }, [
         h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
-        h("label", { class: "jtb-control" }, [h("span", { text: "step" }), slider, stepLabel]),
-        row,
+        card.steps.el,
+        card.row,
       ]);
-      const card = { el, tag, slider, stepLabel, row, steps: [], follow: true, cells: new Map() };
-      slider.addEventListener("input", () => {
-        card.follow = Number(slider.value) === card.steps.length - 1;
-        drawCard(card);
-      });
       return card;
     }
 
     function drawCard(card) {
       const runs = selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, card.tag)));
-      const all = new Set();
-      for (const run of runs) for (const s of state.entries.get(seriesKey(run, card.tag)).steps) all.add(s);
-      card.steps = [...all].sort((a, b) => a - b);
-      card.slider.max = String(Math.max(card.steps.length - 1, 0));
-      if (card.follow) card.slider.value = card.slider.max;
-      const wanted = card.steps[Number(card.slider.value)] ?? 0;
-      card.stepLabel.textContent = String(wanted);
+      const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
       const keep = new Set(runs);
       for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
       for (const run of runs) {
@@ -120,7 +93,7 @@ export default {
         const index = atOrBefore(entries.steps, wanted);
         if (index < 0) { cell.img.removeAttribute("src"); cell.status.textContent = "no image at or before this step"; continue; }
         const step = entries.steps[index];
-        const url = state.images.get(imageKey(run, card.tag, step));
+        const url = load(run, card.tag, step, () => drawCard(card), (error) => { cell.status.textContent = error.message; });
         cell.img.style.filter = filterCss();
         cell.img.classList.toggle("jtb-actual", actual);
         cell.img.setAttribute("data-jtb-step", String(step));
@@ -130,13 +103,6 @@ export default {
           cell.status.textContent = "";
         } else {
           cell.status.textContent = `step ${step}: loading (waits for an idle kernel)…`;
-          const key = imageKey(run, card.tag, step);
-          if (!requested.has(key)) {
-            requested.add(key);
-            ctx.request("image", { run, tag: card.tag, step })
-              .then((data) => { storeImage(state, data); drawCard(card); })
-              .catch((error) => { cell.status.textContent = error.message; });
-          }
         }
       }
     }

@@ -1,0 +1,83 @@
+// Step selection shared by views that show one logged item per step (images, audio, text,
+// PR curves): a slider over the union of steps that follows the latest step until the user
+// moves it, the "at or before" lookup, and blob URLs for bytes the kernel pushed.
+import { h } from "./dom.js";
+
+// index of the largest step <= wanted (steps ascending), or -1
+export function atOrBefore(steps, wanted) {
+  let found = -1;
+  for (let i = 0; i < steps.length; i++) if (steps[i] <= wanted) found = i;
+  return found;
+}
+
+// A labelled range input over a sorted list of steps.
+//   const control = createStepSlider({ label: "step", onChange(step) {...}, attrs });
+//   control.el; control.setSteps(steps) -> the step shown (follows the newest while the
+//   slider sits at the end); control.step
+export function createStepSlider({ label = "step", onChange = () => {}, attrs = {}, valueAttrs = {} } = {}) {
+  const slider = h("input", { type: "range", min: "0", max: "0", step: "1", value: "0", class: "jtb-slider", "data-jtb-step-slider": "", ...attrs });
+  const value = h("span", { class: "jtb-value", "data-jtb-step-value": "", ...valueAttrs });
+  const control = {
+    el: h("label", { class: "jtb-control" }, [h("span", { text: label }), slider, value]),
+    slider,
+    steps: [],
+    follow: true,
+    step: undefined,
+    setSteps(steps) {
+      control.steps = steps;
+      slider.max = String(Math.max(steps.length - 1, 0));
+      if (control.follow) slider.value = slider.max;
+      control.step = steps[Number(slider.value)];
+      value.textContent = control.step === undefined ? "" : String(control.step);
+      return control.step;
+    },
+  };
+  slider.addEventListener("input", () => {
+    control.follow = Number(slider.value) === control.steps.length - 1;
+    control.setSteps(control.steps);
+    onChange(control.step);
+  });
+  return control;
+}
+
+// Sorted union of the steps of several series ({steps} objects).
+export function unionSteps(seriesList) {
+  const all = new Set();
+  for (const series of seriesList) for (const s of series.steps) all.add(s);
+  return [...all].sort((a, b) => a - b);
+}
+
+// Blob URLs keyed by (run, tag, step); content types outside `safeTypes` become safeTypes[0].
+export function createBlobUrls(safeTypes) {
+  const allowed = new Set(safeTypes);
+  const urls = new Map();
+  const key = (run, tag, step) => `${run}\u0000${tag}\u0000${step}`;
+  return {
+    store({ run, tag, step, content_type: type, data }) {
+      const k = key(run, tag, step);
+      if (urls.has(k)) URL.revokeObjectURL(urls.get(k));
+      urls.set(k, URL.createObjectURL(new Blob([data], { type: allowed.has(type) ? type : safeTypes[0] })));
+    },
+    get: (run, tag, step) => urls.get(key(run, tag, step)),
+    clear() { for (const url of urls.values()) URL.revokeObjectURL(url); urls.clear(); },
+  };
+}
+
+// The URL of (run, tag, step) from `urls` (createBlobUrls), or null after asking the kernel
+// once for it (`request(run, tag, step)` -> Promise of the blob message); `loaded()` runs
+// when it arrives, `failed(error)` when the kernel cannot answer.
+export function createBlobLoader(urls, request) {
+  const asked = new Set();
+  return (run, tag, step, loaded, failed) => {
+    const url = urls.get(run, tag, step);
+    if (url) return url;
+    const key = JSON.stringify([run, tag, step]);
+    if (!asked.has(key)) {
+      asked.add(key);
+      request(run, tag, step)
+        .then((data) => { urls.store(data); loaded(); })
+        .catch(failed); // not asked again: the kernel said it has no such step
+    }
+    return null;
+  };
+}
