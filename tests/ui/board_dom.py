@@ -30,6 +30,17 @@ def chart(tag: str) -> str:
     return attr("chart", tag)
 
 
+def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
+    """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
+    nb.page.wait_for_function(
+        "([id, sel, n, atLeast]) => { const c = document.getElementById(id).querySelector(sel);"
+        " const shown = c && Number(c.getAttribute('data-jtb-points'));"
+        " return c && (atLeast ? shown >= n : shown === n); }",
+        arg=[nb.widget_id, chart(tag), expected, at_least],
+        timeout=timeout * 1000,
+    )
+
+
 # Non-background pixels of a 2-D canvas: proves something was drawn, and changes when the
 # drawing changes (hash). Runs in the page on an element.
 CANVAS_INK_JS = """(canvas) => {

@@ -13,6 +13,7 @@ import pytest
 
 import board_dom as dom
 import fixture_logdirs as fx
+from live_training import LIVE_TAG, LiveTraining
 
 
 def board_cells(logdir) -> list[str]:
@@ -40,17 +41,6 @@ def open_tab(nb, kind: str):
     return nb.scoped(dom.panel(kind))
 
 
-def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
-    """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
-    nb.page.wait_for_function(
-        "([id, sel, n, atLeast]) => { const c = document.getElementById(id).querySelector(sel);"
-        " const shown = c && Number(c.getAttribute('data-jtb-points'));"
-        " return c && (atLeast ? shown >= n : shown === n); }",
-        arg=[nb.widget_id, dom.chart(tag), expected, at_least],
-        timeout=timeout * 1000,
-    )
-
-
 @pytest.mark.ui
 def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb = lab()
@@ -64,7 +54,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
         assert board.locator(dom.attr("run-toggle", run)).is_checked()
     # scalars: one card per tag, in sections by first segment, every point of both runs drawn
     for tag in ("loss/total", "metrics/accuracy"):
-        wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
+        dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
         card = board.locator(dom.chart(tag))
         assert card.locator(".jtb-card-title").text_content() == tag
         assert canvas_ink(card.locator(dom.attr("canvas")))["ink"] > 500
@@ -127,61 +117,20 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb.assert_no_page_errors()
 
 
-LIVE_SETUP = '''
-import json, math, time, jupyter_tb
-from jupyter_tb import SummaryWriter
-LOGDIR = {logdir!r}
-with SummaryWriter(LOGDIR + "/ref") as ref:
-    for i in range({ref_points}):
-        ref.add_scalar("live/x", 0.5, i)
-w = SummaryWriter(LOGDIR + "/live")
-w.add_scalar("live/x", 0.0, 0)
-w.flush()
-board = jupyter_tb.board(LOGDIR)
-board
-'''
-
-# Blocks the kernel: phase A writes points the test times, phase B keeps writing while the
-# test drives the controls. `written` pairs each write's wall time with the number of
-# points the chart shows once that point is drawn (ref's points included).
-LIVE_TRAINING = '''
-written = []
-for i in range(1, {timed} + {busy} + 1):
-    t = time.time()
-    w.add_scalar("live/x", math.sin(i / 3.0), i)
-    if i <= {timed}:
-        written.append((t, i + 1 + {ref_points}))
-    time.sleep({period})
-w.flush()
-print("WRITTEN", json.dumps(written))
-'''
-
 REF_POINTS = 20
 TIMED = 25
 BUSY = 40
-PERIOD = 0.2
 
 
 @pytest.mark.ui
 def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
-    logdir = ui_home / "logdirs" / "live"
     nb = lab()
-    nb.open([
-        LIVE_SETUP.format(logdir=str(logdir), ref_points=REF_POINTS),
-        LIVE_TRAINING.format(timed=TIMED, busy=BUSY, ref_points=REF_POINTS, period=PERIOD),
-        "print('STATE', json.dumps([board.selected_runs, board.view('scalars').smoothing]))",
-    ])
-    nb.run_cell(0)
-    nb.wait_output(dom.chart("live/x"))
-    wait_points(nb, "live/x", REF_POINTS + 1)
-    nb.wait_idle()
-    card = nb.scoped(dom.chart("live/x"))
-    card.evaluate(dom.WATCH_POINTS_JS)
-
-    nb.run_cell(1)
+    live = LiveTraining(nb, ui_home / "logdirs" / "live", ref_points=REF_POINTS, timed=TIMED, busy=BUSY)
+    live.start()
     # phase A: every timed point reaches the chart while the cell runs
-    wait_points(nb, "live/x", REF_POINTS + 1 + TIMED, timeout=30, at_least=True)
+    live.wait_timed_points()
     assert nb.cell_running(1)
+    card = nb.scoped(dom.chart(LIVE_TAG))
 
     # phase B: controls work in the browser alone while the kernel is blocked
     canvas = card.locator(dom.attr("canvas"))
@@ -212,10 +161,8 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
 
     nb.wait_idle(timeout=60)
     # hidden ref: the chart holds exactly the live run's points, none lost
-    wait_points(nb, "live/x", 1 + TIMED + BUSY, timeout=10)
-    written = json.loads(nb.cell_text(1).split("WRITTEN", 1)[1])
-    drawn = nb.page.evaluate("() => window.__jtbPointsLog")
-    latencies = dom.drawn_latencies(written, drawn)
+    dom.wait_points(nb, LIVE_TAG, 1 + TIMED + BUSY, timeout=10)
+    latencies = live.latencies()
     assert len(latencies) == TIMED
     p50, p95 = dom.percentile(latencies, 50), dom.percentile(latencies, 95)
     print(f"live latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; smoothing redraw {response:.1f} ms")
@@ -223,12 +170,8 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
     assert response < 500
 
     # what the user did while the kernel was busy reached Python once it was free
-    nb.run_cell(2)
-    nb.wait_idle()
-    nb.page.wait_for_function(
-        "(id) => /STATE/.test(document.getElementById(id).innerText)", arg=nb.widget_id
-    )
-    selected, smoothing = json.loads(nb.cell_text(2).split("STATE", 1)[1])
+    state = live.run_after("print('STATE', json.dumps([board.selected_runs, board.view('scalars').smoothing]))")
+    selected, smoothing = json.loads(state.split("STATE", 1)[1])
     assert selected == ["live"]
     assert smoothing == pytest.approx(0.95)
     nb.assert_no_page_errors()
@@ -240,7 +183,7 @@ def test_hostile_run_and_tag_names_stay_text(lab, xss_logdir):
     nb.open(board_cells(xss_logdir))
     nb.run_all()
     for tag in (fx.XSS_TAG, fx.XSS_SCRIPT_TAG):
-        wait_points(nb, tag, 10)
+        dom.wait_points(nb, tag, 10)
     board = nb.scoped(dom.DASHBOARD)
 
     # the names are there, literally, as text
@@ -274,7 +217,7 @@ def test_magic_renders_in_notebook7(notebook7, basic_logdir):
     nb.run_all()
     nb.wait_output(dom.DASHBOARD)
     for tag in ("loss/total", "metrics/accuracy"):
-        wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
+        dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
         assert canvas_ink(nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))["ink"] > 500
     tabs = nb.scoped(dom.attr("tabs")).locator("[data-jtb-tab]").evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-tab'))"
