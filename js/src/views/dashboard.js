@@ -3,7 +3,8 @@
 // Child views are found through their inboxes (registered by widget.js under their _uid).
 import { h } from "../lib/dom.js";
 import { createRunSelector } from "../lib/runselector.js";
-import { renderView } from "./index.js";
+import { loadView, renderView } from "./index.js";
+import { sessionFor } from "./session.js";
 
 const INBOXES = Symbol.for("jupyter_tb.inboxes");
 
@@ -79,6 +80,11 @@ export default {
         const panel = h("div", { class: "jtb-panel", "data-jtb-panel": entry.kind, style: { display: "none" } });
         button.addEventListener("click", () => { activate(entry.kind); save("tab", entry.kind); });
         tabs.set(entry.kind, { button, panel, uid: entry.uid, rendered: false });
+        // fold the tab's messages into its state now, not when first shown: a hidden tab
+        // must not queue raw live updates for hours
+        Promise.all([globalThis[INBOXES].get(entry.uid), loadView(entry.kind)])
+          .then(([inbox, view]) => sessionFor(inbox, view))
+          .catch((error) => console.warn("jupyter-tb: tab", entry.kind, error));
         tabBar.append(button);
         panels.append(panel);
       }
