@@ -2,7 +2,8 @@
 // steps). Knows nothing of widgets: takes typed arrays, draws, reports hover and zoom.
 //
 //   const chart = createLineChart(el, { onZoom(range|null), onHover(rows|null) });
-//   chart.update({ series: [{ name, color, x, y, smooth, n }], xKind, logY, ignoreOutliers });
+//   chart.update({ series: [{ name, color, x, y, smooth, n, lower?, upper? }], xKind, logY, ignoreOutliers });
+//   (lower/upper: optional arrays on the same x, drawn as a shaded band around the line)
 //   chart.setDomain([x0, x1] | null); chart.destroy();
 //
 // Cost is bounded by pixels: every series is reduced to min/max per pixel column while
@@ -64,7 +65,7 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     if (domain) [x0, x1] = domain;
     for (const s of opts.series) {
       const n = s.n ?? s.x.length;
-      for (const arr of [s.y, s.smooth]) {
+      for (const arr of [s.y, s.smooth, s.lower, s.upper]) {
         if (!arr) continue;
         for (let i = 0; i < n; i++) {
           const x = s.x[i];
@@ -116,6 +117,27 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     ctx.stroke();
   }
 
+  // shaded area between s.lower and s.upper (same x as s.y); gaps where either is not finite
+  function fillBand(s, n, sx, sy) {
+    const y = (v) => (opts.logY ? (v > 0 ? Math.log10(v) : NaN) : v);
+    ctx.fillStyle = s.color;
+    ctx.globalAlpha = 0.2;
+    let start = 0;
+    for (let i = 0; i <= n; i++) {
+      const ok = i < n && Number.isFinite(s.x[i]) && Number.isFinite(y(s.lower[i])) && Number.isFinite(y(s.upper[i]));
+      if (ok) continue;
+      if (i - start > 1) {
+        ctx.beginPath();
+        for (let j = start; j < i; j++) ctx.lineTo(sx(s.x[j]), sy(y(s.upper[j])));
+        for (let j = i - 1; j >= start; j--) ctx.lineTo(sx(s.x[j]), sy(y(s.lower[j])));
+        ctx.closePath();
+        ctx.fill();
+      }
+      start = i + 1;
+    }
+    ctx.globalAlpha = 1;
+  }
+
   function draw() {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
@@ -140,6 +162,7 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     ctx.clip();
     for (const s of opts.series) {
       const n = s.n ?? s.x.length;
+      if (s.lower && s.upper) fillBand(s, n, sx, sy);
       ctx.strokeStyle = s.color;
       if (s.smooth) {
         ctx.globalAlpha = 0.25;
