@@ -31,6 +31,7 @@ _EXPORTS = {
     "hparams": "jupyter_tb.board",
     "custom_scalars": "jupyter_tb.board",
     "graphs": "jupyter_tb.board",
+    "mesh": "jupyter_tb.board",
     "projector": "jupyter_tb.widgets.projector",
 }
 
