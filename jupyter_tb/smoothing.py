@@ -116,7 +116,15 @@ def ema(values, weight: float, state: EmaState | None = None) -> tuple[np.ndarra
 
 def smooth(values, weight: float) -> np.ndarray:
     """TensorBoard's smoothed line for a whole series."""
+    return smooth_with_state(values, weight)[0]
+
+
+def smooth_with_state(values, weight: float) -> tuple[np.ndarray, EmaState]:
+    """:func:`smooth` plus the state that continues it over appended points."""
     values = np.asarray(values, dtype=np.float64)
-    if len(values) == 0 or np.all(values == values[0]):
-        return values.copy()
-    return ema(values, weight)[0]
+    if len(values) and np.all(values == values[0]):  # constant: shown as it is
+        w = _clamp(weight)
+        # the biased average after n equal values c is c * (1 - w**n)
+        state = EmaState(last=float(values[0]) * (1.0 - w ** len(values)), count=len(values))
+        return values.copy(), state
+    return ema(values, weight)

@@ -48,3 +48,12 @@ def test_continuing_with_state_equals_one_pass():
 def test_rejects_nonsense_weight():
     with pytest.raises(ValueError):
         smooth(np.arange(3.0), float("nan"))
+
+
+def test_state_after_a_constant_prefix_continues_exactly():
+    from jupyter_tb.smoothing import smooth_with_state
+
+    values = np.r_[np.full(50, 2.0), np.linspace(2, 5, 50)]
+    _, state = smooth_with_state(values[:50], 0.8)
+    tail, _ = ema(values[50:], 0.8, state)
+    np.testing.assert_allclose(tail, reference(values, 0.8)[50:], rtol=1e-12)

@@ -26,7 +26,7 @@ import numpy as np
 import traitlets
 
 from jupyter_tb.downsample import minmax_indices, sort_order
-from jupyter_tb.smoothing import EmaState, ema, smooth
+from jupyter_tb.smoothing import EmaState, ema, smooth, smooth_with_state
 from jupyter_tb.widgets.base import TaggedView, register_view
 
 WHOLE_LIMIT = 10_000  # series up to this many points are sent whole: every interaction exact
@@ -93,8 +93,7 @@ class Scalars(TaggedView):
             message.update(mode="whole", step=steps, wall=walls, value=values)
             return message
         chosen = minmax_indices(steps, values, PIXELS)
-        smoothed_full = smooth(values, self.smoothing)
-        _, state = ema(values, self.smoothing)
+        smoothed_full, state = smooth_with_state(values, self.smoothing)
         self.sent[(run, tag)] = _Sent("sampled", total, chosen, state)
         message.update(
             mode="sampled",
@@ -149,8 +148,7 @@ class Scalars(TaggedView):
                 order = sort_order(series.steps[: sent.count])
                 if order is not None:
                     values = values[order]
-                smoothed = smooth(values, change["new"])
-                sent.ema = ema(values, change["new"])[1]
+                smoothed, sent.ema = smooth_with_state(values, change["new"])
                 self.post({
                     "type": "smoothed", "run": run, "tag": tag, "weight": change["new"],
                     "smoothed": smoothed[sent.indices],
