@@ -199,3 +199,40 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
     assert _plot_js(nb, "return plot.stats.points;") == n
     assert _distinct_colours(nb.screenshot("projector-lab-tsne-plot", plot).read_bytes()) >= CLUSTERS
     nb.assert_no_page_errors()
+
+
+@pytest.mark.ui
+def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, embedding_logdir):
+    n = CLUSTERS * N_PER_CLUSTER
+    nb = notebook7()
+    nb.open([
+        "import jupyter_tb, numpy as np, pandas as pd",
+        f"board = jupyter_tb.board({str(embedding_logdir)!r}); board",
+        "rng = np.random.default_rng(0)\n"
+        "v = jupyter_tb.projector(rng.standard_normal((500, 8)),"
+        " metadata=pd.DataFrame({'k': [i % 4 for i in range(500)]}), color_by='k', dims=2); v",
+    ])
+    nb.run_all()
+    nb.wait_output('[data-jtb-view="dashboard"]', timeout=90)
+    nb.scoped('[data-jtb-tab="projector"]').click()
+    panel = nb.scoped('[data-jtb-panel="projector"]')
+    panel.locator(VIEW).wait_for(timeout=60_000)
+    counts = lambda want: nb.page.wait_for_function(  # noqa: E731
+        "([id, want]) => [...document.getElementById(id).querySelectorAll('[data-jtb-points]')]"
+        ".map((e) => Number(e.dataset.jtbPoints)).sort((a, b) => a - b).join() === want",
+        arg=[nb.widget_id, want], timeout=60_000,
+    )
+    counts(",".join(str(c) for c in sorted([n, 500])))  # the board's tab and the array widget
+    nb.page.wait_for_timeout(300)
+    plot = panel.locator(PLOT)
+    assert _distinct_colours(nb.screenshot("projector-notebook7-plain", plot).read_bytes()) == 1
+    panel.locator("[data-jtb-projector-color]").select_option("cluster")  # colour by a column
+    panel.locator("[data-jtb-legend-entry]").first.wait_for(timeout=10_000)
+    nb.page.wait_for_timeout(300)
+    assert _distinct_colours(nb.screenshot("projector-notebook7-board-tab", panel).read_bytes()) >= CLUSTERS
+    arrays = nb.scoped(VIEW).last
+    legend = [t.strip() for t in arrays.locator("[data-jtb-legend-entry]").all_inner_texts()]
+    assert legend == ["0", "1", "2", "3"]
+    nb.screenshot("projector-notebook7-array", arrays)
+    assert nb.cell_error() is None
+    nb.assert_no_page_errors()
