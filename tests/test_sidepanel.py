@@ -1,7 +1,7 @@
 """What the kernel sends to ask for a side panel, and that the lab extension is installed.
 
 The browser half (the panel opens, shows the same live model, and the fallbacks) is in
-tests/ui/test_sidepanel.py.
+tests/ui/test_sidepanel_browser.py.
 """
 
 import json

@@ -1,5 +1,8 @@
 """The side panel in a real JupyterLab (and its inline fallback in Notebook 7).
 
+(Named *_browser so its module name differs from tests/test_sidepanel.py: pytest's default
+import mode needs unique basenames across folders without __init__.py.)
+
 The widget is a tiny anywidget whose view prints its ``value`` trait: the mechanism is
 model-agnostic, and a board is just a bigger model. What is checked is what a user sees:
 the panel opens beside the notebook, shows the SAME model (kernel-side changes made while
