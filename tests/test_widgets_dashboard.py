@@ -45,6 +45,14 @@ def test_tabs_follow_the_data(logdir, outbox, live_sources):
         board.view("images")
 
 
+def test_filters_decide_which_tabs_exist(logdir, outbox, live_sources):
+    with TBXWriter(str(logdir / "run2")) as w:
+        w.add_histogram("h", np.arange(10.0), 0)
+    board = wait(jupyter_tb.board(logdir, tags="^loss$"))
+    outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])
+    assert [t["kind"] for t in board._tabs] == ["scalars"]  # no tag of "h" passes the filter
+
+
 def test_two_way_selection_reaches_the_tabs(logdir, outbox, live_sources):
     board = wait(jupyter_tb.board(logdir, reload_interval=0.2))
     outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])

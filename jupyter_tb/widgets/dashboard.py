@@ -50,11 +50,7 @@ class Dashboard(View):
         for info in registered_views():
             if info.kind in self.views:
                 continue
-            try:
-                present = info.has_data(self.logdir)
-            except Exception:
-                present = False
-            if not present:
+            if not self._has_data(info):
                 continue
             options = {k: v for k, v in self._child_options.items() if info.cls.class_traits().get(k)}
             options.update(runs=self.runs, tags=self.tags, selected_runs=list(self.selected_runs))
@@ -70,6 +66,17 @@ class Dashboard(View):
             if not self.tab or self.tab not in self.views:
                 self.tab = self._tabs[0]["kind"]
         return added
+
+    def _has_data(self, info) -> bool:
+        """The logdir has data for the tab, among the runs and tags the filters let through."""
+        try:
+            if not info.has_data(self.logdir):
+                return False
+            if not (self.runs or self.tags) or not info.cls.kinds:
+                return True
+            return any(self.tags_of(run, kind) for run in self.run_names() for kind in info.cls.kinds)
+        except Exception:  # a view's has_data failing must not break the board
+            return False
 
     def view(self, kind: str) -> View:
         """The tab widget of ``kind`` (e.g. ``board.view("scalars").x_range``)."""
