@@ -72,7 +72,9 @@ def test_graph_renders_expands_and_selects(lab, views_logdir):
     assert int(graph.get_attribute("data-visible")) == collapsed + 5  # dense's five ops
     click_item("dense/BiasAdd")  # an op: details as text
     details = nb.scoped("[data-jtb-graph-details]")
-    details.get_by_text("BiasAdd", exact=True).first.wait_for()
+    nb.page.wait_for_function(
+        "id => document.getElementById(id).querySelector('[data-jtb-graph-details]').firstChild"
+        ".textContent === 'dense/BiasAdd'", arg=nb.widget_id)
     text = details.text_content()
     assert "dense/BiasAdd" in text and "[?,3]" in text and "NHWC" in text
     # the hostile node name is shown as text in the details panel and runs nothing
@@ -121,4 +123,43 @@ def test_hparams_table_sort_pick_and_brush(lab, views_logdir):
     nb.run_cell(2)
     nb.wait_idle()
     assert "PY: ['lr=0.01/hp']" in nb.cell_text(2)
+    # scatter matrix: the point of lr=0.1 (largest lr, best accuracy) sits in the top-right
+    # corner of the first cell (margins 70 left / 8 top, cells of 150 px, 6 px inset)
+    nb.scoped("[data-jtb-scatter-matrix]").locator("xpath=..").locator("summary").click()
+    matrix = nb.scoped("[data-jtb-scatter-matrix] canvas")
+    box = matrix.bounding_box()
+    nb.page.mouse.click(box["x"] + 70 + 150 - 6, box["y"] + 8 + 6)
+    nb.page.wait_for_function(
+        "id => document.getElementById(id).querySelector('[data-jtb-session=\"lr=0.1/hp\"]')"
+        ".getAttribute('aria-selected') === 'true'", arg=nb.widget_id)
+    nb.screenshot("hparams-lab-scatter", matrix)
+    nb.run_cell(2)
+    nb.wait_idle()
+    assert "PY: ['lr=0.1/hp']" in nb.cell_text(2)
+    nb.assert_no_page_errors()
+
+
+def test_dashboard_tabs_show_graphs_and_hparams(lab, views_logdir):
+    nb = lab()
+    nb.open(["import jupyter_tb", f"jupyter_tb.board({str(views_logdir)!r})"])
+    nb.run_all()
+    nb.wait_output('[data-jtb-tab="hparams"]')
+    nb.scoped('[data-jtb-tab="hparams"]').click()
+    nb.wait_output('[data-jtb-panel="hparams"] [data-jtb-hparams-table] tbody tr')
+    rows = nb.scoped('[data-jtb-panel="hparams"] [data-jtb-hparams-table] tbody tr')
+    assert rows.count() == 3
+    nb.screenshot("dashboard-hparams-tab")
+    # unticking a run in the dashboard's run selector hides its session, in the browser alone
+    nb.scoped('[data-jtb-run-toggle="lr=0.001/hp"]').uncheck()
+    nb.page.wait_for_function(
+        "id => document.getElementById(id).querySelectorAll('[data-jtb-panel=\"hparams\"] tbody tr').length === 2",
+        arg=nb.widget_id)
+    assert rows.evaluate_all("rs => rs.map((r) => r.dataset.jtbSession)") == ["lr=0.01/hp", "lr=0.1/hp"]
+    nb.scoped('[data-jtb-tab="graphs"]').click()
+    nb.wait_output('[data-jtb-panel="graphs"] [data-jtb-graph] canvas')
+    nb.page.wait_for_function(
+        "id => Number(document.getElementById(id).querySelector('[data-jtb-panel=\"graphs\"] [data-jtb-graph]')"
+        ".dataset.visible) === 5", arg=nb.widget_id)
+    nb.screenshot("dashboard-graphs-tab")
+    assert nb.page.evaluate("() => window.__jtbPwned") is None
     nb.assert_no_page_errors()

@@ -168,15 +168,26 @@ function quickLevel(kids, sizes, edges) {
     outs[a].push(b); ins[b].push(a); indeg[b]++;
   }
   const rank = new Int32Array(m);
+  const done = new Uint8Array(m);
   const queue = [];
   for (let j = 0; j < m; j++) if (!indeg[j]) queue.push(j);
-  for (let q = 0; q < queue.length; q++) {
+  for (let q = 0; q < m; q++) {
+    if (q === queue.length) {
+      // stuck on a cycle (control deps between scopes make them common): release the
+      // waiting node with the fewest unmet inputs, as if those edges pointed back
+      let best = -1;
+      for (let j = 0; j < m; j++) if (!done[j] && (best < 0 || indeg[j] < indeg[best])) best = j;
+      indeg[best] = 0;
+      queue.push(best);
+    }
     const a = queue[q];
+    done[a] = 1;
     for (const b of outs[a]) {
+      if (done[b]) continue; // an edge closing a cycle
       if (rank[a] + 1 > rank[b]) rank[b] = rank[a] + 1;
       if (--indeg[b] === 0) queue.push(b);
     }
-  } // nodes on cycles keep rank 0: drawn, just not layered
+  }
   const rows = [];
   for (let j = 0; j < m; j++) (rows[rank[j]] ||= []).push(j);
   const order = new Float64Array(m);
@@ -599,6 +610,26 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     open[i] = open[i] ? 0 : 1;
     if (!open[i]) for (let j = i + 1; j < h.n; j++) if (open[j] && isInside(j, i)) open[j] = 0;
     relayout(i);
+    if (open[i]) showBox(lay.pos.get(i));
+  }
+
+  // pan (and zoom out if it is too big) so a box is entirely on screen
+  function showBox(p) {
+    if (!p) return;
+    const w = canvas.clientWidth || 600, ht = canvas.clientHeight || height, m = 12;
+    const k = Math.min(view.k, (w - 2 * m) / p.w, (ht - 2 * m) / p.h);
+    if (k < view.k) {
+      view.x = w / 2 - p.x * k;
+      view.y = ht / 2 - p.y * k;
+      view.k = k;
+    }
+    const left = view.x + (p.x - p.w / 2) * view.k, right = view.x + (p.x + p.w / 2) * view.k;
+    const top = view.y + (p.y - p.h / 2) * view.k, bottom = view.y + (p.y + p.h / 2) * view.k;
+    if (right > w - m) view.x -= right - (w - m);
+    if (left < m) view.x += m - left;
+    if (bottom > ht - m) view.y -= bottom - (ht - m);
+    if (top < m) view.y += m - top;
+    draw();
   }
 
   function expandAll() {

@@ -1,6 +1,7 @@
 // HParams view: sessions table (sort, filter), parallel coordinates (brushing), scatter
 // matrix, and the scalars of a picked session. Protocol in jupyter_tb/widgets/hparams.py.
-// Everything but the session scalars (a request) works in the browser alone.
+// Everything but the session scalars (a request) works in the browser alone. Inside the
+// dashboard, unticking a run in the run selector hides its session.
 //
 // DOM contract (tests): [data-jtb-hparams-filter] run regex input, [data-jtb-status-filter]
 // select, [data-jtb-hparams-count], [data-jtb-hparams-table] table whose header cells are
@@ -75,7 +76,13 @@ export default {
       const re = userRegex(filter.value);
       const want = status.value;
       const mask = new Uint8Array(n);
-      for (let r = 0; r < n; r++) mask[r] = (!re || re.test(t.runs[r])) && (want === "all" || t.status[r] === want) ? 1 : 0;
+      // inside the dashboard, sessions whose run is unticked in the run selector are hidden
+      const known = new Set(ctx.selection ? ctx.selection.runs : []);
+      const ticked = (run) => !known.has(run) || ctx.selection.isShown(run);
+      for (let r = 0; r < n; r++) {
+        const run = t.runs[r];
+        mask[r] = (!re || re.test(run)) && (want === "all" || t.status[r] === want) && ticked(run) ? 1 : 0;
+      }
       return mask;
     }
 
@@ -197,6 +204,7 @@ export default {
     }
 
     filter.addEventListener("input", () => refresh());
+    const unsubscribeSelection = ctx.selection ? ctx.selection.subscribe(() => refresh()) : () => {};
     status.addEventListener("change", () => refresh());
     clear.addEventListener("click", () => pc.clearBrushes());
     let seen = -1;
@@ -219,6 +227,7 @@ export default {
 
     return () => {
       unsubscribe();
+      unsubscribeSelection();
       model.off("change:selected_sessions", onPicked);
       pc.destroy();
       sm.destroy();
