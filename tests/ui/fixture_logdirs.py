@@ -71,3 +71,54 @@ def write_xss(logdir: Path) -> Path:
     with open(run / "events.out.tfevents.1700000000.xss.1.0", "wb") as f:
         f.write(b"".join(encode_record(r.SerializeToString()) for r in records))
     return logdir
+
+
+PR_THRESHOLDS = 11
+PR_STEPS = (0, 1)
+TEXT_STEPS = (0, 5)
+TEXT_TAG = "notes/markdown/text_summary"  # tensorboardX appends "/text_summary"
+AUDIO_RATE = 8000
+AUDIO_SECONDS = {0: 0.5, 3: 0.25}  # step -> clip length
+XSS_TEXT = "<img src=x onerror=window.__jtb_xss=9;alert(9)><script>window.__jtb_xss=10</script>"
+
+
+def text_markdown(step: int) -> str:
+    return f"**bold {step}**\n\n| col a | col b |\n|---|---|\n| {step} | x |\n\n{XSS_TEXT}"
+
+
+def write_views(logdir: Path) -> Path:
+    """PR curves, text (markdown + hostile HTML), audio and a custom-scalars layout."""
+    import torch
+    from tensorboardX import SummaryWriter
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    rng = np.random.default_rng(1)
+    for run in RUNS:
+        with SummaryWriter(str(logdir / run)) as w:
+            for step in PR_STEPS:
+                labels = rng.integers(0, 2, size=400)
+                # later steps and the train run separate the classes better
+                skill = 0.5 + step + (run == "train")
+                scores = 1 / (1 + np.exp(-(labels * 2 - 1) * skill + rng.normal(size=400)))
+                w.add_pr_curve("pr/classifier", labels, scores, step, num_thresholds=PR_THRESHOLDS)
+            for step in TEXT_STEPS:
+                w.add_text("notes/markdown", text_markdown(step), step)
+            for step in range(30):
+                w.add_scalar("loss/train", scalar_value(run, step), step)
+                w.add_scalar("loss/eval", scalar_value(run, step) + 0.1, step)
+                w.add_scalar("acc/mid", 0.5 + step / 100, step)
+                w.add_scalar("acc/lo", 0.45 + step / 100, step)
+                w.add_scalar("acc/hi", 0.55 + step / 100, step)
+            if run == RUNS[0]:
+                w.add_custom_scalars({
+                    "Training": {
+                        "losses": ["Multiline", [r"loss/.*"]],
+                        "accuracy band": ["Margin", ["acc/mid", "acc/lo", "acc/hi"]],
+                    },
+                })
+        # tensorboardX's add_audio needs soundfile; torch's writer encodes WAV itself
+        with TorchWriter(str(logdir / run), filename_suffix=".audio") as w:
+            for step, seconds in AUDIO_SECONDS.items():
+                t = torch.arange(int(AUDIO_RATE * seconds)) / AUDIO_RATE
+                w.add_audio("sound/tone", 0.3 * torch.sin(2 * torch.pi * 440 * t), step, sample_rate=AUDIO_RATE)
+    return logdir

@@ -1,0 +1,160 @@
+"""PR curves, text, audio and custom scalars tabs of one board in real JupyterLab.
+
+One notebook (one kernel, one board from ``%tensorboard``) serves every test here; each test
+opens its tab, checks the fixture's data reached the screen, and drives one interaction.
+Graphs, hparams and the projector have their own files (test_graphs_hparams.py,
+test_projector.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import board_dom as dom
+import fixture_logdirs as fx
+from browser_harness import NotebookPage
+
+
+def set_range(locator, value) -> None:
+    locator.evaluate(
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }",
+        value,
+    )
+
+
+@pytest.fixture(scope="module")
+def board(browser_context, lab_server, ui_home):
+    logdir = fx.write_views(ui_home / "logdirs" / "views")
+    nb = NotebookPage(browser_context, lab_server, "views-board")
+    try:
+        nb.open(["%load_ext jupyter_tb", f"%tensorboard --logdir {logdir}"])
+        nb.run_all()
+        nb.wait_output(dom.DASHBOARD)
+        nb.wait_idle()
+        yield nb
+        nb.assert_no_page_errors()
+    finally:
+        nb.close()
+
+
+def open_tab(nb, kind: str):
+    nb.scoped(dom.tab(kind)).click()
+    panel = nb.scoped(dom.panel(kind))
+    panel.wait_for()
+    return panel
+
+
+@pytest.mark.ui
+def test_pr_curves_render_and_pick_a_threshold(board):
+    nb = board
+    card = open_tab(nb, "pr_curves").locator(dom.attr("pr-card", "pr/classifier"))
+    card.wait_for()
+    canvas = card.locator("canvas").first
+    nb.page.wait_for_function(f"(c) => ({dom.CANVAS_INK_JS})(c).ink > 500", arg=canvas.element_handle())
+    # one step slider per run, at the last step
+    for run in fx.RUNS:
+        assert card.locator(dom.attr("pr-step-value", run)).text_content().strip() == str(fx.PR_STEPS[-1])
+    # click the train curve's point at threshold index 3: the pinned readout names it
+    index = 3
+    point = card.evaluate("(el, i) => el.jtbPrChart.locate('train', i)", index)
+    box = canvas.bounding_box()
+    nb.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    pinned = card.locator(dom.attr("pr-pinned")).locator(dom.attr("readout-row", "train"))
+    pinned.wait_for()
+    text = pinned.text_content()
+    assert "threshold 0.3" in text and "precision" in text and "TP" in text
+    # the train run's step slider back to step 0 redraws the curves
+    before = canvas.evaluate(dom.CANVAS_INK_JS)["hash"]
+    set_range(card.locator(dom.attr("pr-step", "train")), 0)
+    nb.page.wait_for_function(
+        f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {before}", arg=canvas.element_handle()
+    )
+    assert card.locator(dom.attr("pr-step-value", "train")).text_content().strip() == "0"
+    nb.screenshot("views-pr-curves")
+
+
+@pytest.mark.ui
+def test_text_renders_sanitised_markdown_and_steps(board):
+    nb = board
+    card = open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
+    card.wait_for()
+    block = card.locator(dom.attr("text-run", "train"))
+    block.locator("strong").wait_for()
+    last = fx.TEXT_STEPS[-1]
+    assert block.locator("strong").text_content() == f"bold {last}"
+    assert block.locator("table td").first.text_content() == str(last)
+    # the hostile HTML in the text did nothing
+    assert block.locator("script").count() == 0
+    assert block.locator("[onerror]").count() == 0
+    nb.page.wait_for_timeout(300)
+    assert nb.page.evaluate("() => window.__jtb_xss") is None
+    assert nb.dialogs == []
+    # step slider to the first step
+    set_range(card.locator(dom.attr("step-slider")), 0)
+    nb.page.wait_for_function(
+        "(el) => el.querySelector('strong') && el.querySelector('strong').textContent === 'bold 0'",
+        arg=block.element_handle(),
+    )
+    nb.screenshot("views-text")
+    # raw toggle: the markdown source, literally
+    nb.scoped(dom.attr("text-raw")).first.check()
+    nb.page.wait_for_function(
+        "(el) => el.textContent.includes('**bold 0**') && !el.querySelector('strong')",
+        arg=block.element_handle(),
+    )
+    assert fx.XSS_TEXT in block.text_content()
+
+
+@pytest.mark.ui
+def test_audio_player_per_run_follows_the_step_slider(board):
+    nb = board
+    card = open_tab(nb, "audio").locator(dom.attr("audio-card", "sound/tone"))
+    card.wait_for()
+    player = card.locator(dom.attr("audio", "train"))
+    steps = sorted(fx.AUDIO_SECONDS)
+
+    def wait_clip(step):
+        nb.page.wait_for_function(
+            "([el, step, seconds]) => el.getAttribute('data-jtb-step') === String(step)"
+            " && el.readyState >= 1 && Math.abs(el.duration - seconds) < 0.01",
+            arg=[player.element_handle(), step, fx.AUDIO_SECONDS[step]],
+        )
+
+    wait_clip(steps[-1])
+    assert card.locator(dom.attr("audio", "eval")).count() == 1
+    set_range(card.locator(dom.attr("step-slider")), 0)
+    wait_clip(steps[0])
+    nb.screenshot("views-audio")
+
+
+@pytest.mark.ui
+def test_custom_scalars_layout_and_smoothing(board):
+    nb = board
+    panel = open_tab(nb, "custom_scalars")
+    category = panel.locator(dom.attr("category", "Training"))
+    category.wait_for()
+    losses = category.locator(dom.attr("custom-chart", "losses"))
+    band = category.locator(dom.attr("custom-chart", "accuracy band"))
+    assert losses.get_attribute("data-jtb-chart-kind") == "multiline"
+    assert band.get_attribute("data-jtb-chart-kind") == "margin"
+    # multiline: loss/train and loss/eval of both runs; margin: acc/mid of both runs
+    nb.page.wait_for_function(
+        "([a, b]) => a.getAttribute('data-jtb-lines') === '4' && b.getAttribute('data-jtb-lines') === '2'",
+        arg=[losses.element_handle(), band.element_handle()],
+    )
+    canvas = losses.locator("canvas").first
+    before = canvas.evaluate(dom.CANVAS_INK_JS)
+    assert before["ink"] > 500
+    set_range(panel.locator(dom.attr("smoothing")).first, 0.95)
+    assert panel.locator(dom.attr("smoothing-value")).first.text_content() == "0.950"
+    nb.page.wait_for_function(
+        f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {before['hash']}", arg=canvas.element_handle()
+    )
+    # hover: the margin chart's readout shows the band
+    bcanvas = band.locator("canvas").first
+    box = bcanvas.bounding_box()
+    nb.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    row = band.locator(dom.attr("readout-row")).first
+    row.wait_for()
+    assert "band" in row.text_content()
+    nb.screenshot("views-custom-scalars")
