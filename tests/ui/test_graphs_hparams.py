@@ -32,26 +32,21 @@ def views_logdir(tmp_path_factory):
     return root
 
 
-def _open_view(lab, logdir, cls: str, module: str, ready: str):
-    """A notebook showing the view ``cls`` of ``logdir``; cell 2 prints its selection."""
+def _open_view(lab, logdir, function: str, ready: str):
+    """A notebook showing ``jupyter_tb.<function>(logdir)``; cell 2 prints its selection."""
     nb = lab()
-    nb.open(_cells(logdir, cls, module))
+    nb.open([
+        "import jupyter_tb",
+        f"w = jupyter_tb.{function}({str(logdir)!r}); w",
+        "print('PY:', w.selected_node if hasattr(w, 'selected_node') else w.selected_sessions)",
+    ])
     nb.run_all()
     nb.wait_output(ready)
     return nb
 
 
-def _cells(logdir, cls: str, module: str) -> list[str]:
-    return [
-        f"from jupyter_tb.widgets.source import open_source\nfrom jupyter_tb.widgets.{module} import {cls}\n"
-        f"src = open_source({str(logdir)!r}); src.wait_loaded(60)",
-        f"w = {cls}(src); w",
-        "print('PY:', w.selected_node if hasattr(w, 'selected_node') else w.selected_sessions)",
-    ]
-
-
 def test_graph_renders_expands_and_selects(lab, views_logdir):
-    nb = _open_view(lab, views_logdir, "Graphs", "graphs", "[data-jtb-graph] canvas")
+    nb = _open_view(lab, views_logdir, "graphs", "[data-jtb-graph] canvas")
     graph = nb.scoped("[data-jtb-graph]")
     nb.page.wait_for_function(
         "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > 0",
@@ -93,7 +88,7 @@ def test_graph_renders_expands_and_selects(lab, views_logdir):
 
 
 def test_hparams_table_sort_pick_and_brush(lab, views_logdir):
-    nb = _open_view(lab, views_logdir, "HParams", "hparams", "[data-jtb-hparams-table] tbody tr")
+    nb = _open_view(lab, views_logdir, "hparams", "[data-jtb-hparams-table] tbody tr")
     table = nb.scoped("[data-jtb-hparams-table]")
     rows = table.locator("tbody tr")
     assert rows.count() == 3
