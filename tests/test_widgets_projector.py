@@ -290,3 +290,13 @@ def test_missing_logdir_is_a_clear_error(tmp_path):
         jupyter_tb.projector(str(tmp_path / "does-not-exist"))
     with pytest.raises(ValueError, match="for arrays"):
         jupyter_tb.projector(str(tmp_path), metadata=["a"])
+
+
+def test_column_values_in_natural_order():
+    rows = [[v] for v in ["c10", "c2", "c1", "c2", "-3", "c10"]]
+    (column,), _ = encode_columns(["k"], rows, 6)
+    assert column["values"] == ["-3", "c1", "c2", "c10"]
+    assert _decoded(column) == [r[0] for r in rows]
+    (numeric,), _ = encode_columns(["x"], [["10"], ["9.5"], ["-1"]], 3)
+    assert numeric["values"] == ["-1", "9.5", "10"]
+    np.testing.assert_array_equal(numeric["numbers"], [10, 9.5, -1])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -82,6 +83,22 @@ def metadata_table(metadata) -> tuple[list[str] | None, list[list[str]]]:
     return None, [[str(v)] for v in rows]
 
 
+def _natural_key(text: str) -> list:
+    """Sort key reading digit runs as numbers: "c2" before "c10", "-1.5" before "2"."""
+    try:
+        return [(0, float(text), "")]
+    except ValueError:
+        return [(1, int(part), "") if part.isdigit() else (2, 0, part) for part in re.split(r"(\d+)", text)]
+
+
+def _naturally_ordered(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values in natural order (legends read c0, c1, c2 ... c10), codes remapped."""
+    order = sorted(range(len(values)), key=lambda k: _natural_key(values[k]))
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    return values[order], rank[codes]
+
+
 def encode_columns(header, rows, n: int) -> tuple[list[dict], str]:
     """Wire form of metadata columns for ``n`` points, and a note when they do not fit."""
     if not rows:
@@ -96,6 +113,7 @@ def encode_columns(header, rows, n: int) -> tuple[list[dict], str]:
     for j, name in enumerate(names):
         cells = np.array([row[j] if j < len(row) else "" for row in rows], dtype=object).astype(str)
         values, codes = np.unique(cells, return_inverse=True)
+        values, codes = _naturally_ordered(values, codes)
         try:
             numbers = cells.astype(np.float64).astype(np.float32)
         except ValueError:
