@@ -30,3 +30,18 @@ export function formatX(v, kind) {
   }
   return formatNumber(v);
 }
+
+// Ticks for a log10 axis spanning [lo, hi] (in log10 units): 1-2-5 steps within short
+// spans, whole decades otherwise. Returned in log10 units.
+export function logTicks(lo, hi, count) {
+  const out = [];
+  const multipliers = hi - lo < 2 ? [1, 2, 5] : [1];
+  const stride = Math.max(1, Math.ceil((hi - lo) / Math.max(count, 1)));
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k += multipliers.length > 1 ? 1 : stride) {
+    for (const m of multipliers) {
+      const t = k + Math.log10(m);
+      if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(t);
+    }
+  }
+  return out.length >= 2 ? out : ticks(lo, hi, count);
+}

@@ -10,7 +10,7 @@
 // drawing, so a 20k-point series draws like a 1k-point one.
 import { h } from "./dom.js";
 import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
-import { formatNumber, formatX, ticks } from "./format.js";
+import { formatNumber, formatX, logTicks, ticks } from "./format.js";
 
 export { formatNumber, formatX, ticks };
 
@@ -151,7 +151,7 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     drawAxes(
       ctx, view,
       ticks(x0, x1, Math.max(2, Math.floor((right - left) / 90))),
-      ticks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40))),
+      (opts.logY ? logTicks : ticks)(y0, y1, Math.max(2, Math.floor((bottom - top) / 40))),
       colors,
       (t) => formatX(t, opts.xKind),
       (t) => (opts.logY ? formatNumber(Math.pow(10, t)) : formatNumber(t)),
