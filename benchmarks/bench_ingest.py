@@ -243,9 +243,10 @@ def _run_rust(logdir: Path, name: str, cap: float) -> dict:
                 first_done = first_done or time.perf_counter() - start
             else:
                 time.sleep(0.25)
-        note = f"first series whole after {first_done:.2f} s" if first_done else ""
+        notes = [f"first series whole after {first_done:.2f} s"] if first_done else []
         if pending:
-            note += f"; {len(pending)} series not complete"
+            notes.append(f"{len(pending)} series not complete")
+        note = "; ".join(notes)
         result = {"done": not pending, "wall": time.perf_counter() - start, "note": note}
     finally:
         stop.set()
@@ -295,13 +296,14 @@ def bench(name: str, readers: list[str], cap: float) -> None:
         rate = events * share / wall if share else None
         full = events / rate if rate else cap  # time for everything (extrapolated if capped)
         cpu_rate = events * share / cpu if cpu and share else None
-        note = "" if done else f"stopped at the {cap:.0f} s cap"
+        notes = [] if done else [f"stopped at the {cap:.0f} s cap"]
         if not done and share:
-            note += f" after {share:.0%} of the events: total time extrapolated"
+            notes[-1] += f" after {share:.0%} of the events: total time extrapolated"
         if r.get("note"):
-            note += f"; {r['note']}"
+            notes.append(r["note"])
         if r.get("errors"):
-            note += f"; {r['errors']} read errors"
+            notes.append(f"{r['errors']} read errors")
+        note = "; ".join(notes)
         at_least = "" if done or share else ">="
         rss_bound = "" if done else ">="
         results[reader] = (full, r.get("rss_mb"), at_least, rss_bound, cpu_rate)
