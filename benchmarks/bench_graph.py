@@ -6,7 +6,11 @@ headless Chromium (Debian's, through Playwright). Prints one line per step:
 layout (ms, from the view's own timer; 0-ish when the layout cache answers), items shown,
 and paint time per frame while panning.
 
-    /work/venv/bin/python benchmarks/bench_graph.py [--nodes 5000] [--screenshot DIR]
+    /work/venv/bin/python benchmarks/bench_graph.py [--nodes 5000] [--screenshot DIR] [--lab]
+
+``--lab`` also shows ``jupyter_tb.graphs(logdir)`` in real JupyterLab for a logdir holding
+the graph as a graph_def event, and times the cell's run to the first drawn graph (reader,
+model build, comm transfer of the buffers, layout and paint).
 """
 
 from __future__ import annotations
@@ -164,12 +168,53 @@ def _show(result: dict) -> None:
     print(f"{result['step']:36s} {figures}", flush=True)
 
 
+def run_in_lab(n_nodes: int, screenshot_dir: Path | None) -> None:
+    from graph_hparams_fixtures import graph_event, write_events
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests" / "ui"))
+    from browser_harness import JupyterServer, NotebookPage, launch_browser
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        write_events(str(tmp / "logs" / "tf"), [graph_event(tf_style_graph(n_nodes))])
+        (tmp / "root").mkdir()
+        server = JupyterServer("lab", tmp / "root", tmp / "home")
+        try:
+            with sync_playwright() as pw:
+                context = launch_browser(pw, tmp / "profile")
+                nb = NotebookPage(context, server, "bench_graph")
+                nb.open(["import jupyter_tb", f"w = jupyter_tb.graphs({str(tmp / 'logs')!r}); w"])
+                nb.run_cell(0)
+                nb.wait_idle()
+                t0 = nb.page.evaluate("() => performance.now()")
+                nb.run_cell(1)
+                nb.page.wait_for_function(
+                    "id => { const g = document.getElementById(id).querySelector('[data-jtb-graph]');"
+                    " return g && Number(g.dataset.visible) > 0 && g.dataset.drawMs; }",
+                    arg=nb.widget_id, timeout=120_000, polling="raf")
+                t1 = nb.page.evaluate("() => performance.now()")
+                graph = nb.scoped("[data-jtb-graph]")
+                print(f"lab: run cell -> first graph drawn: {t1 - t0:.0f} ms "
+                      f"(layout {graph.get_attribute('data-layout-ms')} ms, paint {graph.get_attribute('data-draw-ms')} ms, "
+                      f"{graph.get_attribute('data-visible')} items shown)", flush=True)
+                if screenshot_dir:
+                    nb.page.screenshot(path=str(screenshot_dir / "graph_5000_lab.png"))
+                nb.close()
+                context.close()
+        finally:
+            server.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--nodes", type=int, default=5000)
     ap.add_argument("--screenshot", type=Path, default=ROOT / "tests/ui/artifacts")
+    ap.add_argument("--lab", action="store_true", help="also time the widget in real JupyterLab")
     args = ap.parse_args()
     run(args.nodes, args.screenshot)
+    if args.lab:
+        run_in_lab(args.nodes, args.screenshot)
 
 
 if __name__ == "__main__":
