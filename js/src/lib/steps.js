@@ -81,3 +81,29 @@ export function createBlobLoader(urls, request) {
     return null;
   };
 }
+
+// createState/onMessage of a view over blob series (protocol: jupyter_tb/widgets/blobs.py):
+// state.entries maps "run\0tag" to the latest entries message, state.blobs holds the bytes.
+export const seriesKey = (run, tag) => `${run}\u0000${tag}`;
+
+export function blobSeriesState(blobType, safeTypes) {
+  return {
+    createState() {
+      return { runs: [], tags: {}, entries: new Map(), blobs: createBlobUrls(safeTypes) };
+    },
+    onMessage(state, msg) {
+      if (msg.type === "reset") {
+        state.blobs.clear();
+        state.entries.clear();
+      }
+      if (msg.type === "reset" || msg.type === "catalog") {
+        state.runs = msg.runs;
+        state.tags = msg.tags;
+      } else if (msg.type === "entries") {
+        state.entries.set(seriesKey(msg.run, msg.tag), msg);
+      } else if (msg.type === blobType) {
+        state.blobs.store(msg);
+      }
+    },
+  };
+}

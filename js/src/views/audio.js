@@ -3,37 +3,19 @@
 // jupyter_tb/widgets/audio.py. Clips the kernel pushed are blob URLs, so the slider works
 // while the kernel is busy; missing ones are requested when the kernel is idle.
 import { h } from "../lib/dom.js";
-import { atOrBefore, createBlobLoader, createBlobUrls, createStepSlider, unionSteps } from "../lib/steps.js";
+import { atOrBefore, blobSeriesState, createBlobLoader, createStepSlider, seriesKey, unionSteps } from "../lib/steps.js";
 
 const SAFE_TYPES = ["audio/wav", "audio/x-wav", "audio/wave", "audio/mpeg", "audio/ogg"];
-const seriesKey = (run, tag) => `${run}\u0000${tag}`;
 
 export default {
-  createState() {
-    return { runs: [], tags: {}, entries: new Map(), clips: createBlobUrls(SAFE_TYPES) };
-  },
-
-  onMessage(state, msg) {
-    if (msg.type === "reset") {
-      state.clips.clear();
-      state.entries.clear();
-    }
-    if (msg.type === "reset" || msg.type === "catalog") {
-      state.runs = msg.runs;
-      state.tags = msg.tags;
-    } else if (msg.type === "entries") {
-      state.entries.set(seriesKey(msg.run, msg.tag), msg);
-    } else if (msg.type === "audio") {
-      state.clips.store(msg);
-    }
-  },
+  ...blobSeriesState("audio", SAFE_TYPES),
 
   render(ctx) {
     const { state, selection } = ctx;
     const list = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No audio yet." });
     ctx.mount(h("div", { class: "jtb-main" }, [empty, list]));
-    const load = createBlobLoader(state.clips, (run, tag, step) => ctx.request("audio", { run, tag, step }));
+    const load = createBlobLoader(state.blobs, (run, tag, step) => ctx.request("audio", { run, tag, step }));
 
     function makeCard(tag) {
       const card = { tag, rows: h("div", { class: "jtb-audio-rows" }), cells: new Map() };
