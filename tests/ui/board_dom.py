@@ -30,6 +30,41 @@ def chart(tag: str) -> str:
     return attr("chart", tag)
 
 
+def board_cells(logdir) -> list[str]:
+    """The two cells a user types to see a board."""
+    return ["%load_ext jupyter_tb", f"%tensorboard --logdir {logdir}"]
+
+
+def show_board(nb, logdir):
+    """Open a notebook running the magic on ``logdir``; returns the dashboard's locator."""
+    nb.open(board_cells(logdir))
+    nb.run_all()
+    nb.wait_output(DASHBOARD)
+    return nb.scoped(DASHBOARD)
+
+
+def open_tab(nb, kind: str):
+    """Click the dashboard tab of ``kind``; returns its panel once shown."""
+    nb.scoped(tab(kind)).click()
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).getAttribute('aria-selected') === 'true'",
+        arg=[nb.widget_id, tab(kind)],
+    )
+    return nb.scoped(panel(kind))
+
+
+def set_range(locator, value) -> None:
+    """Move a range input the way a drag does: new value, then an input event."""
+    locator.evaluate(
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }",
+        value,
+    )
+
+
+def canvas_ink(locator) -> dict:
+    return locator.evaluate(CANVAS_INK_JS)
+
+
 def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
     """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
     nb.page.wait_for_function(

@@ -16,38 +16,10 @@ import fixture_logdirs as fx
 from live_training import LIVE_TAG, LiveTraining
 
 
-def board_cells(logdir) -> list[str]:
-    return ["%load_ext jupyter_tb", f"%tensorboard --logdir {logdir}"]
-
-
-def set_range(locator, value) -> None:
-    """Move a range input the way a drag does: new value, then an input event."""
-    locator.evaluate(
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }",
-        value,
-    )
-
-
-def canvas_ink(locator) -> dict:
-    return locator.evaluate(dom.CANVAS_INK_JS)
-
-
-def open_tab(nb, kind: str):
-    nb.scoped(dom.tab(kind)).click()
-    nb.page.wait_for_function(
-        "([id, sel]) => document.getElementById(id).querySelector(sel).getAttribute('aria-selected') === 'true'",
-        arg=[nb.widget_id, dom.tab(kind)],
-    )
-    return nb.scoped(dom.panel(kind))
-
-
 @pytest.mark.ui
 def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb = lab()
-    nb.open(board_cells(basic_logdir))
-    nb.run_all()
-    nb.wait_output(dom.DASHBOARD)
-    board = nb.scoped(dom.DASHBOARD)
+    board = dom.show_board(nb, basic_logdir)
 
     # run selector: both runs listed and ticked
     for run in fx.RUNS:
@@ -57,7 +29,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
         dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
         card = board.locator(dom.chart(tag))
         assert card.locator(".jtb-card-title").text_content() == tag
-        assert canvas_ink(card.locator(dom.attr("canvas")))["ink"] > 500
+        assert dom.canvas_ink(card.locator(dom.attr("canvas")))["ink"] > 500
     assert board.locator(dom.attr("section", "loss")).locator(dom.chart("loss/total")).count() == 1
     assert board.locator(dom.attr("section", "metrics")).locator(dom.chart("metrics/accuracy")).count() == 1
     nb.screenshot("board-lab-scalars")
@@ -71,7 +43,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     assert "step" in readout.text_content() and "value" in readout.text_content()
 
     # images: one <img> per run showing the last step; the step slider moves it back
-    images = open_tab(nb, "images")
+    images = dom.open_tab(nb, "images")
     card = images.locator(dom.attr("image-card", "samples/band"))
     card.wait_for()
     img = card.locator(dom.attr("image", "train"))
@@ -80,7 +52,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     )
     assert img.get_attribute("data-jtb-step") == str(fx.IMAGE_STEPS[-1])
     slider = card.locator(dom.attr("step-slider"))
-    set_range(slider, 0)
+    dom.set_range(slider, 0)
     nb.page.wait_for_function(
         f"(el) => el.getAttribute('data-jtb-step') === '{fx.IMAGE_STEPS[0]}' && el.complete && el.naturalWidth === 32",
         arg=img.element_handle(),
@@ -88,7 +60,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb.screenshot("board-lab-images")
 
     # histograms: a chart per run with ink; switching offset -> overlay redraws it
-    hist = open_tab(nb, "histograms").locator(dom.attr("histogram", "weights/w1"))
+    hist = dom.open_tab(nb, "histograms").locator(dom.attr("histogram", "weights/w1"))
     hist.wait_for()
     canvases = hist.locator(dom.attr("canvas"))
     nb.page.wait_for_function(
@@ -96,16 +68,16 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     )
     assert sorted(hist.locator(dom.attr("run-chart")).evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-run-chart'))")) == sorted(fx.RUNS)
-    offset = canvas_ink(canvases.first)
+    offset = dom.canvas_ink(canvases.first)
     assert offset["ink"] > 500
     nb.screenshot("board-lab-histograms")
-    open_tab(nb, "histograms").locator(dom.attr("histogram-mode")).select_option("overlay")
+    dom.open_tab(nb, "histograms").locator(dom.attr("histogram-mode")).select_option("overlay")
     nb.page.wait_for_function(
         f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {offset['hash']}", arg=canvases.first.element_handle()
     )
 
     # distributions: percentile bands drawn per run
-    dist = open_tab(nb, "distributions").locator(dom.attr("distribution", "weights/w1"))
+    dist = dom.open_tab(nb, "distributions").locator(dom.attr("distribution", "weights/w1"))
     dist.wait_for()
     bands = dist.locator(dom.attr("canvas"))
     nb.page.wait_for_function(
@@ -134,7 +106,7 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
 
     # phase B: controls work in the browser alone while the kernel is blocked
     canvas = card.locator(dom.attr("canvas"))
-    before = canvas_ink(canvas)
+    before = dom.canvas_ink(canvas)
     response = nb.scoped(dom.attr("smoothing")).first.evaluate(
         """async (el, card) => {
             const drawn = Number(card.getAttribute('data-jtb-drawn'));
@@ -148,7 +120,7 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
         card.element_handle(),
     )
     assert nb.scoped(dom.attr("smoothing-value")).first.text_content() == "0.950"
-    assert canvas_ink(canvas)["hash"] != before["hash"]
+    assert dom.canvas_ink(canvas)["hash"] != before["hash"]
     points_before = int(card.get_attribute("data-jtb-points"))
     nb.scoped(dom.attr("run-toggle", "ref")).uncheck()
     nb.page.wait_for_function(
@@ -180,11 +152,9 @@ def test_live_updates_and_controls_while_cell_blocks(lab, ui_home):
 @pytest.mark.ui
 def test_hostile_run_and_tag_names_stay_text(lab, xss_logdir):
     nb = lab()
-    nb.open(board_cells(xss_logdir))
-    nb.run_all()
+    board = dom.show_board(nb, xss_logdir)
     for tag in (fx.XSS_TAG, fx.XSS_SCRIPT_TAG):
         dom.wait_points(nb, tag, 10)
-    board = nb.scoped(dom.DASHBOARD)
 
     # the names are there, literally, as text
     for tag in (fx.XSS_TAG, fx.XSS_SCRIPT_TAG):
@@ -213,20 +183,18 @@ def test_hostile_run_and_tag_names_stay_text(lab, xss_logdir):
 @pytest.mark.ui
 def test_magic_renders_in_notebook7(notebook7, basic_logdir):
     nb = notebook7()
-    nb.open(board_cells(basic_logdir))
-    nb.run_all()
-    nb.wait_output(dom.DASHBOARD)
+    dom.show_board(nb, basic_logdir)
     for tag in ("loss/total", "metrics/accuracy"):
         dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
-        assert canvas_ink(nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))["ink"] > 500
+        assert dom.canvas_ink(nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))["ink"] > 500
     tabs = nb.scoped(dom.attr("tabs")).locator("[data-jtb-tab]").evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-tab'))"
     )
     assert set(tabs) >= {"scalars", "images", "histograms", "distributions"}
-    img = open_tab(nb, "images").locator(dom.attr("image", "eval"))
+    img = dom.open_tab(nb, "images").locator(dom.attr("image", "eval"))
     nb.page.wait_for_function("(el) => el.complete && el.naturalWidth === 32", arg=img.element_handle())
     nb.screenshot("board-notebook7-images")
-    open_tab(nb, "scalars")
+    dom.open_tab(nb, "scalars")
     nb.screenshot("board-notebook7-scalars")
     assert nb.cell_error() is None
     nb.assert_no_page_errors()

@@ -15,21 +15,12 @@ import fixture_logdirs as fx
 from browser_harness import NotebookPage
 
 
-def set_range(locator, value) -> None:
-    locator.evaluate(
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }",
-        value,
-    )
-
-
 @pytest.fixture(scope="module")
 def board(browser_context, lab_server, ui_home):
     logdir = fx.write_views(ui_home / "logdirs" / "views")
     nb = NotebookPage(browser_context, lab_server, "views-board")
     try:
-        nb.open(["%load_ext jupyter_tb", f"%tensorboard --logdir {logdir}"])
-        nb.run_all()
-        nb.wait_output(dom.DASHBOARD)
+        dom.show_board(nb, logdir)
         nb.wait_idle()
         yield nb
         nb.assert_no_page_errors()
@@ -37,17 +28,10 @@ def board(browser_context, lab_server, ui_home):
         nb.close()
 
 
-def open_tab(nb, kind: str):
-    nb.scoped(dom.tab(kind)).click()
-    panel = nb.scoped(dom.panel(kind))
-    panel.wait_for()
-    return panel
-
-
 @pytest.mark.ui
 def test_pr_curves_render_and_pick_a_threshold(board):
     nb = board
-    card = open_tab(nb, "pr_curves").locator(dom.attr("pr-card", "pr/classifier"))
+    card = dom.open_tab(nb, "pr_curves").locator(dom.attr("pr-card", "pr/classifier"))
     card.wait_for()
     canvas = card.locator("canvas").first
     nb.page.wait_for_function(f"(c) => ({dom.CANVAS_INK_JS})(c).ink > 500", arg=canvas.element_handle())
@@ -65,7 +49,7 @@ def test_pr_curves_render_and_pick_a_threshold(board):
     assert "threshold 0.3" in text and "precision" in text and "TP" in text
     # the train run's step slider back to step 0 redraws the curves
     before = canvas.evaluate(dom.CANVAS_INK_JS)["hash"]
-    set_range(card.locator(dom.attr("pr-step", "train")), 0)
+    dom.set_range(card.locator(dom.attr("pr-step", "train")), 0)
     nb.page.wait_for_function(
         f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {before}", arg=canvas.element_handle()
     )
@@ -76,7 +60,7 @@ def test_pr_curves_render_and_pick_a_threshold(board):
 @pytest.mark.ui
 def test_text_renders_sanitised_markdown_and_steps(board):
     nb = board
-    card = open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
+    card = dom.open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
     card.wait_for()
     block = card.locator(dom.attr("text-run", "train"))
     block.locator("strong").wait_for()
@@ -90,7 +74,7 @@ def test_text_renders_sanitised_markdown_and_steps(board):
     assert nb.page.evaluate("() => window.__jtb_xss") is None
     assert nb.dialogs == []
     # step slider to the first step
-    set_range(card.locator(dom.attr("step-slider")), 0)
+    dom.set_range(card.locator(dom.attr("step-slider")), 0)
     nb.page.wait_for_function(
         "(el) => el.querySelector('strong') && el.querySelector('strong').textContent === 'bold 0'",
         arg=block.element_handle(),
@@ -108,7 +92,7 @@ def test_text_renders_sanitised_markdown_and_steps(board):
 @pytest.mark.ui
 def test_audio_player_per_run_follows_the_step_slider(board):
     nb = board
-    card = open_tab(nb, "audio").locator(dom.attr("audio-card", "sound/tone"))
+    card = dom.open_tab(nb, "audio").locator(dom.attr("audio-card", "sound/tone"))
     card.wait_for()
     player = card.locator(dom.attr("audio", "train"))
     steps = sorted(fx.AUDIO_SECONDS)
@@ -122,7 +106,7 @@ def test_audio_player_per_run_follows_the_step_slider(board):
 
     wait_clip(steps[-1])
     assert card.locator(dom.attr("audio", "eval")).count() == 1
-    set_range(card.locator(dom.attr("step-slider")), 0)
+    dom.set_range(card.locator(dom.attr("step-slider")), 0)
     wait_clip(steps[0])
     nb.screenshot("views-audio")
 
@@ -130,7 +114,7 @@ def test_audio_player_per_run_follows_the_step_slider(board):
 @pytest.mark.ui
 def test_custom_scalars_layout_and_smoothing(board):
     nb = board
-    panel = open_tab(nb, "custom_scalars")
+    panel = dom.open_tab(nb, "custom_scalars")
     category = panel.locator(dom.attr("category", "Training"))
     category.wait_for()
     losses = category.locator(dom.attr("custom-chart", "losses"))
@@ -145,7 +129,7 @@ def test_custom_scalars_layout_and_smoothing(board):
     canvas = losses.locator("canvas").first
     before = canvas.evaluate(dom.CANVAS_INK_JS)
     assert before["ink"] > 500
-    set_range(panel.locator(dom.attr("smoothing")).first, 0.95)
+    dom.set_range(panel.locator(dom.attr("smoothing")).first, 0.95)
     assert panel.locator(dom.attr("smoothing-value")).first.text_content() == "0.950"
     nb.page.wait_for_function(
         f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {before['hash']}", arg=canvas.element_handle()
