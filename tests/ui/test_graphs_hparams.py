@@ -158,3 +158,19 @@ def test_dashboard_tabs_show_graphs_and_hparams(lab, views_logdir):
     nb.screenshot("dashboard-graphs-tab")
     assert nb.page.evaluate("() => window.__jtbPwned") is None
     nb.assert_no_page_errors()
+
+
+def test_both_views_render_in_notebook7(notebook7, views_logdir):
+    nb = notebook7()
+    nb.open(["import jupyter_tb", f"jupyter_tb.graphs({str(views_logdir)!r})",
+             f"jupyter_tb.hparams({str(views_logdir)!r})"])
+    nb.run_all()
+    nb.wait_output("[data-jtb-hparams-table] tbody tr")
+    nb.wait_output("[data-jtb-graph] canvas")
+    nb.page.wait_for_function(
+        "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) === 5",
+        arg=nb.widget_id)
+    assert nb.scoped("[data-jtb-hparams-table] tbody tr").count() == 3
+    nb.screenshot("graphs-hparams-notebook7")
+    assert nb.page.evaluate("() => window.__jtbPwned") is None
+    nb.assert_no_page_errors()
