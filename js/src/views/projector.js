@@ -230,7 +230,8 @@ export default {
     ]);
     ctx.el.append(toolbar, legend, status, variance, h("div", { style: { display: "flex", gap: "10px", alignItems: "flex-start" } }, [plotBox, side]));
     plotBox.append(tooltip);
-    const plot = createScatter(plotBox, { height: model.get("height") || 520 });
+    // a fixed widget height (the `height` trait) holds the toolbar too: the plot takes the rest
+    const plot = createScatter(plotBox, { height: model.get("height") ? Math.max(240, model.get("height") - 120) : 520 });
     plotBox.jtbScatter = plot; // for browser tests: the element, not a global
     let mode = "pan";
     cleanups.push(() => plot.destroy());
