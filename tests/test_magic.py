@@ -12,7 +12,10 @@ from jupyter_tb.widgets.source import open_sources
 
 @pytest.fixture(scope="module")
 def ip():
-    shell = start_ipython()
+    # start_ipython() returns None when another test module already started the shell
+    from IPython import get_ipython
+
+    shell = start_ipython() or get_ipython()
     shell.run_line_magic("load_ext", "jupyter_tb")
     yield shell
     shell.run_line_magic("unload_ext", "jupyter_tb")
