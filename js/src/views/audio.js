@@ -2,6 +2,8 @@
 // clip logged at (or before) that step, with its label. Protocol in
 // jupyter_tb/widgets/audio.py. Clips the kernel pushed are blob URLs, so the slider works
 // while the kernel is busy; missing ones are requested when the kernel is idle.
+// DOM: [data-jtb-audio-card="<tag>"], [data-jtb-step-slider], [data-jtb-audio="<run>"] (<audio>,
+// data-jtb-step = step shown), [data-jtb-audio-label="<run>"].
 import { h } from "../lib/dom.js";
 import { atOrBefore, blobSeriesState, createBlobLoader, createStepSlider, seriesKey, unionSteps } from "../lib/steps.js";
 

@@ -3,6 +3,8 @@
 // in Python, listed per chart in the layout); a margin chart draws a value series with a
 // shaded band between its lower and upper series. Series data and its wire protocol are the
 // scalars view's (jupyter_tb/widgets/custom_scalars.py), so its state folding is reused.
+// DOM: [data-jtb-category="<title>"] (<details>), [data-jtb-custom-chart="<title>"] (card;
+// data-jtb-chart-kind multiline|margin, data-jtb-lines = lines drawn), [data-jtb-smoothing].
 import { h } from "../lib/dom.js";
 import { runColor } from "../lib/colors.js";
 import { createLineChart, formatNumber, nearestIndex } from "../lib/linechart.js";

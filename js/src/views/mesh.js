@@ -1,6 +1,7 @@
 // Mesh view: per logged mesh a card; for each shown run its vertices as a 3-D point cloud
 // (js/src/lib/scatter.js: WebGL, drag orbits, wheel zooms), coloured as logged or in the
 // run's colour. Protocol in jupyter_tb/widgets/mesh.py (the latest step of each mesh).
+// DOM: [data-jtb-mesh-card="<mesh>"], [data-jtb-mesh="<run>"] (plot; data-jtb-step).
 import { h } from "../lib/dom.js";
 import { createScatter } from "../lib/scatter.js";
 

@@ -3,6 +3,8 @@
 // and a click that pins a threshold, written back to Python as `selected_threshold`.
 // Protocol in jupyter_tb/widgets/pr_curves.py; every kept step is in the browser, so all of
 // this works while the kernel is busy.
+// DOM: [data-jtb-pr-card="<tag>"] (el.jtbPrChart = the chart), [data-jtb-pr-step="<run>"] (range),
+// [data-jtb-pr-step-value="<run>"], [data-jtb-readout] / [data-jtb-pr-pinned] > [data-jtb-readout-row="<run>"].
 import { h } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
 import { createPrChart } from "../lib/prchart.js";
