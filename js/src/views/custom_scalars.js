@@ -76,7 +76,9 @@ export default {
           for (const s of chart.series) {
             const value = state.series.get(key(run, s.value));
             if (!value || !value.n) continue;
+            // unsmoothed, as TensorBoard draws margin charts: the value stays inside its band
             out.push(line(`${run}: ${s.value}`, selection.color(run), value, {
+              smooth: null,
               lower: alignTo(value, state.series.get(key(run, s.lower))),
               upper: alignTo(value, state.series.get(key(run, s.upper))),
             }));
