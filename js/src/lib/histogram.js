@@ -13,7 +13,7 @@ function hexToRgb(color) {
   return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [80, 80, 80];
 }
 
-function drawHistogram(ctx, data, box, fg, grid) {
+function drawHistogram(ctx, data, box, colors) {
   const { edges, counts, steps, mode } = data;
   const bins = edges.length - 1;
   const n = steps.length;
@@ -30,10 +30,10 @@ function drawHistogram(ctx, data, box, fg, grid) {
   const baseOf = (i) => (offset ? box.top + curveHeight + ((box.bottom - box.top - curveHeight) * i) / (n - 1) : box.bottom);
   const firstStep = steps[0], lastStep = steps[n - 1];
   const view = { ...box, sx, sy: (c) => box.bottom - (c / peak) * curveHeight };
-  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), { fg, grid });
+  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), colors);
   if (offset) { // step labels on the right
     ctx.textAlign = "left";
-    ctx.fillStyle = fg;
+    ctx.fillStyle = colors.fg;
     for (const t of ticks(firstStep, lastStep, 4)) {
       const i = lastStep > firstStep ? ((t - firstStep) / (lastStep - firstStep)) * (n - 1) : 0;
       ctx.fillText(formatNumber(t), box.right + 4, baseOf(i));
@@ -61,7 +61,7 @@ function drawHistogram(ctx, data, box, fg, grid) {
   }
 }
 
-function drawDistribution(ctx, data, box, fg, grid) {
+function drawDistribution(ctx, data, box, colors) {
   const { steps, percentiles } = data;
   const n = steps.length;
   if (!n) return;
@@ -73,7 +73,7 @@ function drawDistribution(ctx, data, box, fg, grid) {
   if (s1 === s0) { s0 -= 0.5; s1 += 0.5; }
   const sx = (s) => box.left + ((s - s0) / (s1 - s0)) * (box.right - box.left);
   const sy = (v) => box.bottom - ((v - lo) / (hi - lo)) * (box.bottom - box.top);
-  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), { fg, grid });
+  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), colors);
   const [r, g, b] = hexToRgb(data.color);
   const at = (i, j) => percentiles[i * 9 + j];
   for (let band = 0; band < 4; band++) { // outermost (min..max) first
@@ -102,10 +102,10 @@ export function createHistogramChart(el, { height = 200 } = {}) {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
     if (!data) return;
-    const { fg, grid } = themeColors(wrap);
+    const colors = themeColors(wrap);
     const box = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: heightPx - MARGIN.bottom };
-    if (data.kind === "distribution") drawDistribution(ctx, data, box, { fg, grid });
-    else drawHistogram(ctx, data, box, { fg, grid });
+    if (data.kind === "distribution") drawDistribution(ctx, data, box, colors);
+    else drawHistogram(ctx, data, box, colors);
   }
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
   const resize = new ResizeObserver(schedule);

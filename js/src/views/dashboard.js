@@ -21,8 +21,7 @@ export default {
   },
 
   onMessage(state, msg) {
-    if (msg.type === "reset" || msg.type === "catalog") state.runs = msg.runs;
-    else if (msg.type === "progress") state.progress = msg;
+    if (msg.type === "progress") state.progress = msg;
   },
 
   render(ctx) {

@@ -23,10 +23,7 @@ export function makeBucketView(kind) {
 
     onMessage(state, msg) {
       if (msg.type === "reset") state.series.clear();
-      if (msg.type === "reset" || msg.type === "catalog") {
-        state.runs = msg.runs;
-        state.tags = msg.tags;
-      } else if (msg.type === kind) {
+      else if (msg.type === kind) {
         const k = key(msg.run, msg.tag);
         const old = state.series.get(k);
         if (msg.append && old) {

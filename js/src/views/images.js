@@ -18,10 +18,7 @@ export default {
       state.images.clear();
       state.entries.clear();
     }
-    if (msg.type === "reset" || msg.type === "catalog") {
-      state.runs = msg.runs;
-      state.tags = msg.tags;
-    } else if (msg.type === "entries") {
+    if (msg.type === "entries") {
       state.entries.set(seriesKey(msg.run, msg.tag), msg);
     } else if (msg.type === "image") {
       state.images.store(msg);

@@ -11,6 +11,8 @@
 //                                            //   Runs for every message even while no view is
 //                                            //   shown; msg arrays are already typed arrays
 //                                            //   (a "reset" message starts the state over).
+//                                            //   state.runs / state.tags are already set from
+//                                            //   "reset"/"catalog" messages carrying them.
 //     render(ctx) { ...; return cleanup; },  // draw into ctx.el; return a function undoing it
 //   };
 //

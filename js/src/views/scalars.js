@@ -54,11 +54,7 @@ export default {
     switch (msg.type) {
       case "reset":
         state.series.clear();
-      // falls through
-      case "catalog":
-        state.runs = msg.runs;
-        state.tags = msg.tags;
-        if (msg.smoothing !== undefined) state.kernelWeight = msg.smoothing;
+        state.kernelWeight = msg.smoothing;
         break;
       case "series":
         state.series.set(key(msg.run, msg.tag), fromMessage(msg));

@@ -34,6 +34,11 @@ export function sessionFor(inbox, view) {
         return;
       }
       try {
+        // the catalog every tagged view shares: {runs, tags: {run: [tag]}} on reset/catalog
+        if ((msg.type === "reset" || msg.type === "catalog") && Array.isArray(msg.runs)) {
+          session.state.runs = msg.runs;
+          if (msg.tags) session.state.tags = msg.tags;
+        }
         if (view.onMessage) view.onMessage(session.state, msg);
       } catch (error) {
         console.error("jupyter-tb: message not applied", msg.type, error);
