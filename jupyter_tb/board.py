@@ -43,65 +43,8 @@ def board(logdir=None, *, reload_interval: float = 1.0, samples_per_plugin: dict
     return _view(Dashboard, logdir, reload_interval, samples_per_plugin, logdir_spec, **options)
 
 
-def scalars(logdir=None, **options: Any):
-    """Scalars only, e.g. ``scalars("runs", tags="loss/.*", runs="lr=.*", smoothing=0.9)``."""
-    from jupyter_tb.widgets.scalars import Scalars
-
-    return _view(Scalars, logdir, **options)
-
-
-def images(logdir=None, **options: Any):
-    """Images only: per tag one image per run, a step slider."""
-    from jupyter_tb.widgets.images import Images
-
-    return _view(Images, logdir, **options)
-
-
-def histograms(logdir=None, **options: Any):
-    """Histograms only (``mode="offset"`` ridgeline or ``"overlay"``)."""
-    from jupyter_tb.widgets.histograms import Histograms
-
-    return _view(Histograms, logdir, **options)
-
-
-def distributions(logdir=None, **options: Any):
-    """Distributions: TensorBoard's nine percentile bands of each histogram over steps."""
-    from jupyter_tb.widgets.histograms import Distributions
-
-    return _view(Distributions, logdir, **options)
-
-
-def pr_curves(logdir=None, **options: Any):
-    """PR curves only: per tag the runs' curves, a step per run; ``selected_threshold`` holds
-    the point the user clicked."""
-    from jupyter_tb.widgets.pr_curves import PrCurves
-
-    return _view(PrCurves, logdir, **options)
-
-
-def audio(logdir=None, **options: Any):
-    """Audio only: per tag a player per run, a step slider and the clip's label."""
-    from jupyter_tb.widgets.audio import Audio
-
-    return _view(Audio, logdir, **options)
-
-
-def custom_scalars(logdir=None, **options: Any):
-    """The custom scalars layout (``add_custom_scalars``): multiline and margin charts."""
-    from jupyter_tb.widgets.custom_scalars import CustomScalars
-
-    return _view(CustomScalars, logdir, **options)
-
-
-def mesh(logdir=None, **options: Any):
-    """Meshes (``add_mesh``) as 3-D point clouds."""
-    from jupyter_tb.widgets.mesh import Mesh
-
-    return _view(Mesh, logdir, **options)
-
-
-def _registered(kind: str):
-    """A per-kind function for a view registered by another module (see widgets/base.py)."""
+def _registered(kind: str, doc: str):
+    """The per-kind function of a view registered under ``kind`` (see widgets/base.py)."""
 
     def show(logdir=None, **options: Any):
         from jupyter_tb.widgets.base import registered_views
@@ -112,13 +55,27 @@ def _registered(kind: str):
         raise NotImplementedError(f"no {kind!r} view is installed")
 
     show.__name__ = show.__qualname__ = kind
-    show.__doc__ = f"The {kind} view of ``logdir`` alone (options as for :func:`board`)."
+    show.__doc__ = doc + "\n\n    Options as for :func:`board` plus the view's own traits."
     return show
 
 
-text = _registered("text")
-hparams = _registered("hparams")
-graphs = _registered("graphs")
+scalars = _registered(
+    "scalars", 'Scalars only, e.g. ``scalars("runs", tags="loss/.*", runs="lr=.*", smoothing=0.9)``.')
+images = _registered("images", "Images only: per tag one image per run, a step slider.")
+histograms = _registered(
+    "histograms", 'Histograms only (``mode="offset"`` ridgeline or ``"overlay"``).')
+distributions = _registered(
+    "distributions", "Distributions: TensorBoard's nine percentile bands of each histogram over steps.")
+pr_curves = _registered(
+    "pr_curves", "PR curves only: per tag the runs' curves, a step per run; "
+    "``selected_threshold`` holds the point the user clicked.")
+audio = _registered("audio", "Audio only: per tag a player per run, a step slider and the clip's label.")
+custom_scalars = _registered(
+    "custom_scalars", "The custom scalars layout (``add_custom_scalars``): multiline and margin charts.")
+mesh = _registered("mesh", "Meshes (``add_mesh``) as 3-D point clouds.")
+text = _registered("text", "Text only: markdown (sanitised) per run with a step slider.")
+hparams = _registered("hparams", "HParams only: the sessions table, parallel coordinates and scatter matrix.")
+graphs = _registered("graphs", "Model graphs only: the GraphDef as an interactive DAG.")
 
 
 def close(logdir) -> bool:
