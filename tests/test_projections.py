@@ -158,7 +158,7 @@ def test_tsne_pre_reduces_wide_input():
     _assert_clusters_separate(p.coords, labels)
 
 
-def _hide_module(monkeypatch, name):
+def hide_module(monkeypatch, name):
     """Make ``import name`` fail the way it does when the package is not installed."""
     real_import = builtins.__import__
 
@@ -173,7 +173,7 @@ def _hide_module(monkeypatch, name):
 
 
 def test_missing_scikit_learn_names_the_extra(monkeypatch):
-    _hide_module(monkeypatch, "sklearn")
+    hide_module(monkeypatch, "sklearn")
     with pytest.raises(projections.MissingProjectionDependency, match=r"jupyter-tb\[projector\]"):
         projections.tsne(np.ones((10, 3)))
     status = projections.available_methods()
@@ -181,7 +181,7 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
 
 
 def test_missing_umap_names_the_extra(monkeypatch):
-    _hide_module(monkeypatch, "umap")
+    hide_module(monkeypatch, "umap")
     with pytest.raises(projections.MissingProjectionDependency) as info:
         projections.umap(np.ones((10, 3)))
     assert "umap-learn" in str(info.value) and "jupyter-tb[projector]" in str(info.value)

@@ -1,9 +1,7 @@
 """Projector widget state without a browser: what the kernel sends for arrays and for
 ``add_embedding`` logdirs written by tensorboardX and by our SummaryWriter."""
 
-import builtins
 import io
-import sys
 import time
 
 import numpy as np
@@ -15,6 +13,7 @@ import jupyter_tb
 from jupyter_tb import projections
 from jupyter_tb.widgets import projector as projector_module
 from jupyter_tb.widgets.projector import Projector, encode_columns, metadata_table
+from test_projections import hide_module
 from widget_capture import live_sources, outbox  # noqa: F401  (fixtures)
 
 
@@ -178,16 +177,7 @@ def test_tsne_runs_on_a_worker_thread_with_sampling_note(outbox):
 
 
 def test_missing_umap_reports_the_pip_extra(outbox, monkeypatch):
-    real_import = builtins.__import__
-
-    def refusing_import(name, *args, **kwargs):
-        if name == "umap" or name.startswith("umap."):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    for name in [m for m in sys.modules if m == "umap" or m.startswith("umap.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setattr(builtins, "__import__", refusing_import)
+    hide_module(monkeypatch, "umap")
     view = jupyter_tb.projector(_vectors(30, 3))
     assert "jupyter-tb[projector]" in outbox.of(view)[0]["methods"]["umap"]
     outbox.clear(view)
