@@ -124,6 +124,7 @@ def test_pr_curves_step_slider_hover_and_pinned_threshold(lab, misc_logdir):
     nb.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
     card.locator('[data-jtb-pr-pinned] [data-jtb-readout-row="b"]').wait_for()
     nb.screenshot("misc-pr-curves", card)
+    nb.page.wait_for_timeout(300)  # the comm update leaves before the next execute request
     nb.run_cell(2)
     nb.wait_idle()
     out = nb.cell_text(2)

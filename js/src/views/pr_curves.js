@@ -90,7 +90,8 @@ export default {
             run: point.name, tag, step: stepOf(point.name), threshold: point.threshold,
             precision: point.precision, recall: point.recall,
           };
-          ctx.save("selected_threshold", selected);
+          model.set("selected_threshold", selected); // a discrete pick: sent at once, not debounced
+          model.save_changes();
           drawCard(card);
         },
       });
