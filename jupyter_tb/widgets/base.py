@@ -45,6 +45,9 @@ Python side
   the logdir has data of one of ``kinds`` (or when ``has_data(logdir)`` says so). Put the
   module in ``jupyter_tb/widgets/``: every module there is imported by
   :func:`jupyter_tb.widgets.discover`.
+- Helpers: ``run_names()`` / ``tags_of(run, kind)`` (after the ``runs``/``tags`` filters),
+  ``catalog_message()`` / ``catalog_update()`` (runs and tags, sent again only on change),
+  ``kept(n, kind)`` (indices honouring ``--samples_per_plugin``).
 - Constructor: ``YourView(source, runs="regex", tags="regex", **traits)`` where ``source`` is
   a :class:`~jupyter_tb.widgets.source.LiveSource` (``open_source(logdir)``); the board
   helpers in :mod:`jupyter_tb.board` build it from a logdir path.
