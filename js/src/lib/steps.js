@@ -96,14 +96,64 @@ export function blobSeriesState(blobType, safeTypes) {
         state.blobs.clear();
         state.entries.clear();
       }
-      if (msg.type === "reset" || msg.type === "catalog") {
-        state.runs = msg.runs;
-        state.tags = msg.tags;
-      } else if (msg.type === "entries") {
+      if (msg.type === "entries") { // (runs and tags of reset/catalog: set by the session)
         state.entries.set(seriesKey(msg.run, msg.tag), msg);
       } else if (msg.type === blobType) {
         state.blobs.store(msg);
       }
     },
   };
+}
+
+// Cards of a blob-series view (images, audio): per tag a step slider and, per shown run, a
+// cell with the run's caption, the element showing the blob at (or before) the chosen step,
+// and a status line. The view supplies the element and how to show a step:
+//   makeMedia(run) -> element; show(media, {run, entries, index, step, url}) (url null while
+//   the bytes are on their way); clear(media) when the run has nothing at or before the step.
+// Returns {makeCard, drawCard} for ctx.showTagCards.
+export function blobCards({ state, selection, load, cardAttr, rowClass, cellClass, makeMedia, show, clear, noun }) {
+  function makeCard(tag) {
+    const card = { tag, row: h("div", { class: rowClass }), cells: new Map() };
+    card.steps = createStepSlider({ onChange: () => drawCard(card) });
+    card.el = h("div", { class: "jtb-card", [cardAttr]: tag }, [
+      h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
+      card.steps.el,
+      card.row,
+    ]);
+    return card;
+  }
+
+  function cellFor(card, run) {
+    let cell = card.cells.get(run);
+    if (cell) return cell;
+    const media = makeMedia(run);
+    const status = h("div", { class: "jtb-note" });
+    const caption = h("div", { class: "jtb-caption" }, [
+      h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
+      h("span", { class: "jtb-run-name", text: run }),
+    ]);
+    cell = { el: h("div", { class: cellClass }, [caption, media, status]), media, status };
+    card.cells.set(run, cell);
+    return cell;
+  }
+
+  function drawCard(card) {
+    const runs = selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, card.tag)));
+    const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
+    const keep = new Set(runs);
+    for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
+    for (const run of runs) {
+      const cell = cellFor(card, run);
+      card.row.append(cell.el);
+      const entries = state.entries.get(seriesKey(run, card.tag));
+      const index = atOrBefore(entries.steps, wanted);
+      if (index < 0) { clear(cell.media); cell.status.textContent = `no ${noun} at or before this step`; continue; }
+      const step = entries.steps[index];
+      const url = load(run, card.tag, step, () => drawCard(card), (error) => { cell.status.textContent = error.message; });
+      show(cell.media, { run, entries, index, step, url });
+      cell.status.textContent = url ? "" : `step ${step}: loading (waits for an idle kernel)…`;
+    }
+  }
+
+  return { makeCard, drawCard };
 }

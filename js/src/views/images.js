@@ -3,27 +3,12 @@
 // kernel pushed are kept as blob URLs, so moving the slider works while the kernel is busy;
 // missing ones are requested (and answered once the kernel is idle).
 import { h } from "../lib/dom.js";
-import { atOrBefore, createBlobLoader, createBlobUrls, createStepSlider, unionSteps } from "../lib/steps.js";
+import { blobCards, blobSeriesState, createBlobLoader } from "../lib/steps.js";
 
 const SAFE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"];
-const seriesKey = (run, tag) => `${run}\u0000${tag}`;
 
 export default {
-  createState() {
-    return { runs: [], tags: {}, entries: new Map(), images: createBlobUrls(SAFE_TYPES) };
-  },
-
-  onMessage(state, msg) {
-    if (msg.type === "reset") {
-      state.images.clear();
-      state.entries.clear();
-    }
-    if (msg.type === "entries") {
-      state.entries.set(seriesKey(msg.run, msg.tag), msg);
-    } else if (msg.type === "image") {
-      state.images.store(msg);
-    }
-  },
+  ...blobSeriesState("image", SAFE_TYPES),
 
   render(ctx) {
     const { state, model, selection } = ctx;
@@ -56,54 +41,19 @@ export default {
     reset.addEventListener("click", () => { bright.value = contr.value = "1"; brightness = contrast = 1; applyLook(); save("brightness", 1); save("contrast", 1); });
     actualBox.addEventListener("change", () => { actual = actualBox.checked; applyLook(); save("actual_size", actual); });
 
-    const load = createBlobLoader(state.images, (run, tag, step) => ctx.request("image", { run, tag, step }));
-    function makeCard(tag) {
-      const card = { tag, row: h("div", { class: "jtb-image-row" }), cells: new Map() };
-      card.steps = createStepSlider({ onChange: () => drawCard(card) });
-      card.el = h("div", { class: "jtb-card", "data-jtb-image-card": tag }, [
-        h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
-        card.steps.el,
-        card.row,
-      ]);
-      return card;
-    }
-
-    function drawCard(card) {
-      const runs = selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, card.tag)));
-      const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
-      const keep = new Set(runs);
-      for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
-      for (const run of runs) {
-        let cell = card.cells.get(run);
-        if (!cell) {
-          const img = h("img", { class: "jtb-image", "data-jtb-image": run, alt: run });
-          const caption = h("div", { class: "jtb-caption" }, [
-            h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
-            h("span", { class: "jtb-run-name", text: run }),
-          ]);
-          const status = h("div", { class: "jtb-note" });
-          cell = { el: h("div", { class: "jtb-image-cell" }, [caption, img, status]), img, status };
-          card.cells.set(run, cell);
-        }
-        card.row.append(cell.el);
-        const entries = state.entries.get(seriesKey(run, card.tag));
-        const index = atOrBefore(entries.steps, wanted);
-        if (index < 0) { cell.img.removeAttribute("src"); cell.status.textContent = "no image at or before this step"; continue; }
-        const step = entries.steps[index];
-        const url = load(run, card.tag, step, () => drawCard(card), (error) => { cell.status.textContent = error.message; });
-        cell.img.style.filter = filterCss();
-        cell.img.classList.toggle("jtb-actual", actual);
-        cell.img.setAttribute("data-jtb-step", String(step));
-        cell.img.title = `${run} · step ${step} · ${entries.width[index]}×${entries.height[index]}`;
-        if (url) {
-          if (cell.img.getAttribute("src") !== url) cell.img.src = url;
-          cell.status.textContent = "";
-        } else {
-          cell.status.textContent = `step ${step}: loading (waits for an idle kernel)…`;
-        }
-      }
-    }
-
+    const load = createBlobLoader(state.blobs, (run, tag, step) => ctx.request("image", { run, tag, step }));
+    const { makeCard, drawCard } = blobCards({
+      state, selection, load, cardAttr: "data-jtb-image-card", rowClass: "jtb-image-row", cellClass: "jtb-image-cell", noun: "image",
+      makeMedia: (run) => h("img", { class: "jtb-image", "data-jtb-image": run, alt: run }),
+      clear: (img) => img.removeAttribute("src"),
+      show(img, { run, entries, index, step, url }) {
+        img.style.filter = filterCss();
+        img.classList.toggle("jtb-actual", actual);
+        img.setAttribute("data-jtb-step", String(step));
+        img.title = `${run} · step ${step} · ${entries.width[index]}×${entries.height[index]}`;
+        if (url && img.getAttribute("src") !== url) img.src = url;
+      },
+    });
     ctx.showTagCards(list, empty, { makeCard, drawCard });
   },
 };

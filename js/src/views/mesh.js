@@ -27,10 +27,7 @@ export default {
 
   onMessage(state, msg) {
     if (msg.type === "reset") state.meshes.clear();
-    if (msg.type === "reset" || msg.type === "catalog") {
-      state.runs = msg.runs;
-      state.tags = msg.tags;
-    } else if (msg.type === "mesh") {
+    if (msg.type === "mesh") {
       state.meshes.set(seriesKey(msg.run, msg.tag), msg);
     }
   },

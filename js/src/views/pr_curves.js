@@ -40,10 +40,7 @@ export default {
 
   onMessage(state, msg) {
     if (msg.type === "reset") state.series.clear();
-    if (msg.type === "reset" || msg.type === "catalog") {
-      state.runs = msg.runs;
-      state.tags = msg.tags;
-    } else if (msg.type === "curves") {
+    if (msg.type === "curves") {
       const key = seriesKey(msg.run, msg.tag);
       state.series.set(key, addCurves(state.series.get(key), msg));
     }
