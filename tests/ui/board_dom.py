@@ -65,6 +65,17 @@ def canvas_ink(locator) -> dict:
     return locator.evaluate(CANVAS_INK_JS)
 
 
+def wait_ink(nb, locator, minimum: int = 500, timeout: float = 30.0) -> dict:
+    """Wait until a canvas shows at least ``minimum`` drawn pixels (charts draw on animation
+    frames, after their data-jtb-* attributes change); returns its ink and hash."""
+    nb.page.wait_for_function(
+        f"([c, n]) => ({CANVAS_INK_JS})(c).ink >= n",
+        arg=[locator.element_handle(), minimum],
+        timeout=timeout * 1000,
+    )
+    return canvas_ink(locator)
+
+
 def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
     """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
     nb.page.wait_for_function(

@@ -29,7 +29,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
         dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
         card = board.locator(dom.chart(tag))
         assert card.locator(".jtb-card-title").text_content() == tag
-        assert dom.canvas_ink(card.locator(dom.attr("canvas")))["ink"] > 500
+        dom.wait_ink(nb, card.locator(dom.attr("canvas")))
     assert board.locator(dom.attr("section", "loss")).locator(dom.chart("loss/total")).count() == 1
     assert board.locator(dom.attr("section", "metrics")).locator(dom.chart("metrics/accuracy")).count() == 1
     nb.screenshot("board-lab-scalars")
@@ -63,13 +63,15 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     hist = dom.open_tab(nb, "histograms").locator(dom.attr("histogram", "weights/w1"))
     hist.wait_for()
     canvases = hist.locator(dom.attr("canvas"))
+    # drawing happens on animation frames: wait for ink rather than sample it once
     nb.page.wait_for_function(
-        "(els) => els.length === 2 && els.every((c) => c.width > 0)", arg=canvases.element_handles()
+        f"(els) => els.length === 2 && els.every((c) => ({dom.CANVAS_INK_JS})(c).ink > 500)",
+        arg=canvases.element_handles(),
     )
     assert sorted(hist.locator(dom.attr("run-chart")).evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-run-chart'))")) == sorted(fx.RUNS)
+    nb.page.wait_for_timeout(300)  # let the last frame land before taking the reference
     offset = dom.canvas_ink(canvases.first)
-    assert offset["ink"] > 500
     nb.screenshot("board-lab-histograms")
     dom.open_tab(nb, "histograms").locator(dom.attr("histogram-mode")).select_option("overlay")
     nb.page.wait_for_function(
@@ -186,7 +188,7 @@ def test_magic_renders_in_notebook7(notebook7, basic_logdir):
     dom.show_board(nb, basic_logdir)
     for tag in ("loss/total", "metrics/accuracy"):
         dom.wait_points(nb, tag, len(fx.RUNS) * fx.SCALAR_STEPS)
-        assert dom.canvas_ink(nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))["ink"] > 500
+        dom.wait_ink(nb, nb.scoped(dom.chart(tag)).locator(dom.attr("canvas")))
     tabs = nb.scoped(dom.attr("tabs")).locator("[data-jtb-tab]").evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-tab'))"
     )

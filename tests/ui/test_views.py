@@ -34,7 +34,7 @@ def test_pr_curves_render_and_pick_a_threshold(board):
     card = dom.open_tab(nb, "pr_curves").locator(dom.attr("pr-card", "pr/classifier"))
     card.wait_for()
     canvas = card.locator("canvas").first
-    nb.page.wait_for_function(f"(c) => ({dom.CANVAS_INK_JS})(c).ink > 500", arg=canvas.element_handle())
+    dom.wait_ink(nb, canvas)
     # one step slider per run, at the last step
     for run in fx.RUNS:
         assert card.locator(dom.attr("pr-step-value", run)).text_content().strip() == str(fx.PR_STEPS[-1])
@@ -127,8 +127,9 @@ def test_custom_scalars_layout_and_smoothing(board):
         arg=[losses.element_handle(), band.element_handle()],
     )
     canvas = losses.locator("canvas").first
-    before = canvas.evaluate(dom.CANVAS_INK_JS)
-    assert before["ink"] > 500
+    dom.wait_ink(nb, canvas)
+    nb.page.wait_for_timeout(300)  # let the last frame land before taking the reference
+    before = dom.canvas_ink(canvas)
     dom.set_range(panel.locator(dom.attr("smoothing")).first, 0.95)
     assert panel.locator(dom.attr("smoothing-value")).first.text_content() == "0.950"
     nb.page.wait_for_function(
