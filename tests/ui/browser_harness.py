@@ -123,7 +123,8 @@ class JupyterServer:
         ]
         home.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")
-        # Own process group: teardown can reach the server and every kernel it spawned.
+        # Own process group, so teardown can signal the server and its helpers at once.
+        # Kernels get their own sessions from jupyter_client: stop() shuts them down first.
         self.proc = subprocess.Popen(
             cmd, cwd=root, env=_jupyter_env(home), stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -178,7 +179,7 @@ class JupyterServer:
                 self.proc.wait(timeout=15)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 pass
-        try:  # whatever is left of the group (kernels that ignored SIGTERM)
+        try:  # whatever is left of the group
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
