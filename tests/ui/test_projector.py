@@ -94,6 +94,7 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
         "import jupyter_tb",
         f"p = jupyter_tb.projector({str(embedding_logdir)!r}, color_by='cluster', label_by='name', dims=2); p",
         "print('SELECTED', len(p.selected), sorted(p.selected)[:5])",
+        "import time\ntime.sleep(25)",
     ])
     nb.run_cell(0)
     nb.run_cell(1)
@@ -198,6 +199,37 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
     nb.screenshot("projector-lab-tsne", view)
     assert _plot_js(nb, "return plot.stats.points;") == n
     assert _distinct_colours(nb.screenshot("projector-lab-tsne-plot", plot).read_bytes()) >= CLUSTERS
+
+    # while a cell blocks the kernel: back to PCA (held by the browser), search, and click for
+    # neighbours (computed in the browser from the vectors it holds) all still work
+    nb.run_cell(3)
+    nb.page.wait_for_function(
+        "(id) => { const k = document.getElementById(id) && window.jupyterapp.shell.currentWidget"
+        ".sessionContext.session.kernel; return k && k.status === 'busy'; }", arg=nb.widget_id)
+    view.locator("[data-jtb-projector-method]").select_option("pca")
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:2'",
+        arg=[nb.widget_id, PLOT], timeout=10_000,
+    )
+    view.locator("[data-jtb-projector-search]").fill("^pt2[0-9]$")
+    nb.page.wait_for_function(
+        "([id, t]) => document.getElementById(id).querySelector('[data-jtb-projector-matches]').textContent === t",
+        arg=[nb.widget_id, "10 matches"], timeout=10_000,
+    )
+    other = next(i for i in range(n) if i // N_PER_CLUSTER != target // N_PER_CLUSTER
+                 and _plot_js(nb, "return plot.pick(...plot.screenPosition(arg)) === arg;", i))
+    ox, oy = _page_point(nb, other)
+    nb.page.mouse.click(ox, oy)
+    want = projections.nearest_neighbors(x, other, 10, "cosine")[0].tolist()
+    nb.page.wait_for_function(
+        "([id, first]) => { const r = document.getElementById(id).querySelector('[data-jtb-neighbor]');"
+        " return r && Number(r.dataset.jtbNeighbor) === first; }",
+        arg=[nb.widget_id, want[0]], timeout=10_000,
+    )
+    assert [int(r.get_attribute("data-jtb-neighbor")) for r in rows.all()] == want
+    assert nb.cell_running(3)  # all of the above happened while the kernel was busy
+    nb.screenshot("projector-lab-busy-kernel", view)
+    nb.wait_idle(timeout=60)
     nb.assert_no_page_errors()
 
 

@@ -477,8 +477,8 @@ export function createScatter(el, options = {}) {
       lasso = null;
       drawLasso();
       if (controls) controls.enabled = mode !== "lasso";
-      if (polygon.length >= 6) emit("select", selectInside(polygon));
-      else emit("select", []);
+      if (press && !press.moved) emit("click", pick(x, y)); // a click, even in lasso mode
+      else if (polygon.length >= 6) emit("select", selectInside(polygon));
       press = null;
       return;
     }
