@@ -41,9 +41,17 @@ class _Run:
 class Logdir:
     """The runs of one logdir. Use :func:`read` to create one."""
 
-    def __init__(self, logdir, *, verify_crc: bool = True, storage_options: dict | None = None):
+    def __init__(self, logdir, *, verify_crc: bool = True, storage_options: dict | None = None,
+                 missing_ok: bool = False):
         self._storage = open_storage(logdir, **(storage_options or {}))
-        self._storage.check()
+        # A live board may start before training creates its logdir (as TensorBoard does):
+        # with missing_ok, an absent root reads as empty until it appears.
+        self._missing_ok = missing_ok
+        if missing_ok:
+            self.waiting = self._root_missing()
+        else:
+            self._storage.check()
+            self.waiting = False
         self.path = self._storage.url
         self.verify_crc = verify_crc
         self._lock = threading.RLock()  # guards everything below
@@ -61,11 +69,23 @@ class Logdir:
     def __repr__(self) -> str:
         return f"Logdir({self.path!r}, runs={len(self.runs)})"
 
+    def _root_missing(self) -> bool:
+        """True while the logdir does not exist; other problems (not a folder) still raise."""
+        try:
+            self._storage.check()
+        except FileNotFoundError:
+            return True
+        return False
+
     # ------------------------------------------------------------------ loading
 
     def reload(self) -> set[tuple[str, str, str]]:
         """Read what was appended since the last call; returns the changed (run, kind, tag)."""
         with self._reload_lock:
+            if self._missing_ok:
+                self.waiting = self._root_missing()
+                if self.waiting:
+                    return set()
             before = self.version
             first, self._loaded_once = not self._loaded_once, True
             listing = self._storage.list()

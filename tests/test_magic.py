@@ -69,8 +69,16 @@ def test_magic_shows_a_board_and_reuses_the_reader(ip, logdir, capsys, live_sour
 def test_magic_errors_are_usage_errors(ip, tmp_path):
     with pytest.raises(UsageError, match="unrecognized"):
         ip.run_line_magic("tensorboard", "--logdir x --nope")
-    with pytest.raises(UsageError):
-        ip.run_line_magic("tensorboard", f"--logdir {tmp_path / 'missing'}")
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    with pytest.raises(UsageError, match="not a directory"):
+        ip.run_line_magic("tensorboard", f"--logdir {not_a_folder}")
+
+
+def test_magic_waits_for_a_logdir_not_created_yet(ip, tmp_path):
+    ip.run_line_magic("tensorboard", f"--logdir {tmp_path / 'later'}")
+    (source,) = [s for s in open_sources() if s.key.endswith("later")]
+    assert source.wait_loaded(10) and source.logdir.waiting  # the board says "waiting"
 
 
 def test_colab_widget_manager_enabled_once(monkeypatch):

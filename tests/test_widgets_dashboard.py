@@ -105,3 +105,21 @@ def test_dashboard_state_is_small(logdir, live_sources):
     assert len(state["_esm"]) < 4000  # the tiny loader, not the library
     assert state["_lib"].startswith("anywidget:")
     assert isinstance(board, Dashboard)
+
+
+def test_a_board_opened_before_training_waits_for_its_logdir(tmp_path, outbox, live_sources):
+    """%tensorboard usually runs before the first writer creates the logdir (as in TensorBoard)."""
+    logdir = tmp_path / "not-yet"
+    board = wait(jupyter_tb.board(logdir, reload_interval=0.1))
+    progress = outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])[-1]
+    assert progress["waiting"] is True and progress["runs"] == 0 and board._tabs == []
+    with jupyter_tb.SummaryWriter(str(logdir / "run")) as w:
+        w.add_scalar("loss", 0.5, 1)
+    outbox.wait_for(board, lambda m: m["type"] == "catalog" and m["runs"] == ["run"], timeout=15)
+    assert [t["kind"] for t in board._tabs] == ["scalars"]
+    assert outbox.of(board, "progress")[-1]["waiting"] is False
+
+
+def test_reading_a_missing_logdir_is_still_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        jupyter_tb.read(tmp_path / "nope")

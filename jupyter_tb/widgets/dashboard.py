@@ -89,7 +89,8 @@ class Dashboard(View):
     def _progress(self) -> dict:
         read, total, runs = self.logdir.progress
         return {"type": "progress", "bytes_read": read, "bytes_total": total, "runs": runs,
-                "loaded": self.source.loaded.is_set() if self.source else True}
+                "loaded": self.source.loaded.is_set() if self.source else True,
+                "waiting": bool(getattr(self.logdir, "waiting", False))}
 
     def snapshot(self) -> list[dict]:
         runs = self.run_names()

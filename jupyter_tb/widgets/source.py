@@ -25,7 +25,9 @@ class LiveSource:
         self.key = source_key(logdir)
         self.reload_interval = float(reload_interval)
         self.samples_per_plugin = dict(samples_per_plugin or {})
-        self.logdir = Logdir(logdir)  # raises at once for a missing/unreachable logdir
+        # a logdir that does not exist yet is waited for (training usually starts after the
+        # board); anything else wrong with it (not a folder, no access) raises at once
+        self.logdir = Logdir(logdir, missing_ok=True)
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[set], None]] = []
         self.closed = False

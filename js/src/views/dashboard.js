@@ -53,7 +53,8 @@ export default {
       const p = state.progress;
       if (!p) { progress.textContent = ""; return; }
       const text = `${p.runs} run${p.runs === 1 ? "" : "s"} · ${formatBytes(p.bytes_read)} / ${formatBytes(p.bytes_total)} read`;
-      progress.textContent = p.loaded ? text : `loading… ${text}`;
+      if (p.waiting) progress.textContent = "waiting for the logdir to be created…";
+      else progress.textContent = p.loaded ? text : `loading… ${text}`;
     }
 
     async function activate(kind) {
