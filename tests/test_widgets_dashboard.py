@@ -123,3 +123,19 @@ def test_a_board_opened_before_training_waits_for_its_logdir(tmp_path, outbox, l
 def test_reading_a_missing_logdir_is_still_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         jupyter_tb.read(tmp_path / "nope")
+
+
+def test_closing_the_last_board_of_a_logdir_stops_its_reader(logdir, outbox, live_sources):
+    from jupyter_tb.widgets.source import open_sources
+
+    first = wait(jupyter_tb.board(logdir, reload_interval=0.1))
+    second = wait(jupyter_tb.board(logdir, reload_interval=0.1))
+    assert first.source is second.source  # one reader per logdir per kernel
+    outbox.wait_for(second, lambda m: m["type"] == "progress" and m["loaded"])
+    thread = first.source._watcher._thread
+    assert thread is not None and thread.is_alive()
+    first.close()
+    assert not first.source.closed and first.source in open_sources()  # the second still shows it
+    second.close()
+    assert second.source.closed and second.source not in open_sources()
+    assert not thread.is_alive()  # the reader thread is gone

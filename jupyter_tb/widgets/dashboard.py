@@ -128,9 +128,14 @@ class Dashboard(View):
             setattr(view, change["name"], change["new"])
 
     def close(self) -> None:
+        """Close the board and its tabs; the logdir's reader thread stops too unless another
+        view in this kernel still shows that logdir."""
         for view in getattr(self, "views", {}).values():
             view.close()
         super().close()
+        source = getattr(self, "source", None)
+        if source is not None and not source.has_subscribers():
+            source.close()
 
     def show_in_sidebar(self, *, title: str | None = None, anchor: str = "split-right") -> None:
         """Show this live board beside the notebook in JupyterLab (inline, with a note,

@@ -69,6 +69,10 @@ class LiveSource:
 
         return unsubscribe
 
+    def has_subscribers(self) -> bool:
+        with self._lock:
+            return bool(self._subscribers)
+
     def _dispatch(self, changes: Iterable[Change]) -> None:
         changes = set(changes)
         with self._lock:
