@@ -13,7 +13,7 @@ reader's imports, as in a notebook kernel where they are done already.
 Readers:
   ours         ``jupyter_tb.read(logdir)``, then every series is fetched once
   ours-nocrc   the same with ``verify_crc=False`` (the difference is what CRCs cost)
-  layer        ``records.scan_records`` + ``fastdecode.decode_scalars`` over each file
+  layer        ``records.scan_records`` + ``fastdecode.decode_events`` over each file
   layer-nocrc  the same without CRC verification
   accumulator  ``plugin_event_accumulator.EventAccumulator`` per run, size_guidance 0 (keep all)
   rust         ``tensorboard --load_fast=true``: time until every series is served complete
@@ -82,7 +82,7 @@ def _child_ours(logdir: Path, verify_crc: bool) -> None:
 
 
 def _child_layer(logdir: Path, verify_crc: bool) -> None:
-    from jupyter_tb.fastdecode import decode_scalars
+    from jupyter_tb.fastdecode import decode_events
     from jupyter_tb.records import scan_records
 
     start = _begin()
@@ -90,7 +90,8 @@ def _child_layer(logdir: Path, verify_crc: bool) -> None:
     for path in datagen.event_files(logdir):
         buf = path.read_bytes()
         batch = scan_records(buf, verify_crc=verify_crc, final=True)
-        points += int(decode_scalars(buf, batch.offsets, batch.lengths).fast.sum())
+        decoded = decode_events(buf, batch.offsets, batch.lengths)
+        points += int(decoded.scalars.fast.sum()) + len(decoded.histograms.rows)
     _report(done=True, wall=time.perf_counter() - start, points=points)
 
 

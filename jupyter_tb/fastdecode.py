@@ -1,4 +1,4 @@
-"""Bulk decoding of scalar events, vectorised with numpy over many records at once.
+"""Bulk decoding of scalar and histogram events, vectorised with numpy over many records at once.
 
 Most of a logdir is scalar events, and parsing them one protobuf message at a time costs more
 than everything else in a read. This module decodes the common shapes directly from the wire
@@ -13,7 +13,10 @@ Shapes decoded (field order free, as writers differ; proto3 defaults for absent 
     Event   { wall_time = 1 (fixed64), step = 2 (varint), summary = 5 }
     Summary { value = 1 }                              exactly one value, nothing else
     Value   { tag = 1, simple_value = 2 (fixed32) }    or
-    Value   { tag = 1, tensor = 8 }                    with no metadata
+    Value   { tag = 1, tensor = 8 }                    with no metadata, or
+    Value   { tag = 1, histo = 5 }                     legacy histogram (tensorboardX, torch)
+    HistogramProto { min = 1, max = 2, num = 3, sum = 4, sum_squares = 5 (doubles),
+                     bucket_limit = 6, bucket = 7 (packed doubles, as many limits as buckets) }
     Tensor  { dtype = 1, tensor_shape = 2 (empty), version_number = 3,
               one of: tensor_content = 4, float_val = 5, double_val = 6, int_val = 7,
               int64_val = 10 (packed or not, exactly one element) }
@@ -36,7 +39,11 @@ _CHUNK = 1 << 16  # records decoded per round: keeps temporaries small and in ca
 # wire keys: (field number << 3) | wire type
 _EVENT_WALL, _EVENT_STEP, _EVENT_SUMMARY = 0x09, 0x10, 0x2A
 _SUMMARY_VALUE = 0x0A
-_VALUE_TAG, _VALUE_SIMPLE, _VALUE_TENSOR = 0x0A, 0x15, 0x42
+_VALUE_TAG, _VALUE_SIMPLE, _VALUE_HISTO, _VALUE_TENSOR = 0x0A, 0x15, 0x2A, 0x42
+_HISTO_STATS = (0x09, 0x11, 0x19, 0x21, 0x29)  # min, max, num, sum, sum_squares
+_HISTO_LIMITS, _HISTO_COUNTS = 0x32, 0x3A
+# bits of the value field a Value holds (its oneof), as returned by _Rows._walk
+_BIT_SIMPLE, _BIT_TENSOR, _BIT_HISTO = 2, 4, 8
 _TENSOR_DTYPE, _TENSOR_SHAPE, _TENSOR_VERSION, _TENSOR_CONTENT = 0x08, 0x12, 0x18, 0x22
 _FLOAT_PACKED, _FLOAT_ONE = 0x2A, 0x2D
 _DOUBLE_PACKED, _DOUBLE_ONE = 0x32, 0x31
@@ -63,27 +70,86 @@ class ScalarColumns:
     values: np.ndarray  # float64
 
 
+@dataclass
+class HistogramColumns:
+    """Legacy ``histo`` values, one entry per decoded record, ordered by tag id and then by
+    record, so each tag's histograms and their buckets are one contiguous stretch."""
+
+    rows: np.ndarray  # int64 record index of each decoded histogram
+    tag_names: list[str]  # tag id -> tag string, as for the scalars (a table of their own)
+    tag_ids: np.ndarray  # int32
+    steps: np.ndarray  # int64
+    wall_times: np.ndarray  # float64
+    stats: np.ndarray  # float64 (n, 5): min, max, num, sum, sum_squares
+    limits: np.ndarray  # float64, bucket_limit of every histogram, concatenated
+    counts: np.ndarray  # float64, bucket of every histogram, concatenated (same length)
+    ends: np.ndarray  # int64 per histogram: end of its buckets in limits/counts
+
+
+@dataclass
+class EventColumns:
+    scalars: ScalarColumns
+    histograms: HistogramColumns
+
+
 def decode_scalars(buf, offsets, lengths) -> ScalarColumns:
     """Decode the scalar events among the records ``buf[offsets[i]:offsets[i] + lengths[i]]``."""
+    return decode_events(buf, offsets, lengths).scalars
+
+
+def decode_events(buf, offsets, lengths) -> EventColumns:
+    """Decode the scalar and legacy histogram events among the records
+    ``buf[offsets[i]:offsets[i] + lengths[i]]``; other records are left for protobuf."""
     wire = _Wire(buf)
     offsets = np.asarray(offsets, dtype=np.int64)
     lengths = np.asarray(lengths, dtype=np.int64)
     fast = np.zeros(len(offsets), dtype=bool)
-    tags = _TagTable()
+    tags, histo_tags = _TagTable(), _TagTable()
     parts: list[tuple] = []
+    histos: list[tuple] = []
     for first in range(0, len(offsets), _CHUNK):
         rows = _Rows(wire, offsets[first : first + _CHUNK], lengths[first : first + _CHUNK])
         rows.decode()
-        ok = rows.ok
-        fast[first : first + len(ok)] = ok
-        ids = tags.intern(wire, rows.tag_start[ok], rows.tag_len[ok])
-        parts.append((ids, rows.step[ok], rows.wall[ok], rows.value[ok]))
+        scalar = rows.ok & (rows.vkind != _BIT_HISTO)
+        fast[first : first + len(scalar)] = scalar
+        ids = tags.intern(wire, rows.tag_start[scalar], rows.tag_len[scalar])
+        parts.append((ids, rows.step[scalar], rows.wall[scalar], rows.value[scalar]))
+        histo = np.flatnonzero(rows.ok & (rows.vkind == _BIT_HISTO))
+        if len(histo):
+            ids = histo_tags.intern(wire, rows.tag_start[histo], rows.tag_len[histo])
+            histos.append((histo + first, ids, rows.step[histo], rows.wall[histo],
+                           rows.h_stats[:, histo].T, *rows.buckets(histo)))
     if parts:
         ids, steps, walls, values = (np.concatenate(col) for col in zip(*parts))
     else:
         ids, steps = np.zeros(0, np.int32), np.zeros(0, np.int64)
         walls, values = np.zeros(0, np.float64), np.zeros(0, np.float64)
-    return ScalarColumns(fast, tags.names, ids, steps, walls, values)
+    scalars = ScalarColumns(fast, tags.names, ids, steps, walls, values)
+    return EventColumns(scalars, _histogram_columns(histos, histo_tags.names))
+
+
+def _histogram_columns(parts: list[tuple], names: list[str]) -> HistogramColumns:
+    if not parts:
+        return HistogramColumns(np.zeros(0, np.int64), names, np.zeros(0, np.int32),
+                                np.zeros(0, np.int64),
+                                np.zeros(0), np.zeros((0, 5)), np.zeros(0), np.zeros(0),
+                                np.zeros(0, np.int64))
+    rows, ids, steps, walls, stats, sizes = (
+        np.concatenate(col) if len(parts) > 1 else col[0]
+        for col in zip(*[part[:5] + part[7:] for part in parts]))
+    order = np.argsort(ids, kind="stable")  # tag-major: a reader takes each tag in one slice
+    rows, ids, steps, walls, stats, sizes = (
+        col[order] for col in (rows, ids, steps, walls, stats, sizes))
+    limits, counts = ([piece for part in parts for piece in part[k]] for k in (5, 6))
+    limits, counts = (_doubles([pieces[i] for i in order.tolist()]) for pieces in (limits, counts))
+    return HistogramColumns(rows, names, ids, steps, walls, np.ascontiguousarray(stats), limits,
+                            counts, np.cumsum(sizes))
+
+
+def _doubles(pieces: list) -> np.ndarray:
+    # one slice per histogram: each is hundreds of bytes or more, so a list of slices and one
+    # concatenation beat a gather through per-element index arrays several times over
+    return np.concatenate(pieces).view("<f8") if pieces else np.zeros(0)
 
 
 class _Wire:
@@ -135,6 +201,8 @@ class _Rows:
         self.tag_len = np.zeros(n, dtype=np.int64)
         self.pos = offsets.copy()
         self.end = offsets + lengths
+        self.vkind = np.zeros(n, dtype=np.int64)  # the value field's bit, see _summary
+        self.h_stats = None  # histogram fields, allocated when a chunk holds histograms
 
     def reject(self, rows: np.ndarray) -> None:
         self.ok[rows] = False
@@ -212,7 +280,9 @@ class _Rows:
         self.reject_where(rows, vstop != stop)
         seen = self._walk(rows, vstart, vstop, 2, self._value_field)
         self.reject_where(rows, (seen & 1) == 0)  # a tag is required
-        self.reject_where(rows, (seen & 6) == 0)  # and a value
+        value = seen & (_BIT_SIMPLE | _BIT_TENSOR | _BIT_HISTO)
+        self.reject_where(rows, (value == 0) | (value & (value - 1) != 0))  # and one value
+        self.vkind[rows] = value
 
     def _value_field(self, key, rows, at, end):
         if key == _VALUE_TAG:
@@ -221,12 +291,49 @@ class _Rows:
             self.tag_len[rows] = stop - start
             return stop, 1
         if key == _VALUE_SIMPLE:
-            return self._fixed(rows, at, end, self.w.f32, self.value), 2
+            return self._fixed(rows, at, end, self.w.f32, self.value), _BIT_SIMPLE
         if key == _VALUE_TENSOR:
             start, stop = self._submessage(rows, at, end)
             self._tensor(rows, start, stop)
-            return stop, 4
+            return stop, _BIT_TENSOR
+        if key == _VALUE_HISTO:
+            start, stop = self._submessage(rows, at, end)
+            self._histo(rows, start, stop)
+            return stop, _BIT_HISTO
         return at, 0
+
+    def _histo(self, rows, start, stop):
+        if self.h_stats is None:
+            n = len(self.ok)
+            self.h_stats = np.zeros((5, n), dtype=np.float64)
+            self.h_limits = np.zeros((2, n), dtype=np.int64)  # start, byte length
+            self.h_counts = np.zeros((2, n), dtype=np.int64)
+        self._walk(rows, start, stop, 7, self._histo_field)
+        # as many limits as counts, whole doubles; anything else is left to protobuf
+        n_limits, n_counts = self.h_limits[1, rows], self.h_counts[1, rows]
+        self.reject_where(rows, (n_limits != n_counts) | (n_limits % 8 != 0))
+
+    def _histo_field(self, key, rows, at, end):
+        if key in _HISTO_STATS:
+            k = _HISTO_STATS.index(key)
+            return self._fixed(rows, at, end, self.w.f64, self.h_stats[k]), 1 << k
+        if key in (_HISTO_LIMITS, _HISTO_COUNTS):
+            start, stop = self._submessage(rows, at, end)
+            where = self.h_limits if key == _HISTO_LIMITS else self.h_counts
+            where[0, rows] = start
+            where[1, rows] = stop - start
+            return stop, 32 if key == _HISTO_LIMITS else 64
+        return at, 0  # unpacked repeated doubles and anything else
+
+    def buckets(self, rows):
+        """(limits, counts, sizes) of the histograms ``rows``: the bytes of the packed fields
+        as lists of slices of the buffer (see _doubles), and the number of buckets of each."""
+        sizes = self.h_limits[1, rows] // 8
+        return self._slices(self.h_limits, rows), self._slices(self.h_counts, rows), sizes
+
+    def _slices(self, fields, rows) -> list:
+        u8 = self.w.u8
+        return [u8[s:s + n] for s, n in zip(fields[0, rows].tolist(), fields[1, rows].tolist())]
 
     def _tensor(self, rows, start, stop):
         n = len(rows)

@@ -1,10 +1,10 @@
 """Framed records of one run -> its :class:`~jupyter_tb.store.RunStore`, in record order.
 
-Two paths meet here. Plain scalar events (the bulk of most logdirs) are decoded for a whole
-chunk at once by :func:`jupyter_tb.fastdecode.decode_scalars` and appended per tag with numpy;
-everything else is parsed with protobuf and migrated value by value. Scalars from both paths
-are appended together, per tag, in record order; and since TensorBoard's purges depend on
-order, everything read before a purge point is in the store before the purge runs:
+Two paths meet here. Plain scalar events and legacy histograms (the bulk of most logdirs) are
+decoded for a whole chunk at once by :func:`jupyter_tb.fastdecode.decode_events` and appended
+per tag with numpy; everything else is parsed with protobuf and migrated value by value. Points
+from both paths are appended together, per tag, in record order; and since TensorBoard's purges
+depend on order, everything read before a purge point is in the store before the purge runs:
 
 * file_version >= 2: a SessionLog START at step s drops the run's data with step >= s. As in
   TensorBoard, the run's first START is not a restart (TF's Supervisor writes one when it
@@ -24,10 +24,7 @@ from jupyter_tb import migrate
 from jupyter_tb._proto import event_pb2
 from jupyter_tb.store import BlobRef, RunStore
 
-try:  # the bulk decoder; without it every record takes the general path
-    from jupyter_tb.fastdecode import decode_scalars
-except ImportError:  # pragma: no cover - only while the module is being written
-    decode_scalars = None
+from jupyter_tb.fastdecode import decode_events
 
 GRAPH_TAG = "__run_graph__"
 _START = event_pb2.SessionLog.START
@@ -44,34 +41,33 @@ class _ChunkIngest:
         self.store = store
         self.chunk = chunk
         self.errors = errors
-        n = len(chunk.offsets)
         # fast rows: record indices, with their decoded columns aligned to them
-        if decode_scalars is not None:
-            cols = decode_scalars(chunk.buf, chunk.offsets, chunk.lengths)
-            self.fast = np.asarray(cols.fast, dtype=bool).copy()
-            self.tag_names = list(cols.tag_names)
-            self.tag_ids = np.asarray(cols.tag_ids)
-            self.steps = np.asarray(cols.steps, dtype=np.int64)
-            self.wall_times = np.asarray(cols.wall_times, dtype=np.float64)
-            self.values = np.asarray(cols.values, dtype=np.float64)
-        else:
-            self.fast = np.zeros(n, dtype=bool)
-            self.tag_names = []
-            self.tag_ids = np.zeros(0, np.int32)
-            self.steps = np.zeros(0, np.int64)
-            self.wall_times = self.values = np.zeros(0)
+        decoded = decode_events(chunk.buf, chunk.offsets, chunk.lengths)
+        cols = decoded.scalars
+        self.fast = cols.fast.copy()
+        self.tag_names = list(cols.tag_names)
+        self.tag_ids = cols.tag_ids
+        self.steps = cols.steps
+        self.wall_times = cols.wall_times
+        self.values = cols.values
         self.fast_rows = np.flatnonzero(self.fast)
+        self.tag_index = {name: i for i, name in enumerate(self.tag_names)}
+        self.histos = decoded.histograms  # fast histogram rows (record indices in .rows)
+        self.fast[self.histos.rows] = True  # "fast" from here on: not for the protobuf path
+        # histogram tag ids into this chunk's one tag table
+        remap = np.array([self._tag_id(name) for name in self.histos.tag_names], np.int32)
+        self.histos.tag_ids = remap[self.histos.tag_ids] if len(remap) else self.histos.tag_ids
         self.events: dict[int, object] = {}  # record index -> parsed Event (general path)
         # general-path points of non-scalar kinds, appended in bulk before a purge and at the end
-        self.pending: dict[tuple[str, str], tuple[list, list, list]] = {}
+        self.pending: dict[tuple[str, str], tuple[list, list, list, list]] = {}
         self.general_scalars: list[tuple] = []  # (record index, tag id, step, wall time, value)
-        self.tag_index = {name: i for i, name in enumerate(self.tag_names)}
 
     # ------------------------------------------------------------------ driver
 
     def run(self) -> None:
         self._parse(np.flatnonzero(~self.fast))
         self._settle_kinds()
+        self._settle_histogram_kinds()
         self.flushed = 0  # fast rows [0, flushed) are in the store
         purges = self._purge_points()
         stops = sorted(set(self.events) | set(purges))
@@ -79,13 +75,13 @@ class _ChunkIngest:
             purge = purges.get(index)
             if purge is not None:
                 self._flush_scalars(index)
-                self._flush_pending()
+                self._flush_pending(index)
                 self.store.purge(*purge)
             event = self.events.get(index)
             if event is not None:
                 self._apply(index, event)
         self._flush_scalars(len(self.chunk.offsets))
-        self._flush_pending()
+        self._flush_pending(len(self.chunk.offsets))
         self._remember_last_step()
 
     def _parse(self, indices) -> None:
@@ -114,23 +110,54 @@ class _ChunkIngest:
                         self._learn(value, migrate.plugin_kind(value, None))
         if not len(self.fast_rows):
             return
-        present = np.unique(self.tag_ids)
-        demote = []
-        for tag_id in present.tolist():
-            name = self.tag_names[tag_id]
-            kind = kinds.get(name)
-            if kind is None:
-                kinds[name] = "scalars"
-                self.store.metadata[name] = _scalar_metadata()
-            elif kind != "scalars":
-                demote.append(tag_id)
+        demote = self._claim_tags(self.tag_ids, "scalars")
         if demote:
             keep = ~np.isin(self.tag_ids, demote)
-            self._parse(self.fast_rows[~keep])
-            self.fast[self.fast_rows[~keep]] = False
+            self._demote(self.fast_rows[~keep])
             self.fast_rows, self.tag_ids = self.fast_rows[keep], self.tag_ids[keep]
             self.steps, self.wall_times, self.values = (
                 self.steps[keep], self.wall_times[keep], self.values[keep])
+
+    def _settle_histogram_kinds(self) -> None:
+        """As :meth:`_settle_kinds` for the fast histograms, then their buckets in bulk."""
+        h = self.histos
+        demote = self._claim_tags(h.tag_ids, "histograms")
+        if demote:
+            keep = ~np.isin(h.tag_ids, demote)
+            self._demote(h.rows[~keep])
+            sizes = np.diff(h.ends, prepend=0)
+            flat = np.repeat(keep, sizes)
+            h.rows, h.tag_ids, h.steps, h.wall_times, h.stats = (
+                h.rows[keep], h.tag_ids[keep], h.steps[keep], h.wall_times[keep], h.stats[keep])
+            h.limits, h.counts, h.ends = h.limits[flat], h.counts[flat], np.cumsum(sizes[keep])
+        # buckets as TensorBoard's [left, right, count] rows; row_ends[i] ends histogram i's
+        self.histo_rows, self.histo_sizes = migrate.histos_to_buckets(
+            h.limits, h.counts, h.ends, h.stats[:, 0], h.stats[:, 1])
+        self.histo_row_ends = np.cumsum(self.histo_sizes)
+        # tag id -> its stretch [start, stop) of the (tag-major) histogram columns
+        ids = self.histos.tag_ids
+        cuts = np.flatnonzero(np.diff(ids)) + 1
+        bounds = np.concatenate([[0], cuts, [len(ids)]]).tolist()
+        self.histo_spans = {int(ids[a]): (a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a}
+        self.histos_flushed: dict[int, int] = {}  # tag id -> entries already in the store
+
+    def _claim_tags(self, tag_ids, kind: str) -> list[int]:
+        """Give new tags among ``tag_ids`` the kind of the fast rows; return the ids of tags
+        that already have another kind (their rows must take the general path)."""
+        kinds, demote = self.store.kinds, []
+        for tag_id in np.unique(tag_ids).tolist():
+            name = self.tag_names[tag_id]
+            known = kinds.get(name)
+            if known is None:
+                kinds[name] = kind
+                self.store.metadata[name] = _legacy_metadata(kind)
+            elif known != kind:
+                demote.append(tag_id)
+        return demote
+
+    def _demote(self, indices) -> None:
+        self._parse(indices)
+        self.fast[indices] = False
 
     def _learn(self, value, kind: str) -> None:
         self.store.kinds[value.tag] = kind
@@ -163,25 +190,33 @@ class _ChunkIngest:
             if at in self.events:
                 tags = {value.tag for value in self.events[at].summary.value}
             else:
-                tags = {self.tag_names[int(self.tag_ids[np.searchsorted(self.fast_rows, at)])]}
+                tags = {self._fast_tag(at)}
             points[at] = (int(steps[i]), tags)
         return points
 
+    def _fast_tag(self, index: int) -> str:
+        """The tag of fast row ``index`` (a scalar or a histogram)."""
+        at = int(np.searchsorted(self.fast_rows, index))
+        if at < len(self.fast_rows) and self.fast_rows[at] == index:
+            return self.tag_names[int(self.tag_ids[at])]
+        at = int(np.flatnonzero(self.histos.rows == index)[0])
+        return self.tag_names[int(self.histos.tag_ids[at])]
+
     def _summary_steps(self):
+        """Record index and step of every summary event of the chunk, in record order."""
         general = [(i, e.step) for i, e in self.events.items() if e.HasField("summary")]
-        index = np.concatenate([self.fast_rows, np.array([g[0] for g in general], np.int64)])
-        steps = np.concatenate([self.steps, np.array([g[1] for g in general], np.int64)])
-        order = np.argsort(index, kind="stable")
+        index = np.concatenate([self.fast_rows, self.histos.rows,
+                                np.array([g[0] for g in general], np.int64)])
+        steps = np.concatenate([self.steps, self.histos.steps,
+                                np.array([g[1] for g in general], np.int64)])
+        order = np.argsort(index, kind="stable")  # indices are distinct
         return index[order], steps[order].astype(np.int64)
 
     def _remember_last_step(self) -> None:
         # the step of the chunk's last summary event, for the out-of-order rule of old files
-        last_fast = int(self.fast_rows[-1]) if len(self.fast_rows) else -1
-        last_general = max((i for i, e in self.events.items() if e.HasField("summary")), default=-1)
-        if last_fast > last_general:
-            self.store.most_recent_step = int(self.steps[-1])
-        elif last_general >= 0:
-            self.store.most_recent_step = int(self.events[last_general].step)
+        index, steps = self._summary_steps()
+        if len(index):
+            self.store.most_recent_step = int(steps[-1])
 
     # ------------------------------------------------------------------ fast rows
 
@@ -262,15 +297,46 @@ class _ChunkIngest:
             data = (self._ref(index, value.tag), data)
         elif kind == "pr_curves":
             data = data.T  # stored one row per threshold
-        steps, wall_times, items = self.pending.setdefault((kind, value.tag), ([], [], []))
+        indices, steps, wall_times, items = self.pending.setdefault((kind, value.tag), ([], [], [], []))
+        indices.append(index)
         steps.append(event.step)
         wall_times.append(event.wall_time)
         items.append(data)
 
-    def _flush_pending(self) -> None:
-        for (kind, tag), (steps, wall_times, items) in self.pending.items():
+    def _flush_pending(self, before: int) -> None:
+        """Append the general path's points so far and the fast histograms before ``before``."""
+        self._flush_histograms(before)
+        for (kind, tag), (_, steps, wall_times, items) in self.pending.items():
             self.store.append(kind, tag, steps, wall_times, items)
         self.pending.clear()
+
+    def _flush_histograms(self, before: int) -> None:
+        """Append each tag's fast histograms with record index < ``before`` (each tag's are
+        one stretch of the columns, see HistogramColumns)."""
+        h = self.histos
+        for tag_id, (start, stop) in self.histo_spans.items():
+            start = self.histos_flushed.get(tag_id, start)
+            end = start + int(np.searchsorted(h.rows[start:stop], before, side="left"))
+            if end == start:
+                continue
+            self.histos_flushed[tag_id] = end
+            tag = self.tag_names[tag_id]
+            rows_start = int(self.histo_row_ends[start - 1]) if start else 0
+            rows = self.histo_rows[rows_start:int(self.histo_row_ends[end - 1])]
+            sizes = self.histo_sizes[start:end]
+            general = self.pending.pop(("histograms", tag), None)
+            if general is None:
+                self.store.append_ragged("histograms", tag, h.steps[start:end],
+                                         h.wall_times[start:end], rows, sizes)
+                continue
+            # the same tag also took the general path in this chunk: merge in record order
+            blocks = np.split(rows, np.cumsum(sizes)[:-1])
+            g_index, g_steps, g_walls, g_items = general
+            order = np.argsort(np.concatenate([h.rows[start:end], g_index]), kind="stable")
+            steps = np.concatenate([h.steps[start:end], g_steps])[order]
+            walls = np.concatenate([h.wall_times[start:end], g_walls])[order]
+            both = blocks + g_items
+            self.store.append("histograms", tag, steps, walls, [both[k] for k in order.tolist()])
 
     def _ref(self, index: int, tag: str) -> BlobRef:
         chunk = self.chunk
@@ -278,12 +344,14 @@ class _ChunkIngest:
                        int(chunk.lengths[index]), tag)
 
 
-def _scalar_metadata():
+def _legacy_metadata(kind: str):
     from jupyter_tb._proto import summary_pb2
 
     metadata = summary_pb2.SummaryMetadata()
-    metadata.plugin_data.plugin_name = "scalars"
+    metadata.plugin_data.plugin_name = kind
     return metadata
+
+
 
 
 def _parse_file_version(text: str) -> float | None:

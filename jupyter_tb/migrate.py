@@ -198,6 +198,40 @@ def histo_to_buckets(histo) -> np.ndarray:
     return out
 
 
+def histos_to_buckets(limits, counts, ends, mins, maxs) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`histo_to_buckets` for many histograms at once, without a Python loop.
+
+    Histogram ``i`` has the buckets ``[ends[i-1], ends[i])`` of the flat ``limits`` and
+    ``counts``. Returns the (m, 3) rows of all of them concatenated and the row count of each.
+    """
+    ends = np.asarray(ends, np.int64)
+    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    # first and last non-empty bucket of each histogram, by binary search over the non-empty
+    nonempty = np.flatnonzero(counts > 0)
+    lo = np.searchsorted(nonempty, starts)
+    hi = np.searchsorted(nonempty, ends) - 1
+    has = lo <= hi  # some bucket of [start, end) is non-empty
+    first = nonempty[np.minimum(lo, len(nonempty) - 1)[has]] if len(nonempty) else lo[has]
+    last = nonempty[hi[has]] if len(nonempty) else hi[has]
+    sizes = np.zeros(len(ends), np.int64)
+    sizes[has] = last - first + 1
+    # keep = buckets in [first, last] of some histogram, from +1/-1 marks and a running sum
+    marks = np.zeros(len(counts) + 1, np.int8)
+    marks[first] = 1
+    marks[last + 1] -= 1
+    keep = np.cumsum(marks[:-1], dtype=np.int8).view(bool)
+    out = np.empty((int(sizes.sum()), 3))
+    out[:, 1] = limits[keep]
+    out[:, 2] = counts[keep]
+    # a bucket's left edge is the previous bucket's limit, i.e. the row above's right edge;
+    # each histogram's outer edges are its recorded min and max
+    out[1:, 0] = out[:-1, 1]
+    row_ends = np.cumsum(sizes[has])
+    out[row_ends - sizes[has], 0] = np.asarray(mins, np.float64)[has]
+    out[row_ends - 1, 1] = np.asarray(maxs, np.float64)[has]
+    return out, sizes
+
+
 def wire_fields(message: bytes) -> dict[int, list]:
     """The top-level fields of a serialized message: number -> values in order (varints and
     fixed-width fields as ints, length-delimited ones as bytes). No schema needed."""

@@ -36,6 +36,7 @@ import struct
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.ma  # noqa: F401  np.unique imports it on first use: ~50 ms inside the first read
 from crc32c import crc32c as _crc32c
 
 _MASK_DELTA = 0xA282EAD8

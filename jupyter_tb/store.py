@@ -17,19 +17,44 @@ _GROWTH = 1.5
 
 
 class Column:
-    """A growable numpy array; ``view()`` is a read-only slice of the visible part."""
+    """A growable numpy array; ``view()`` is a read-only slice of the visible part.
 
-    __slots__ = ("_array", "_length")
+    Big blocks can be appended by reference (``hold``): they are copied once, into an array
+    of the exact size, when the column is next read or changed, instead of once per append
+    and again on every growth.
+    """
+
+    __slots__ = ("_array", "_length", "_held", "_held_length")
 
     def __init__(self, dtype, width: int | None = None, capacity: int = 0):
         shape = (capacity,) if width is None else (capacity, width)
         self._array = np.empty(shape, dtype=dtype)
         self._length = 0
+        self._held: list[np.ndarray] = []
+        self._held_length = 0
 
     def __len__(self) -> int:
-        return self._length
+        return self._length + self._held_length
+
+    def hold(self, values: np.ndarray) -> None:
+        """Append ``values`` (of the column's dtype and width) without copying them now; the
+        caller must never change them afterwards."""
+        if len(values):
+            self._held.append(values)
+            self._held_length += len(values)
+
+    def _settle(self) -> None:
+        if not self._held:
+            return
+        if self._length == 0 and len(self._held) == 1:
+            self._array = self._held[0]  # exactly its size: any later append makes a new array
+        else:
+            self._array = np.concatenate([self._array[: self._length]] + self._held)
+        self._length = len(self._array)
+        self._held, self._held_length = [], 0
 
     def extend(self, values) -> None:
+        self._settle()
         values = np.asarray(values, dtype=self._array.dtype)
         end = self._length + len(values)
         self._reserve(end)
@@ -38,6 +63,7 @@ class Column:
 
     def extend_blocks(self, blocks, total: int) -> None:
         """Append several arrays (``total`` items in all) with one growth and no concatenation."""
+        self._settle()
         end = self._length + total
         self._reserve(end)
         pos = self._length
@@ -55,20 +81,24 @@ class Column:
             self._array = grown
 
     def view(self) -> np.ndarray:
+        self._settle()
         out = self._array[: self._length]
         out.flags.writeable = False
         return out
 
     def keep(self, mask: np.ndarray) -> None:
+        self._settle()
         self._array = self._array[: self._length][mask].copy()
         self._length = len(self._array)
 
     def trim(self) -> None:
         """Give back spare capacity (after a bulk load) with one copy."""
+        self._settle()
         if len(self._array) > self._length * 1.1 + 16:
             self._array = self._array[: self._length].copy()
 
     def last(self):
+        self._settle()
         return self._array[self._length - 1] if self._length else None
 
 
@@ -91,6 +121,11 @@ class Ragged:
         ends = len(self.rows) + np.cumsum(sizes)
         self.rows.extend_blocks(blocks, int(sizes.sum()))
         self.ends.extend(ends)
+
+    def extend_flat(self, rows: np.ndarray, sizes: np.ndarray) -> None:
+        """Append blocks given already concatenated: ``rows`` holds ``sizes[i]`` rows of each."""
+        self.ends.extend(len(self.rows) + np.cumsum(sizes))
+        self.rows.hold(rows)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.rows.view(), self.ends.view()
@@ -205,6 +240,14 @@ class RunStore:
 
     def append(self, kind: str, tag: str, steps, wall_times, data) -> None:
         self.track(kind, tag).extend(steps, wall_times, data)
+        self.changed.add((kind, tag))
+
+    def append_ragged(self, kind: str, tag: str, steps, wall_times, rows, sizes) -> None:
+        """Append points of a ragged kind (histograms, pr_curves) from concatenated rows."""
+        track = self.track(kind, tag)
+        track.steps.extend(steps)
+        track.wall_times.extend(wall_times)
+        track.data.extend_flat(rows, sizes)
         self.changed.add((kind, tag))
 
     def purge(self, step: int, tags=None) -> None:

@@ -246,6 +246,41 @@ def test_out_of_order_purge_without_file_version(tmp_path):
         assert ld.scalars(".", tag).values.tolist() == [float(v) for v in values]
 
 
+def test_histograms_of_both_paths_keep_record_order_and_purges(tmp_path):
+    # Plain legacy histograms take the bulk decoder; one carrying metadata takes protobuf.
+    # Both land in one series in record order, and an out-of-order step (a file without
+    # file_version) purges bulk-decoded ones too.
+    from jupyter_tb import migrate
+    from jupyter_tb._proto import event_pb2, summary_pb2
+
+    def histo_event(step, tag, metadata=False):
+        event = event_pb2.Event(wall_time=1e9 + step, step=step)
+        histo = summary_pb2.HistogramProto(min=-step, max=step + 1, num=3, sum=1, sum_squares=2,
+                                           bucket_limit=[0.0, 1.0, step + 1.0],
+                                           bucket=[step % 2, 1.0, 2.0])
+        value = event.summary.value.add(tag=tag, histo=histo)
+        if metadata:
+            value.metadata.display_name = "with metadata"
+        return event
+
+    steps = [0, 1, 2, 3, 4, 5, 3, 4, 8]
+    events = [histo_event(s, tag, metadata=(i == 4 and tag == "h"))
+              for i, s in enumerate(steps) for tag in ("h", "g")]
+    path = tmp_path / "events.out.tfevents.1.old"
+    path.write_bytes(b"".join(encode_record(e.SerializeToString()) for e in events))
+    ld = jupyter_tb.read(str(tmp_path))
+    assert ld.errors == []
+    # TensorBoard's rule compares with the previous summary event, whatever its tag: "h" at
+    # step 3 follows "g" at 5 (purge "h" from step 3 on); "g" at 3 follows "h" at 3 (no purge)
+    for tag, kept in (("h", [0, 1, 2, 6, 7, 8]), ("g", list(range(9)))):
+        series = ld.histograms(".", tag)
+        assert series.steps.tolist() == [steps[i] for i in kept]
+        expected = [e for e in events if e.summary.value[0].tag == tag]
+        for k, event in enumerate(expected[i] for i in kept):
+            np.testing.assert_array_equal(series[k], migrate.histo_to_buckets(event.summary.value[0].histo))
+            assert series.wall_times[k] == event.wall_time
+
+
 def test_half_written_record_is_kept_for_the_next_reload(tmp_path):
     from tensorboardX import SummaryWriter
 
