@@ -13,6 +13,8 @@ Every function is deterministic for a given ``seed``.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import warnings
 from dataclasses import dataclass, field
 
@@ -170,14 +172,16 @@ def _prepared(data, method: str, dims: int, max_points: int | None, seed: int):
     return matrix, indices, note
 
 
+def _missing_message(method_label: str, package: str) -> str:
+    return (f"{method_label} needs the {package} package, which is not installed: "
+            f"{EXTRA_HINT} (or pip install {package}). PCA works without it.")
+
+
 def _import_optional(module: str, method_label: str, package: str):
     try:
-        return __import__(module, fromlist=["_"])
+        return importlib.import_module(module)
     except ImportError:
-        raise MissingProjectionDependency(
-            f"{method_label} needs the {package} package, which is not installed: "
-            f"{EXTRA_HINT} (or pip install {package}). PCA works without it."
-        ) from None
+        raise MissingProjectionDependency(_missing_message(method_label, package)) from None
 
 
 def tsne(
@@ -246,17 +250,18 @@ def project(data, method: str = "pca", dims: int = 3, **options) -> Projection:
 
 
 def available_methods() -> dict[str, str]:
-    """Method -> "" when usable, else the message explaining what to install."""
+    """Method -> "" when its package is installed, else the message saying what to install.
+    Looks packages up without importing them (umap-learn's import alone takes seconds)."""
     status = {"pca": ""}
     for method, module, label, package in (
-        ("tsne", "sklearn.manifold", "t-SNE", "scikit-learn"),
+        ("tsne", "sklearn", "t-SNE", "scikit-learn"),
         ("umap", "umap", "UMAP", "umap-learn"),
     ):
         try:
-            _import_optional(module, label, package)
-            status[method] = ""
-        except MissingProjectionDependency as exc:
-            status[method] = str(exc)
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        status[method] = "" if found else _missing_message(label, package)
     return status
 
 

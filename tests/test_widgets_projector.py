@@ -275,9 +275,17 @@ def test_dashboard_has_a_projector_tab(tmp_path, live_sources):
     assert isinstance(board.views["projector"], Projector)
 
 
-def test_missing_logdir_is_a_clear_error(tmp_path):
-    with pytest.raises(Exception, match="does-not-exist"):
-        jupyter_tb.projector(str(tmp_path / "does-not-exist"))
+def test_logdir_that_does_not_exist_yet_is_waited_for(tmp_path, outbox, live_sources):
+    from jupyter_tb import SummaryWriter
+
+    later = tmp_path / "later"
+    view = jupyter_tb.projector(str(later), reload_interval=0.2)
+    assert outbox.of(view)[0]["type"] == "reset" and outbox.of(view)[0]["embeddings"] == []
+    with SummaryWriter(str(later)) as writer:
+        writer.add_embedding(_vectors(12, 3), tag="late")
+    outbox.wait_for(view, lambda m: m["type"] == "catalog" and len(m["embeddings"]) == 1, timeout=20)
+    data = outbox.wait_for(view, lambda m: m["type"] == "data")[0]
+    assert (data["n"], data["d"]) == (12, 3)
     with pytest.raises(ValueError, match="for arrays"):
         jupyter_tb.projector(str(tmp_path), metadata=["a"])
 
