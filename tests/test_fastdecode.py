@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 from google.protobuf.message import DecodeError
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyter_tb import fastdecode, migrate
@@ -375,3 +375,42 @@ def test_histograms_of_tensorboardx_and_torch(tmp_path):
         (path,) = (tmp_path / name).glob("events.out.tfevents.*")
         h = check_histograms(_read_file(path))
         assert len(h.rows) == 5
+
+
+# --------------------------------------------------------------------------- fixed layouts
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.integers(0, 40), st.sampled_from([0, 1, 2, 5, 10]), st.data())
+def test_groups_of_one_length_match_protobuf(tag_size, step_bytes, data):
+    """Many records of one length take the fixed-layout shortcut; damaged ones must not."""
+    low, high = ((0, 0) if step_bytes == 0 else
+                 (1 << 7 * (step_bytes - 1), (1 << 7 * step_bytes) - 1) if step_bytes < 10 else
+                 (-2**63, -1))
+    n = data.draw(st.integers(16, 60))
+    payloads = []
+    for _ in range(n):
+        event = event_pb2.Event(
+            wall_time=data.draw(st.floats(1e-300, 1e300)),
+            step=data.draw(st.integers(max(low, 1) if step_bytes else 0, high) if step_bytes != 10
+                           else st.integers(low, high)))
+        tag = data.draw(st.text("ab/_", min_size=tag_size, max_size=tag_size))
+        event.summary.value.add(tag=tag, simple_value=data.draw(st.floats(width=32)))
+        payload = bytearray(event.SerializeToString())
+        if data.draw(st.integers(0, 4)) == 0:  # damage one byte of some records
+            payload[data.draw(st.integers(0, len(payload) - 1))] = data.draw(st.integers(0, 255))
+        payloads.append(bytes(payload))
+    parsable = []
+    for p in payloads:
+        try:
+            event_pb2.Event.FromString(p)
+            parsable.append(p)
+        except DecodeError:
+            pass
+    if not parsable:
+        return
+    cols = check(parsable)
+    intact = [p for p in parsable if len(p) == len(parsable[0])]
+    if tag_size and len(intact) == len(parsable) == n:  # nothing damaged: all decoded
+        assert cols.fast.all()
