@@ -19,6 +19,12 @@ Scalars take a hand-built path: the Event for one ``simple_value`` is a fixed la
 
 so everything after the step is a per-tag prefix plus four bytes. Tests check byte equality with
 the protobuf serializer.
+
+A batch of many scalars is framed with numpy instead of record by record (see
+:class:`_ScalarFramer`): records of one tag, step size and wall-time presence share one layout,
+so they are filled in as rows of a byte matrix, and their CRCs come from per-position tables
+(CRC-32C is affine: the CRC of a template with a few bytes changed is the template's CRC
+xor one table entry per changed byte).
 """
 
 from __future__ import annotations
@@ -32,9 +38,13 @@ import threading
 import time
 import weakref
 
+import numpy as np
+
 from jupyter_tb import _live
 from jupyter_tb._proto import event_pb2
 from jupyter_tb.records import FOOTER_SIZE, HEADER_SIZE, encode_record, masked_crc32c
+from jupyter_tb.records import _MASK_DELTA
+from jupyter_tb.records import _crc32c as crc32c
 
 FILE_VERSION = "brain.Event:2"
 
@@ -242,11 +252,12 @@ class _Framer:
     depends only on the payload length, and scalar events of one tag share a length, so
     headers are cached: one CRC per record instead of two."""
 
-    __slots__ = ("parts", "size", "_headers")
+    __slots__ = ("parts", "size", "count", "_headers")
 
     def __init__(self) -> None:
         self.parts: list[bytes] = []
         self.size = 0
+        self.count = 0  # records in parts
         self._headers: dict[int, bytes] = {}
 
     def add(self, payload: bytes) -> None:
@@ -258,17 +269,120 @@ class _Framer:
             header = self._headers[n] = encode_record(payload)[:HEADER_SIZE]
         self.parts += (header, payload, _CRC.pack(masked_crc32c(payload)))
         self.size += n + HEADER_SIZE + FOOTER_SIZE
+        self.count += 1
 
-    def take(self) -> list[bytes]:
-        parts, self.parts, self.size = self.parts, [], 0
-        return parts
+    def add_framed(self, records, count: int) -> None:
+        """Bytes of ``count`` records framed already."""
+        self.parts.append(records)
+        self.size += len(records)
+        self.count += count
+
+    def take(self) -> tuple[list, int]:
+        parts, count = self.parts, self.count
+        self.parts, self.size, self.count = [], 0, 0
+        return parts, count
+
+
+_BULK_MIN = 32  # scalars in a row from which numpy framing beats the per-record path
+
+class _ScalarFramer:
+    """Frames many scalar items at once (see the module doc); per-layout CRC tables cached."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple, tuple] = {}
+
+    def frame(self, items: list, prefixes: dict) -> np.ndarray:
+        """The framed records of ``items`` ((tag, value, step, wall_time) tuples), in order."""
+        n = len(items)
+        tags, values, steps, walls = zip(*items)
+        ids: dict[str, int] = {}
+        tag_id = np.fromiter((ids.setdefault(t, len(ids)) for t in tags), np.int64, n)
+        tag_prefix = [prefixes.get(t) or _scalar_prefix(t) for t in ids]
+        with np.errstate(over="ignore", invalid="ignore"):  # beyond float32: +-inf, as protobuf
+            value = np.array(values, dtype=np.float64).astype("<f4")
+        step = np.array(steps, dtype=np.int64).view(np.uint64)  # OverflowError: caller's path
+        wall = np.array(walls, dtype="<f8")
+        step_size = (step != 0).astype(np.int64)  # varint bytes; 0: the field is omitted
+        for k in range(1, 10):
+            step_size += step >= np.uint64(1 << (7 * k))
+        has_wall = wall.view(np.uint64) != 0  # 0.0 is omitted, -0.0 is not
+        prefix_len = np.array([len(p) for p in tag_prefix], np.int64)[tag_id]
+        length = 9 * has_wall + np.where(step_size > 0, step_size + 1, 0) + prefix_len + 4
+        record_end = np.cumsum(length + (HEADER_SIZE + FOOTER_SIZE))
+        record_start = record_end - (length + (HEADER_SIZE + FOOTER_SIZE))
+        out = np.empty(int(record_end[-1]), dtype=np.uint8)
+        key = (tag_id * 16 + step_size) * 2 + has_wall
+        order = np.argsort(key, kind="stable")
+        cuts = np.flatnonzero(np.diff(key[order])) + 1
+        for rows in np.split(order, cuts):
+            first = int(rows[0])
+            layout = self._layout(bool(has_wall[first]), int(step_size[first]),
+                                  tag_prefix[int(tag_id[first])])
+            records = self._fill(layout, wall[rows], step[rows], value[rows])
+            out[record_start[rows][:, None] + np.arange(records.shape[1])] = records
+        return out
+
+    def _layout(self, has_wall: bool, step_size: int, prefix: bytes) -> tuple:
+        key = (has_wall, step_size, prefix)
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) > 4096:
+                self._layouts.clear()
+            layout = self._layouts[key] = _scalar_layout(has_wall, step_size, prefix)
+        return layout
+
+    @staticmethod
+    def _fill(layout, wall, step, value) -> np.ndarray:
+        template, positions, crc0, tables, wall_at, step_at, step_size = layout
+        m, size = len(wall), len(template) - HEADER_SIZE
+        records = np.empty((m, HEADER_SIZE + size + FOOTER_SIZE), dtype=np.uint8)
+        records[:, : HEADER_SIZE + size] = template
+        body = records[:, HEADER_SIZE: HEADER_SIZE + size]
+        if wall_at >= 0:
+            body[:, wall_at: wall_at + 8] = wall.view(np.uint8).reshape(m, 8)
+        for k in range(step_size):  # little-endian base-128, continuation bit on all but last
+            group = ((step >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8)
+            body[:, step_at + k] = group | 0x80 if k < step_size - 1 else group
+        body[:, size - 4:] = value.view(np.uint8).reshape(m, 4)
+        crc = np.full(m, crc0, dtype=np.uint32)
+        for table, at in zip(tables, positions):
+            crc ^= table[body[:, at]]
+        masked = ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(_MASK_DELTA)
+        records[:, HEADER_SIZE + size:] = masked.astype("<u4").view(np.uint8).reshape(m, 4)
+        return records
+
+
+def _scalar_layout(has_wall: bool, step_size: int, prefix: bytes) -> tuple:
+    """Template record (header + payload with zeros where records differ), the payload
+    positions that differ, the template payload's raw CRC and one 256-entry CRC table per
+    position: crc(payload) == crc0 ^ xor(table[j][payload[positions[j]]])."""
+    head = (b"\x09" + bytes(8) if has_wall else b"") + (b"\x10" + bytes(step_size) if step_size else b"")
+    payload = head + prefix + bytes(4)
+    size = len(payload)
+    wall_at = 1 if has_wall else -1
+    step_at = (9 if has_wall else 0) + 1
+    positions = ([*range(1, 9)] if has_wall else []) + \
+        [step_at + k for k in range(step_size)] + [*range(size - 4, size)]
+    zero_crc = crc32c(bytes(size))
+    tables = []
+    bits = np.arange(256)
+    for at in positions:
+        table = np.zeros(256, dtype=np.uint32)
+        for i in range(8):  # linear in the byte: xor of the tables of its bits
+            probe = bytearray(size)
+            probe[at] = 1 << i
+            table ^= np.where((bits >> i) & 1, np.uint32(crc32c(bytes(probe)) ^ zero_crc), np.uint32(0))
+        tables.append(table)
+    template = np.frombuffer(encode_record(payload)[: HEADER_SIZE + size], dtype=np.uint8)
+    return (template, positions, np.uint32(crc32c(payload)), tables, wall_at,
+            step_at if step_size else -1, step_size)
 
 
 def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
     """Worker loop: block for one item, take whatever else is queued, write it as one batch."""
     prefixes: dict[str, bytes] = {}
     framer = _Framer()
-    pack_wall, pack_value = _DOUBLE.pack, _FLOAT.pack
+    bulk = _ScalarFramer()
     get, get_nowait, Empty = work.get, work.get_nowait, queue.Empty
     while True:
         items = [get()]
@@ -277,27 +391,17 @@ def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
                 items.append(get_nowait())
         except Empty:
             pass
+        scalars: list[tuple] = []  # consecutive scalar items, framed together
         for item in items:
+            if type(item) is tuple and len(item) == 4:  # (tag, value, step, wall_time)
+                scalars.append(item)
+                continue
+            if scalars:
+                _frame_scalars(scalars, framer, bulk, prefixes, state)
+                scalars = []
             try:
-                if type(item) is tuple:
-                    if len(item) == 4:  # scalar: (tag, value, step, wall_time), see module doc
-                        tag, value, step, wall_time = item
-                        prefix = prefixes.get(tag)
-                        if prefix is None:
-                            if len(prefixes) > 100_000:
-                                prefixes.clear()
-                            prefix = prefixes[tag] = _scalar_prefix(tag)
-                        try:
-                            value_bytes = pack_value(value)
-                        except OverflowError:
-                            value_bytes = _float32(value)
-                        if wall_time:
-                            framer.add(b"\x09" + pack_wall(wall_time) + _step_field(step)
-                                       + prefix + value_bytes)
-                        else:  # 0.0 is omitted, -0.0 is not
-                            framer.add(_envelope(wall_time, step) + prefix + value_bytes)
-                    else:  # (summary, step, wall_time)
-                        framer.add(summary_event_bytes(*item))
+                if type(item) is tuple:  # (summary, step, wall_time)
+                    framer.add(summary_event_bytes(*item))
                 elif isinstance(item, threading.Event):
                     _write(file, path, framer.take(), state)
                     item.set()
@@ -316,10 +420,39 @@ def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
                 continue
             if framer.size >= _BATCH_BYTES:
                 _write(file, path, framer.take(), state)
+        if scalars:
+            _frame_scalars(scalars, framer, bulk, prefixes, state)
         _write(file, path, framer.take(), state)
 
 
-def _write(file, path: str, parts: list[bytes], state: _State) -> None:
+def _frame_scalars(items: list, framer: _Framer, bulk: _ScalarFramer, prefixes: dict,
+                   state: _State) -> None:
+    """Frame scalar items: many at once with numpy, a few (or odd ones) one by one."""
+    if len(items) >= _BULK_MIN:
+        try:
+            framer.add_framed(bulk.frame(items, prefixes), len(items))
+            return
+        except (OverflowError, TypeError, ValueError):
+            pass  # a step beyond int64, a value that is no number...: record by record
+    pack_wall = _DOUBLE.pack
+    for tag, value, step, wall_time in items:
+        try:
+            prefix = prefixes.get(tag)
+            if prefix is None:
+                if len(prefixes) > 100_000:
+                    prefixes.clear()
+                prefix = prefixes[tag] = _scalar_prefix(tag)
+            if wall_time:
+                framer.add(b"\x09" + pack_wall(wall_time) + _step_field(step) + prefix
+                           + _float32(value))
+            else:  # 0.0 is omitted, -0.0 is not
+                framer.add(_envelope(wall_time, step) + prefix + _float32(value))
+        except Exception as error:  # keep going: one bad item loses only itself
+            state.error = state.error or error
+
+
+def _write(file, path: str, taken: tuple[list, int], state: _State) -> None:
+    parts, count = taken
     if not parts:
         return
     data = memoryview(b"".join(parts))
@@ -329,5 +462,5 @@ def _write(file, path: str, parts: list[bytes], state: _State) -> None:
     except Exception as error:
         state.error = state.error or error
         return
-    state.written += len(parts) // 3
+    state.written += count
     _live.notify_written(path)

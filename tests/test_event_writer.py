@@ -22,6 +22,7 @@ from jupyter_tb.event_writer import (
     scalar_event_bytes,
     summary_event_bytes,
 )
+from jupyter_tb.records import encode_record
 
 
 def raw_records(path):
@@ -248,3 +249,17 @@ def test_backpressure_only_when_the_disk_stalls(tmp_path, monkeypatch):
     assert time.monotonic() - started >= 0.4
     writer.close()
     assert len(raw_records(writer.path)) == 301
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["", "loss", "é/acc", "t" * 200]),
+    st.floats(allow_nan=False, width=64) | st.sampled_from([0.0, -0.0, 1e300, -math.inf, math.nan]),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.sampled_from([0, 1, 127, 128, 2**14]),
+    st.floats(allow_nan=False) | st.sampled_from([0.0, -0.0]),
+), min_size=1, max_size=200))
+def test_bulk_scalar_framing_equals_record_by_record(items):
+    from jupyter_tb.event_writer import _ScalarFramer
+
+    framed = _ScalarFramer().frame(items, {}).tobytes()
+    assert framed == b"".join(encode_record(scalar_event_bytes(*item)) for item in items)
