@@ -50,8 +50,12 @@ class EventFileLoader:
         """Bytes held back as an incomplete record."""
         return len(self._tail)
 
-    def poll(self, size: int) -> Iterator[Chunk]:
-        """Chunks of the records between the last poll and ``size`` (the file's current size)."""
+    def poll(self, size: int, final: bool = False) -> Iterator[Chunk]:
+        """Chunks of the records between the last poll and ``size`` (the file's current size).
+
+        ``final``: the file will not grow any more, so bytes held back as an incomplete record
+        are truncation or garbage: they are reported (once) and dropped, and any record found
+        after garbage is read."""
         if size < self.offset:
             self.errors.append(f"{self.path}: file shrank from {self.offset} to {size} bytes; "
                                "it was rewritten, only data read before is kept")
@@ -74,6 +78,14 @@ class EventFileLoader:
             self._tail = bytes(buf[batch.consumed:])
             if len(batch.offsets):
                 yield Chunk(self.path, buf, base, batch.offsets, batch.lengths)
+        if final and self._tail:
+            tail, self._tail = self._tail, b""
+            base = self.offset - len(tail)
+            batch = records.scan_records(tail, base_offset=base, verify_crc=self.verify_crc,
+                                         final=True)
+            self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
+            if len(batch.offsets):
+                yield Chunk(self.path, tail, base, batch.offsets, batch.lengths)
 
     def _needed(self) -> int:
         # a record longer than a chunk: fetch all of it at once rather than re-gluing pieces

@@ -108,7 +108,7 @@ class Logdir:
                 for gone in set(run.loaders) - {info.path for info in listed}:
                     del run.loaders[gone]  # a deleted file: what it held stays, as in TensorBoard
                 for info in listed:
-                    done += self._read_file(name, run, info)
+                    done += self._read_file(name, run, info, newest=info is listed[-1])
                     with self._lock:
                         self.progress = (done, total, len(listing.event_files))
             if first:
@@ -122,15 +122,18 @@ class Logdir:
             for run in self._runs.values():
                 run.store.trim()
 
-    def _read_file(self, name: str, run: _Run, info) -> int:
+    def _read_file(self, name: str, run: _Run, info, newest: bool) -> int:
         loader = run.loaders.get(info.path)
         if loader is None:
             loader = run.loaders[info.path] = EventFileLoader(self._storage, info.path,
                                                               verify_crc=self.verify_crc)
         start = loader.offset
+        # A writer appends to the newest file of its run only; an older file that did not grow
+        # since the last poll never will, so a record it holds back is truncation or garbage.
+        final = not newest and loader.pending > 0 and info.size == loader.offset
         errors: list[str] = []
         try:
-            for chunk in loader.poll(info.size):
+            for chunk in loader.poll(info.size, final=final):
                 with self._lock:
                     ingest_chunk(run.store, chunk, errors)
                     self._publish(name, run.store)

@@ -119,3 +119,44 @@ def test_a_length_claiming_a_terabyte_allocates_nothing_of_the_sort(tmp_path):
     assert len(got) == 1 and event_pb2.Event.FromString(got[0]).step == 1
     assert loader.pending == len(bogus)  # maybe a record still being written: kept for later
     assert peak < 1 << 20
+
+
+def test_final_poll_reports_a_truncated_tail_once_and_reads_past_garbage(tmp_path):
+    data = _real_file(tmp_path, images=False)
+    expected = _reference(data)
+    target = tmp_path / "events.out.tfevents.4.x"
+    target.write_bytes(data[:-5])  # the last record lost its last bytes
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target))
+    assert _payloads(loader.poll(len(data) - 5)) == expected[:-1]
+    assert loader.errors == [] and loader.pending > 0  # may still be written: held back
+    assert _payloads(loader.poll(len(data) - 5, final=True)) == []
+    (message,) = loader.errors
+    assert str(target) in message and "truncated record" in message
+    assert loader.pending == 0 and _payloads(loader.poll(len(data) - 5, final=True)) == []
+    assert len(loader.errors) == 1
+
+    # garbage that looks like a record still being written, with whole records after it
+    garbage = b"\x00" * 30 + data[-60:]
+    target.write_bytes(data + garbage)
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target))
+    list(loader.poll(len(data) + len(garbage)))
+    final = _payloads(loader.poll(len(data) + len(garbage), final=True))
+    assert loader.errors and all(p in expected for p in final)
+
+
+def test_older_files_of_a_run_that_stopped_growing_are_read_to_the_end(tmp_path):
+    import jupyter_tb
+
+    data = _real_file(tmp_path, images=False)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "events.out.tfevents.1.a").write_bytes(data[:-7])  # a job killed mid-record
+    (run / "events.out.tfevents.2.b").write_bytes(data[:-3])  # the newest: may be growing
+    ld = jupyter_tb.read(str(run))
+    assert ld.errors == []  # both could still be growing at the first look
+    ld.reload()
+    (message,) = ld.errors  # the older one did not grow: reported once
+    assert "events.out.tfevents.1.a" in message and "truncated record" in message
+    ld.reload()
+    assert len(ld.errors) == 1
+    assert len(ld.scalars(".", "x")) == 2 * 199  # every whole record of both files
