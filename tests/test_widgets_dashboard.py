@@ -1,5 +1,7 @@
 """Dashboard: tabs for the kinds present, tabs appearing live, shared options, progress."""
 
+import time
+
 import numpy as np
 import pytest
 from tensorboardX import SummaryWriter as TBXWriter
@@ -132,7 +134,11 @@ def test_closing_the_last_board_of_a_logdir_stops_its_reader(logdir, outbox, liv
     second = wait(jupyter_tb.board(logdir, reload_interval=0.1))
     assert first.source is second.source  # one reader per logdir per kernel
     outbox.wait_for(second, lambda m: m["type"] == "progress" and m["loaded"])
-    thread = first.source._watcher._thread
+    watcher = first.source._watcher
+    deadline = time.monotonic() + 10
+    while not watcher.running and time.monotonic() < deadline:  # starts after the first read
+        time.sleep(0.02)
+    thread = watcher._thread
     assert thread is not None and thread.is_alive()
     first.close()
     assert not first.source.closed and first.source in open_sources()  # the second still shows it

@@ -93,6 +93,8 @@ class Dashboard(View):
                 "waiting": bool(getattr(self.logdir, "waiting", False))}
 
     def snapshot(self) -> list[dict]:
+        if self.source is not None and self.source.loaded.is_set():
+            self._add_tabs()  # the load may have finished since setup(): "loaded" never precedes its tabs
         runs = self.run_names()
         self._runs = tuple(runs)
         return [{"type": "reset", "runs": runs}, self._progress()]
