@@ -328,7 +328,7 @@ class _ScalarFramer:
         if layout is None:
             if len(self._layouts) > 4096:
                 self._layouts.clear()
-            layout = self._layouts[key] = _scalar_layout(has_wall, step_size, prefix)
+            layout = self._layouts[key] = _scalar_record_template(has_wall, step_size, prefix)
         return layout
 
     @staticmethod
@@ -352,7 +352,7 @@ class _ScalarFramer:
         return records
 
 
-def _scalar_layout(has_wall: bool, step_size: int, prefix: bytes) -> tuple:
+def _scalar_record_template(has_wall: bool, step_size: int, prefix: bytes) -> tuple:
     """Template record (header + payload with zeros where records differ), the payload
     positions that differ, the template payload's raw CRC and one 256-entry CRC table per
     position: crc(payload) == crc0 ^ xor(table[j][payload[positions[j]]])."""

@@ -615,20 +615,26 @@ class _TagTable:
 
 
 def _tag_hashes(wire: _Wire, start: np.ndarray, length: np.ndarray):
-    """Two independent 64-bit hashes of each tag, reading it eight bytes at a time."""
+    """A 128-bit key of each tag: for tags of up to 8 bytes (the usual "loss", "acc") their
+    bytes and length themselves, else two independent 64-bit hashes, reading eight bytes at
+    a time. A tag's key never depends on the other tags of the call."""
+    short = length <= 8
+    if short.all():
+        return _word_at(wire, start, length, 0), length.astype(np.uint64) ^ _M2
+    h1, h2 = np.empty(len(start), np.uint64), np.empty(len(start), np.uint64)
+    h1[short] = _word_at(wire, start[short], length[short], 0)
+    h2[short] = length[short].astype(np.uint64) ^ _M2
+    h1[~short], h2[~short] = _mixed_hashes(wire, start[~short], length[~short])
+    return h1, h2
+
+
+def _mixed_hashes(wire: _Wire, start: np.ndarray, length: np.ndarray):
     h1 = length.astype(np.uint64) * _M1
     h2 = length.astype(np.uint64) ^ _M2
-    last = wire.size - 8
     rows = np.arange(len(start))
     offset = 0
     while len(rows):
-        at = start[rows] + offset
-        # near the buffer's end, read earlier and shift down
-        clipped = np.minimum(at, last) if at[-1] > last or at.max() > last else at
-        word = wire.u64[clipped]
-        if clipped is not at:
-            word >>= ((at - clipped) * 8).astype(np.uint64)
-        word &= _KEEP_BYTES[np.minimum(length[rows] - offset, 8)]
+        word = _word_at(wire, start[rows], length[rows], offset)
         a = (h1[rows] ^ word) * _M1
         h1[rows] = a ^ (a >> np.uint64(29))
         b = (h2[rows] + word) * _M2
@@ -636,3 +642,15 @@ def _tag_hashes(wire: _Wire, start: np.ndarray, length: np.ndarray):
         offset += 8
         rows = rows[length[rows] > offset]
     return h1, h2
+
+
+def _word_at(wire: _Wire, start: np.ndarray, length: np.ndarray, offset: int) -> np.ndarray:
+    """Bytes ``offset`` to ``offset + 8`` of each tag as a little-endian word, zero past its end."""
+    at = start + offset
+    last = wire.size - 8
+    if len(at) and at.max() > last:  # near the buffer's end, read earlier and shift down
+        clipped = np.minimum(at, last)
+        word = wire.u64[clipped] >> ((at - clipped) * 8).astype(np.uint64)
+    else:
+        word = wire.u64[at]
+    return word & _KEEP_BYTES[np.clip(length - offset, 0, 8)]

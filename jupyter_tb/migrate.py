@@ -205,7 +205,8 @@ def histos_to_buckets(limits, counts, ends, mins, maxs) -> tuple[np.ndarray, np.
     ``counts``. Returns the (m, 3) rows of all of them concatenated and the row count of each.
     """
     ends = np.asarray(ends, np.int64)
-    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    starts = np.zeros_like(ends)
+    starts[1:] = ends[:-1]
     # first and last non-empty bucket of each histogram, by binary search over the non-empty
     nonempty = np.flatnonzero(counts > 0)
     lo = np.searchsorted(nonempty, starts)

@@ -389,7 +389,7 @@ def test_groups_of_one_length_match_protobuf(tag_size, step_bytes, data):
                  (1 << 7 * (step_bytes - 1), (1 << 7 * step_bytes) - 1) if step_bytes < 10 else
                  (-2**63, -1))
     n = data.draw(st.integers(16, 60))
-    payloads = []
+    payloads, damaged = [], False
     for _ in range(n):
         event = event_pb2.Event(
             wall_time=data.draw(st.floats(1e-300, 1e300)),
@@ -400,6 +400,7 @@ def test_groups_of_one_length_match_protobuf(tag_size, step_bytes, data):
         payload = bytearray(event.SerializeToString())
         if data.draw(st.integers(0, 4)) == 0:  # damage one byte of some records
             payload[data.draw(st.integers(0, len(payload) - 1))] = data.draw(st.integers(0, 255))
+            damaged = True
         payloads.append(bytes(payload))
     parsable = []
     for p in payloads:
@@ -411,6 +412,5 @@ def test_groups_of_one_length_match_protobuf(tag_size, step_bytes, data):
     if not parsable:
         return
     cols = check(parsable)
-    intact = [p for p in parsable if len(p) == len(parsable[0])]
-    if tag_size and len(intact) == len(parsable) == n:  # nothing damaged: all decoded
+    if tag_size and not damaged:  # all decoded (by the shortcut or the general walk)
         assert cols.fast.all()
