@@ -17,9 +17,9 @@ import numpy as np
 
 from jupyter_tb import records
 
-# Each chunk costs fixed numpy rounds, and a tag's histogram rows from several chunks are
-# concatenated (copied) once more when first read: most event files fit in one 64 MB chunk.
-CHUNK_SIZE = 64 << 20
+# Decode temporaries grow with the chunk: 16 MB keeps a 3M-event read near 170 MB peak RSS
+# (64 MB chunks cost ~260 MB) at the same speed, measured with benchmarks/bench_ingest.py.
+CHUNK_SIZE = 16 << 20
 _HEADER = struct.Struct("<QI")  # length, masked crc of the length
 
 
