@@ -72,6 +72,8 @@ def demo(args: argparse.Namespace) -> int:
         command.append("--no-browser")
     if args.port:
         command.append(f"--port={args.port}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI machines often run as root
     try:
         import jupyterlab  # noqa: F401
     except ImportError:

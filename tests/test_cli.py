@@ -1,0 +1,27 @@
+"""`jupyter-tb demo --write-only` and `jupyter-tb inspect`: the README's main job, minus the browser."""
+
+import nbformat
+
+from jupyter_tb import read
+from jupyter_tb.cli import main
+
+EVERY_KIND = {"scalars", "images", "audio", "histograms", "pr_curves", "text", "hparams",
+              "custom_scalars", "graphs", "projector", "mesh"}
+
+
+def test_demo_writes_every_kind_and_a_notebook_that_opens_the_board(tmp_path, capsys):
+    assert main(["demo", "--dir", str(tmp_path), "--write-only"]) == 0
+    ld = read(tmp_path / "demo_runs")
+    kinds = {kind for run in ld.runs for kind, tags in ld.tags(run).items() if tags}
+    assert EVERY_KIND <= kinds
+    assert {"lr=0.1", "lr=0.03", "lr=0.01"} <= set(ld.runs)
+    loss = ld.scalars("lr=0.1", "train/loss")
+    assert len(loss) == 300 and loss.values[-1] < loss.values[0]  # it really trained
+    notebook = nbformat.read(tmp_path / "jupyter_tb_demo.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert "%load_ext jupyter_tb" in sources and "%tensorboard --logdir demo_runs" in sources
+
+    assert main(["inspect", str(tmp_path / "demo_runs")]) == 0
+    out = capsys.readouterr().out
+    assert "train/loss  300 points" in out and "lr=0.1" in out
