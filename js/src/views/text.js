@@ -4,8 +4,7 @@
 // the slider is in the browser, so it works while the kernel is busy.
 import { h, tagSections } from "../lib/dom.js";
 import { renderMarkdown } from "../lib/markdown.js";
-
-const seriesKey = (run, tag) => `${run}\u0000${tag}`;
+import { atOrBefore, createStepSlider, seriesKey, unionSteps } from "../lib/steps.js";
 
 function append(old, msg) {
   if (!old || msg.replace) return { steps: Array.from(msg.steps), wall: Array.from(msg.wall), values: msg.values };
@@ -28,13 +27,6 @@ function renderValue(value, raw) {
   const box = h("div", { class: "jtb-markdown" });
   renderMarkdown(box, value);
   return box;
-}
-
-// index of the largest step <= wanted (steps ascending), or -1
-function atOrBefore(steps, wanted) {
-  let found = -1;
-  for (let i = 0; i < steps.length; i++) if (steps[i] <= wanted) found = i;
-  return found;
 }
 
 export default {
@@ -65,31 +57,19 @@ export default {
     ]));
 
     function makeCard(tag) {
-      const slider = h("input", { type: "range", min: "0", max: "0", step: "1", value: "0", class: "jtb-slider", "data-jtb-step-slider": "" });
-      const stepLabel = h("span", { class: "jtb-value", "data-jtb-step-value": "" });
-      const body = h("div", { class: "jtb-text-runs" });
-      const el = h("div", { class: "jtb-card jtb-wide", "data-jtb-text-card": tag }, [
+      const card = { tag, body: h("div", { class: "jtb-text-runs" }), shown: "" };
+      card.steps = createStepSlider({ onChange: () => drawCard(card) });
+      card.el = h("div", { class: "jtb-card jtb-wide", "data-jtb-text-card": tag }, [
         h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
-        h("label", { class: "jtb-control" }, [h("span", { text: "step" }), slider, stepLabel]),
-        body,
+        card.steps.el,
+        card.body,
       ]);
-      const card = { el, tag, slider, stepLabel, body, steps: [], follow: true, shown: "" };
-      slider.addEventListener("input", () => {
-        card.follow = Number(slider.value) === card.steps.length - 1;
-        drawCard(card);
-      });
       return card;
     }
 
     function drawCard(card) {
       const runs = selection.runs.filter((run) => selection.isShown(run) && state.series.has(seriesKey(run, card.tag)));
-      const steps = new Set();
-      for (const run of runs) for (const s of state.series.get(seriesKey(run, card.tag)).steps) steps.add(s);
-      card.steps = [...steps].sort((a, b) => a - b);
-      card.slider.max = String(Math.max(card.steps.length - 1, 0));
-      if (card.follow) card.slider.value = card.slider.max;
-      const wanted = card.steps[Number(card.slider.value)] ?? 0;
-      card.stepLabel.textContent = String(wanted);
+      const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.series.get(seriesKey(run, card.tag))))) ?? 0;
       const blocks = [];
       const signature = [];
       for (const run of runs) {
