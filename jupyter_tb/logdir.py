@@ -46,7 +46,6 @@ class Logdir:
         self._storage = open_storage(logdir, **(storage_options or {}))
         # A live board may start before training creates its logdir (as TensorBoard does):
         # with missing_ok, an absent root reads as empty until it appears.
-        self._missing_ok = missing_ok
         if missing_ok:
             self.waiting = self._root_missing()
         else:
@@ -82,7 +81,7 @@ class Logdir:
     def reload(self) -> set[tuple[str, str, str]]:
         """Read what was appended since the last call; returns the changed (run, kind, tag)."""
         with self._reload_lock:
-            if self._missing_ok:
+            if self.waiting:  # only until the root appears: then the listing reports a vanished one
                 self.waiting = self._root_missing()
                 if self.waiting:
                     return set()
