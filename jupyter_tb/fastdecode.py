@@ -73,7 +73,9 @@ class ScalarColumns:
 @dataclass
 class HistogramColumns:
     """Legacy ``histo`` values, one entry per decoded record, ordered by tag id and then by
-    record, so each tag's histograms and their buckets are one contiguous stretch."""
+    record, so each tag's histograms are one contiguous stretch. The buckets stay in the
+    buffer: ``limits_at``/``counts_at`` locate each histogram's packed doubles, so the caller
+    builds its rows with one copy (see :func:`jupyter_tb.migrate.histos_to_buckets`)."""
 
     rows: np.ndarray  # int64 record index of each decoded histogram
     tag_names: list[str]  # tag id -> tag string, as for the scalars (a table of their own)
@@ -81,9 +83,15 @@ class HistogramColumns:
     steps: np.ndarray  # int64
     wall_times: np.ndarray  # float64
     stats: np.ndarray  # float64 (n, 5): min, max, num, sum, sum_squares
-    limits: np.ndarray  # float64, bucket_limit of every histogram, concatenated
-    counts: np.ndarray  # float64, bucket of every histogram, concatenated (same length)
-    ends: np.ndarray  # int64 per histogram: end of its buckets in limits/counts
+    limits_at: np.ndarray  # int64 buffer offset of each histogram's packed bucket_limit
+    counts_at: np.ndarray  # int64 buffer offset of its packed bucket counts
+    sizes: np.ndarray  # int64 number of buckets of each (as many limits as counts)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the histograms where ``mask`` is False."""
+        for name in ("rows", "tag_ids", "steps", "wall_times", "stats", "limits_at",
+                     "counts_at", "sizes"):
+            setattr(self, name, getattr(self, name)[mask])
 
 
 @dataclass
@@ -131,25 +139,13 @@ def decode_events(buf, offsets, lengths) -> EventColumns:
 def _histogram_columns(parts: list[tuple], names: list[str]) -> HistogramColumns:
     if not parts:
         return HistogramColumns(np.zeros(0, np.int64), names, np.zeros(0, np.int32),
-                                np.zeros(0, np.int64),
-                                np.zeros(0), np.zeros((0, 5)), np.zeros(0), np.zeros(0),
+                                np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 5)),
+                                np.zeros(0, np.int64), np.zeros(0, np.int64),
                                 np.zeros(0, np.int64))
-    rows, ids, steps, walls, stats, sizes = (
-        np.concatenate(col) if len(parts) > 1 else col[0]
-        for col in zip(*[part[:5] + part[7:] for part in parts]))
-    order = np.argsort(ids, kind="stable")  # tag-major: a reader takes each tag in one slice
-    rows, ids, steps, walls, stats, sizes = (
-        col[order] for col in (rows, ids, steps, walls, stats, sizes))
-    limits, counts = ([piece for part in parts for piece in part[k]] for k in (5, 6))
-    limits, counts = (_doubles([pieces[i] for i in order.tolist()]) for pieces in (limits, counts))
-    return HistogramColumns(rows, names, ids, steps, walls, np.ascontiguousarray(stats), limits,
-                            counts, np.cumsum(sizes))
-
-
-def _doubles(pieces: list) -> np.ndarray:
-    # one slice per histogram: each is hundreds of bytes or more, so a list of slices and one
-    # concatenation beat a gather through per-element index arrays several times over
-    return np.concatenate(pieces).view("<f8") if pieces else np.zeros(0)
+    columns = [np.concatenate(col) if len(parts) > 1 else col[0] for col in zip(*parts)]
+    order = np.argsort(columns[1], kind="stable")  # tag-major: a reader takes each tag in one slice
+    rows, ids, steps, walls, stats, limits_at, counts_at, sizes = (col[order] for col in columns)
+    return HistogramColumns(rows, names, ids, steps, walls, stats, limits_at, counts_at, sizes)
 
 
 class _Wire:
@@ -328,14 +324,9 @@ class _Rows:
         return at, 0  # unpacked repeated doubles and anything else
 
     def buckets(self, rows):
-        """(limits, counts, sizes) of the histograms ``rows``: the bytes of the packed fields
-        as lists of slices of the buffer (see _doubles), and the number of buckets of each."""
-        sizes = self.h_limits[1, rows] // 8
-        return self._slices(self.h_limits, rows), self._slices(self.h_counts, rows), sizes
-
-    def _slices(self, fields, rows) -> list:
-        u8 = self.w.u8
-        return [u8[s:s + n] for s, n in zip(fields[0, rows].tolist(), fields[1, rows].tolist())]
+        """(limits_at, counts_at, sizes) of the histograms ``rows``: where their packed
+        bucket fields start in the buffer, and the number of buckets of each."""
+        return self.h_limits[0, rows], self.h_counts[0, rows], self.h_limits[1, rows] // 8
 
     def _tensor(self, rows, start, stop):
         n = len(rows)

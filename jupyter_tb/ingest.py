@@ -125,14 +125,10 @@ class _ChunkIngest:
         if demote:
             keep = ~np.isin(h.tag_ids, demote)
             self._demote(h.rows[~keep])
-            sizes = np.diff(h.ends, prepend=0)
-            flat = np.repeat(keep, sizes)
-            h.rows, h.tag_ids, h.steps, h.wall_times, h.stats = (
-                h.rows[keep], h.tag_ids[keep], h.steps[keep], h.wall_times[keep], h.stats[keep])
-            h.limits, h.counts, h.ends = h.limits[flat], h.counts[flat], np.cumsum(sizes[keep])
+            h.keep(keep)
         # buckets as TensorBoard's [left, right, count] rows; row_ends[i] ends histogram i's
         self.histo_rows, self.histo_sizes = migrate.histos_to_buckets(
-            h.limits, h.counts, h.ends, h.stats[:, 0], h.stats[:, 1])
+            self.chunk.buf, h.limits_at, h.counts_at, h.sizes, h.stats[:, 0], h.stats[:, 1])
         self.histo_row_ends = np.cumsum(self.histo_sizes)
         # tag id -> its stretch [start, stop) of the (tag-major) histogram columns
         ids = self.histos.tag_ids

@@ -33,6 +33,8 @@ from typing import Callable
 
 import numpy as np
 
+from jupyter_tb.records import unaligned
+
 from jupyter_tb._proto import plugins_pb2, summary_pb2, types_pb2
 
 # The plugin names TensorBoard's plugins register; anything else is kept as generic tensors.
@@ -198,39 +200,59 @@ def histo_to_buckets(histo) -> np.ndarray:
     return out
 
 
-def histos_to_buckets(limits, counts, ends, mins, maxs) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`histo_to_buckets` for many histograms at once, without a Python loop.
+def histos_to_buckets(buf, limits_at, counts_at, sizes, mins, maxs) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`histo_to_buckets` for many histograms at once, straight from the wire bytes.
 
-    Histogram ``i`` has the buckets ``[ends[i-1], ends[i])`` of the flat ``limits`` and
-    ``counts``. Returns the (m, 3) rows of all of them concatenated and the row count of each.
+    Histogram ``i`` has ``sizes[i]`` buckets, its limits and counts packed little-endian
+    doubles at byte offsets ``limits_at[i]`` and ``counts_at[i]`` of ``buf``. Returns the
+    (m, 3) rows of all of them concatenated and the row count of each. The empty outer
+    buckets are found first, so the kept bytes are copied once, straight into the rows.
     """
-    ends = np.asarray(ends, np.int64)
-    starts = np.zeros_like(ends)
-    starts[1:] = ends[:-1]
-    # first and last non-empty bucket of each histogram, by binary search over the non-empty
-    nonempty = np.flatnonzero(counts > 0)
-    lo = np.searchsorted(nonempty, starts)
-    hi = np.searchsorted(nonempty, ends) - 1
-    has = lo <= hi  # some bucket of [start, end) is non-empty
-    first = nonempty[np.minimum(lo, len(nonempty) - 1)[has]] if len(nonempty) else lo[has]
-    last = nonempty[hi[has]] if len(nonempty) else hi[has]
-    sizes = np.zeros(len(ends), np.int64)
-    sizes[has] = last - first + 1
-    # keep = buckets in [first, last] of some histogram, from +1/-1 marks and a running sum
-    marks = np.zeros(len(counts) + 1, np.int8)
-    marks[first] = 1
-    marks[last + 1] -= 1
-    keep = np.cumsum(marks[:-1], dtype=np.int8).view(bool)
+    doubles = unaligned(np.frombuffer(buf, np.uint8), "<f8")
+    lead, sizes = _nonempty_span(doubles, np.asarray(counts_at, np.int64),
+                                 np.asarray(sizes, np.int64))
     out = np.empty((int(sizes.sum()), 3))
-    out[:, 1] = limits[keep]
-    out[:, 2] = counts[keep]
+    for column, at in ((1, limits_at + 8 * lead), (2, counts_at + 8 * lead)):
+        pieces = [doubles[a:a + 8 * n:8] for a, n in zip(at.tolist(), sizes.tolist())]
+        if pieces:
+            np.concatenate(pieces, out=out[:, column])
     # a bucket's left edge is the previous bucket's limit, i.e. the row above's right edge;
     # each histogram's outer edges are its recorded min and max
     out[1:, 0] = out[:-1, 1]
-    row_ends = np.cumsum(sizes[has])
-    out[row_ends - sizes[has], 0] = np.asarray(mins, np.float64)[has]
-    out[row_ends - 1, 1] = np.asarray(maxs, np.float64)[has]
+    ends = np.cumsum(sizes)
+    has = sizes > 0
+    out[ends[has] - sizes[has], 0] = np.asarray(mins, np.float64)[has]
+    out[ends[has] - 1, 1] = np.asarray(maxs, np.float64)[has]
     return out, sizes
+
+
+_PROBES = 4  # empty outer buckets skipped in lockstep; longer runs are found per histogram
+
+
+def _nonempty_span(doubles: np.ndarray, counts_at: np.ndarray, sizes: np.ndarray):
+    """For each histogram, the number of empty buckets before its first non-empty one, and
+    the number of buckets from that one to its last non-empty one (0 if all are empty).
+    Writers leave at most a bucket or two empty at each end (tensorboardX starts every
+    histogram with one), so a few vectorised probes settle nearly all of them."""
+    lead = np.zeros(len(sizes), np.int64)
+    trail = np.zeros(len(sizes), np.int64)
+    for skip, step in ((lead, 8), (trail, -8)):
+        first = counts_at if step > 0 else counts_at + 8 * (sizes - 1)
+        active = np.flatnonzero(sizes - lead > 0)
+        for _ in range(_PROBES):
+            empty = ~(doubles[first[active] + step * skip[active]] > 0)  # NaN counts as empty
+            active = active[empty]
+            skip[active] += 1
+            active = active[skip[active] < sizes[active] - (lead[active] if step < 0 else 0)]
+            if not len(active):
+                break
+        for i in active.tolist():  # a long empty run: search this histogram's counts
+            room = int(sizes[i] - (lead[i] if step < 0 else 0) - skip[i])
+            at = int(first[i] + step * skip[i])
+            probe = doubles[at:at + step * room:step] if step > 0 else doubles[at::step][:room]
+            found = np.flatnonzero(probe > 0)
+            skip[i] += int(found[0]) if len(found) else room
+    return lead, np.maximum(sizes - lead - trail, 0)
 
 
 def wire_fields(message: bytes) -> dict[int, list]:

@@ -323,7 +323,8 @@ def check_histograms(payloads):
     lengths = np.array([len(p) for p in payloads], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     h = fastdecode.decode_events(buf, offsets, lengths).histograms
-    rows, sizes = migrate.histos_to_buckets(h.limits, h.counts, h.ends, h.stats[:, 0], h.stats[:, 1])
+    rows, sizes = migrate.histos_to_buckets(buf, h.limits_at, h.counts_at, h.sizes, h.stats[:, 0],
+                                            h.stats[:, 1])
     ends = np.cumsum(sizes)
     for k, record in enumerate(h.rows.tolist()):
         event = event_pb2.Event.FromString(payloads[record])

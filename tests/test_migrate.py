@@ -154,3 +154,31 @@ def test_graph_sub_plugins_and_audio_without_labels():
     kind, info = migrate.migrate_value(audio)
     assert (kind, info.samples, info.labels, info.sample_rate) == ("audio", 3, ("", "", ""), 8000.0)
     assert migrate.blob_sample(audio, "audio", 2) == wav
+
+
+def test_bulk_histograms_trim_long_empty_runs_like_one_at_a_time():
+    """histos_to_buckets reads the buckets straight from the wire bytes and skips empty outer
+    buckets with a few lockstep probes, then per histogram: runs longer than the probes, at
+    either end, all-empty and NaN counts must come out as histo_to_buckets makes them."""
+    shapes = [[0] * 9 + [1, 2] + [0] * 6, [0, 0, 5, 0, 0], [0] * 12,
+              [float("nan"), 0, 3, float("nan")], [4, 1], [], [0] * 30 + [7]]
+    histos, blobs, at = [], [], 0
+    for counts in shapes:
+        histo = summary_pb2.HistogramProto(min=-1.5, max=99.0, bucket=counts,
+                                           bucket_limit=np.arange(1.0, len(counts) + 1.0))
+        histos.append(histo)
+        blobs.append(histo.SerializeToString())
+    buf = b"".join(blobs)
+    limits_at, counts_at, sizes = [], [], []
+    for histo, blob in zip(histos, blobs):
+        n = len(histo.bucket)
+        limits_at.append(at + blob.find(np.asarray(histo.bucket_limit, "<f8").tobytes()))
+        counts_at.append(at + blob.find(np.asarray(histo.bucket, "<f8").tobytes()))
+        sizes.append(n)
+        at += len(blob)
+    rows, kept = migrate.histos_to_buckets(buf, np.array(limits_at), np.array(counts_at),
+                                           np.array(sizes), np.full(len(histos), -1.5),
+                                           np.full(len(histos), 99.0))
+    ends = np.cumsum(kept)
+    for k, histo in enumerate(histos):
+        np.testing.assert_equal(rows[ends[k] - kept[k]:ends[k]], migrate.histo_to_buckets(histo))

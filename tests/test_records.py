@@ -120,12 +120,13 @@ def test_truncated_tail_waits_for_more_bytes_unless_final():
         assert f"offset {1000 + len(buf) - last}" in final.errors[0]
 
 
-def test_bad_payload_crc_loses_only_that_record():
-    payloads = cyclic_payloads(5000)
+@pytest.mark.parametrize("odd", [2000, 9000], ids=["small", "big"])  # big: CRC'd in place
+def test_bad_payload_crc_loses_only_that_record(odd):
+    payloads = cyclic_payloads(5000, every=7, odd=odd)
     records = [encode_record(p) for p in payloads]
     starts = np.cumsum([0] + [len(r) for r in records])
     buf = bytearray(b"".join(records))
-    damaged = [7, 2500, 2501, 4999]
+    damaged = [6, 7, 1000, 2500, 2501, 4997, 4999]  # 6, 1000 and 4997 are odd ones
     for i in damaged:
         buf[starts[i] + HEADER_SIZE + len(payloads[i]) // 2] ^= 0x10 if payloads[i] else 0
         if not payloads[i]:
