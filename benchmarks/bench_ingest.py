@@ -2,12 +2,14 @@
 
     python -m benchmarks.bench_ingest                       # both sets, every reader
     python -m benchmarks.bench_ingest scalars --readers ours,accumulator --cap 120
+    python -m benchmarks.bench_ingest mixed --readers ours --repeat 9
 
 The data sets are generated on first use by ``benchmarks/datagen.py`` (tensorboardX, a few
 minutes, cached under ``benchmarks/data/``). Each reader runs in a fresh subprocess so its peak
 RSS (``ru_maxrss``) is its own; the figures of one invocation are measured under the same load,
 so their ratios are comparable even on a busy machine (wall and CPU seconds are both printed;
-the CPU figure is the one that does not depend on what else runs). Clocks start after the
+the CPU figure is the one that does not depend on what else runs). Our readers run
+``--repeat`` times, each in a fresh process, and the median is reported. Clocks start after the
 reader's imports, as in a notebook kernel where they are done already.
 
 Readers:
@@ -279,7 +281,21 @@ def _fmt(value, spec: str, prefix: str) -> str:
     return prefix + format(value, spec) if value is not None else "-"
 
 
-def bench(name: str, readers: list[str], cap: float) -> None:
+def _run_repeated(reader: str, name: str, cap: float, repeat: int) -> dict:
+    """Our readers take a fraction of a second, where page faults and neighbours on a shared
+    machine swing single runs by 2x: report the run with the median wall time of ``repeat``
+    fresh processes, and the range in the note."""
+    runs = sorted((_run_child(reader, name, cap) for _ in range(repeat)),
+                  key=lambda r: r.get("wall", cap))
+    middle = dict(runs[len(runs) // 2])
+    if repeat > 1:
+        walls = [r.get("wall", cap) for r in runs]
+        middle["note"] = (f"median of {repeat} fresh processes "
+                          f"(wall {min(walls):.2f}-{max(walls):.2f} s)")
+    return middle
+
+
+def bench(name: str, readers: list[str], cap: float, repeat: int = 1) -> None:
     logdir = datagen.ensure(name)
     size_mb = sum(p.stat().st_size for p in datagen.event_files(logdir)) / 1e6
     events = _run_child("count", name, cap)["events"]
@@ -289,7 +305,12 @@ def bench(name: str, readers: list[str], cap: float) -> None:
           f"{'cpu ev/s':>11} {'peak RSS MB':>12}  note")
     results = {}
     for reader in readers:
-        r = _run_rust(logdir, name, cap) if reader == "rust" else _run_child(reader, name, cap)
+        if reader == "rust":
+            r = _run_rust(logdir, name, cap)
+        elif reader.startswith(("ours", "layer")):
+            r = _run_repeated(reader, name, cap, repeat)
+        else:
+            r = _run_child(reader, name, cap)
         done = bool(r.get("done"))
         # a capped accumulator still measured its rate over the events it got through
         share = 1.0 if done else r.get("events_done", 0) / events
@@ -337,6 +358,8 @@ def main(argv=None) -> None:
     parser.add_argument("sets", nargs="*", default=["scalars", "mixed"])
     parser.add_argument("--readers", default=",".join(READERS))
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per reader")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="fresh processes per reader of ours (the median is reported)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -353,7 +376,7 @@ def main(argv=None) -> None:
             _child_crc(logdir)
         return
     for name in args.sets:
-        bench(name, args.readers.split(","), args.cap)
+        bench(name, args.readers.split(","), args.cap, max(1, args.repeat))
 
 
 if __name__ == "__main__":

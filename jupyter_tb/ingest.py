@@ -126,10 +126,9 @@ class _ChunkIngest:
             keep = ~np.isin(h.tag_ids, demote)
             self._demote(h.rows[~keep])
             h.keep(keep)
-        # buckets as TensorBoard's [left, right, count] rows; row_ends[i] ends histogram i's
-        self.histo_rows, self.histo_sizes = migrate.histos_to_buckets(
-            self.chunk.buf, h.limits_at, h.counts_at, h.sizes, h.stats[:, 0], h.stats[:, 1])
-        self.histo_row_ends = np.cumsum(self.histo_sizes)
+        # the buckets each histogram keeps; their rows are written straight into the store
+        self.histo_lead, self.histo_kept = migrate.bucket_spans(self.chunk.buf, h.counts_at,
+                                                                h.sizes)
         # tag id -> its stretch [start, stop) of the (tag-major) histogram columns
         ids = self.histos.tag_ids
         cuts = np.flatnonzero(np.diff(ids)) + 1
@@ -311,28 +310,44 @@ class _ChunkIngest:
         one stretch of the columns, see HistogramColumns)."""
         h = self.histos
         for tag_id, (start, stop) in self.histo_spans.items():
-            start = self.histos_flushed.get(tag_id, start)
-            end = start + int(np.searchsorted(h.rows[start:stop], before, side="left"))
-            if end == start:
+            first = self.histos_flushed.get(tag_id, start)
+            end = first + int(np.searchsorted(h.rows[first:stop], before, side="left"))
+            if end == first:
                 continue
             self.histos_flushed[tag_id] = end
             tag = self.tag_names[tag_id]
-            rows_start = int(self.histo_row_ends[start - 1]) if start else 0
-            rows = self.histo_rows[rows_start:int(self.histo_row_ends[end - 1])]
-            sizes = self.histo_sizes[start:end]
+            part = slice(first, end)
+            sizes = self.histo_kept[part]
             general = self.pending.pop(("histograms", tag), None)
             if general is None:
-                self.store.append_ragged("histograms", tag, h.steps[start:end],
-                                         h.wall_times[start:end], rows, sizes)
+                rows = self.store.append_ragged_empty(
+                    "histograms", tag, h.steps[part], h.wall_times[part], sizes,
+                    expect_rows=self._expected_rows(start, stop) if first == start else 0)
+                self._fill_rows(rows, part)
                 continue
             # the same tag also took the general path in this chunk: merge in record order
+            rows = np.empty((int(sizes.sum()), 3))
+            self._fill_rows(rows, part)
             blocks = np.split(rows, np.cumsum(sizes)[:-1])
             g_index, g_steps, g_walls, g_items = general
-            order = np.argsort(np.concatenate([h.rows[start:end], g_index]), kind="stable")
-            steps = np.concatenate([h.steps[start:end], g_steps])[order]
-            walls = np.concatenate([h.wall_times[start:end], g_walls])[order]
+            order = np.argsort(np.concatenate([h.rows[part], g_index]), kind="stable")
+            steps = np.concatenate([h.steps[part], g_steps])[order]
+            walls = np.concatenate([h.wall_times[part], g_walls])[order]
             both = blocks + g_items
             self.store.append("histograms", tag, steps, walls, [both[k] for k in order.tolist()])
+
+    def _fill_rows(self, rows: np.ndarray, part: slice) -> None:
+        h = self.histos
+        migrate.fill_bucket_rows(rows, self.chunk.buf, h.limits_at[part], h.counts_at[part],
+                                 self.histo_lead[part], self.histo_kept[part],
+                                 h.stats[part, 0], h.stats[part, 1])
+
+    def _expected_rows(self, start: int, stop: int) -> int:
+        """Bucket rows a tag should get from the rest of its file, at this chunk's rate, with a
+        margin: room reserved once spares copying the rows at each later chunk."""
+        chunk = self.chunk
+        rate = (chunk.file_size - chunk.base_offset) / max(1, len(chunk.buf))
+        return int(int(self.histo_kept[start:stop].sum()) * rate * 1.05) + 64
 
     def _ref(self, index: int, tag: str) -> BlobRef:
         chunk = self.chunk

@@ -35,6 +35,7 @@ class Chunk:
     base_offset: int  # file offset of buf[0]
     offsets: np.ndarray
     lengths: np.ndarray
+    file_size: int  # the file's size when polled: how much more of it to expect
 
 
 class EventFileLoader:
@@ -79,7 +80,7 @@ class EventFileLoader:
             self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
             self._tail = bytes(buf[batch.consumed:])
             if len(batch.offsets):
-                yield Chunk(self.path, buf, base, batch.offsets, batch.lengths)
+                yield Chunk(self.path, buf, base, batch.offsets, batch.lengths, size)
         if final and self._tail:
             tail, self._tail = self._tail, b""
             base = self.offset - len(tail)
@@ -87,7 +88,7 @@ class EventFileLoader:
                                          final=True)
             self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
             if len(batch.offsets):
-                yield Chunk(self.path, tail, base, batch.offsets, batch.lengths)
+                yield Chunk(self.path, tail, base, batch.offsets, batch.lengths, size)
 
     def _needed(self) -> int:
         # a record longer than a chunk: fetch all of it at once rather than re-gluing pieces

@@ -205,25 +205,38 @@ def histos_to_buckets(buf, limits_at, counts_at, sizes, mins, maxs) -> tuple[np.
 
     Histogram ``i`` has ``sizes[i]`` buckets, its limits and counts packed little-endian
     doubles at byte offsets ``limits_at[i]`` and ``counts_at[i]`` of ``buf``. Returns the
-    (m, 3) rows of all of them concatenated and the row count of each. The empty outer
-    buckets are found first, so the kept bytes are copied once, straight into the rows.
+    (m, 3) rows of all of them concatenated and the row count of each. (The reader uses the
+    two steps separately, to write the rows straight into its store.)
     """
+    lead, kept = bucket_spans(buf, counts_at, sizes)
+    out = np.empty((int(kept.sum()), 3))
+    fill_bucket_rows(out, buf, limits_at, counts_at, lead, kept, mins, maxs)
+    return out, kept
+
+
+def bucket_spans(buf, counts_at: np.ndarray, sizes: np.ndarray):
+    """Which buckets each histogram keeps: (empty buckets before its first non-empty one,
+    buckets from there to its last non-empty one). As TensorBoard does, empty buckets at both
+    ends are dropped: the outermost limits may be +-DBL_MAX."""
     doubles = unaligned(np.frombuffer(buf, np.uint8), "<f8")
-    lead, sizes = _nonempty_span(doubles, np.asarray(counts_at, np.int64),
-                                 np.asarray(sizes, np.int64))
-    out = np.empty((int(sizes.sum()), 3))
+    return _nonempty_span(doubles, np.asarray(counts_at, np.int64), np.asarray(sizes, np.int64))
+
+
+def fill_bucket_rows(out: np.ndarray, buf, limits_at, counts_at, lead, kept, mins, maxs) -> None:
+    """Write the [left, right, count] rows of the histograms into ``out`` ((kept.sum(), 3)),
+    copying the kept buckets' bytes once."""
+    doubles = unaligned(np.frombuffer(buf, np.uint8), "<f8")
     for column, at in ((1, limits_at + 8 * lead), (2, counts_at + 8 * lead)):
-        pieces = [doubles[a:a + 8 * n:8] for a, n in zip(at.tolist(), sizes.tolist())]
+        pieces = [doubles[a:a + 8 * n:8] for a, n in zip(at.tolist(), kept.tolist())]
         if pieces:
             np.concatenate(pieces, out=out[:, column])
     # a bucket's left edge is the previous bucket's limit, i.e. the row above's right edge;
     # each histogram's outer edges are its recorded min and max
     out[1:, 0] = out[:-1, 1]
-    ends = np.cumsum(sizes)
-    has = sizes > 0
-    out[ends[has] - sizes[has], 0] = np.asarray(mins, np.float64)[has]
+    ends = np.cumsum(kept)
+    has = kept > 0
+    out[ends[has] - kept[has], 0] = np.asarray(mins, np.float64)[has]
     out[ends[has] - 1, 1] = np.asarray(maxs, np.float64)[has]
-    return out, sizes
 
 
 _PROBES = 4  # empty outer buckets skipped in lockstep; longer runs are found per histogram

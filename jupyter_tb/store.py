@@ -14,91 +14,79 @@ from dataclasses import dataclass
 import numpy as np
 
 _GROWTH = 1.5
+_TRIM_BELOW = 4 << 20  # bytes; numpy maps bigger arrays on their own pages
 
 
 class Column:
     """A growable numpy array; ``view()`` is a read-only slice of the visible part.
 
-    Big blocks can be appended by reference (``hold``): they are copied once, into an array
-    of the exact size, when the column is next read or changed, instead of once per append
-    and again on every growth.
+    Capacity grows geometrically, or at once to a size the caller expects (``reserve``): room
+    that is never written costs no memory, because the kernel backs pages on first touch.
     """
 
-    __slots__ = ("_array", "_length", "_held", "_held_length")
+    __slots__ = ("_array", "_length")
 
     def __init__(self, dtype, width: int | None = None, capacity: int = 0):
         shape = (capacity,) if width is None else (capacity, width)
         self._array = np.empty(shape, dtype=dtype)
         self._length = 0
-        self._held: list[np.ndarray] = []
-        self._held_length = 0
 
     def __len__(self) -> int:
-        return self._length + self._held_length
-
-    def hold(self, values: np.ndarray) -> None:
-        """Append ``values`` (of the column's dtype and width) without copying them now; the
-        caller must never change them afterwards."""
-        if len(values):
-            self._held.append(values)
-            self._held_length += len(values)
-
-    def _settle(self) -> None:
-        if not self._held:
-            return
-        if self._length == 0 and len(self._held) == 1:
-            self._array = self._held[0]  # exactly its size: any later append makes a new array
-        else:
-            self._array = np.concatenate([self._array[: self._length]] + self._held)
-        self._length = len(self._array)
-        self._held, self._held_length = [], 0
+        return self._length
 
     def extend(self, values) -> None:
-        self._settle()
         values = np.asarray(values, dtype=self._array.dtype)
-        end = self._length + len(values)
-        self._reserve(end)
-        self._array[self._length:end] = values
-        self._length = end
+        self.append_empty(len(values))[...] = values
 
     def extend_blocks(self, blocks, total: int) -> None:
         """Append several arrays (``total`` items in all) with one growth and no concatenation."""
-        self._settle()
-        end = self._length + total
-        self._reserve(end)
-        pos = self._length
+        room = self.append_empty(total)
+        pos = 0
         for block in blocks:
-            self._array[pos:pos + len(block)] = block
+            room[pos:pos + len(block)] = block
             pos += len(block)
+
+    def append_empty(self, count: int) -> np.ndarray:
+        """Make ``count`` more items visible and return them, writable and unfilled: the caller
+        fills them before the column is next read (this is how bulk data lands in one copy)."""
+        end = self._length + count
+        self._reserve(end)
+        room = self._array[self._length:end]
         self._length = end
+        return room
+
+    def reserve(self, capacity: int) -> None:
+        """Grow once to hold ``capacity`` items, so appends up to there copy nothing."""
+        if capacity > len(self._array):
+            self._grow(capacity)
 
     def _reserve(self, end: int) -> None:
         if end > len(self._array):
-            # a new, larger array: slices handed out earlier keep pointing at the old one
-            grown = np.empty((max(end, int(len(self._array) * _GROWTH) + 16),) + self._array.shape[1:],
-                             dtype=self._array.dtype)
-            grown[: self._length] = self._array[: self._length]
-            self._array = grown
+            self._grow(max(end, int(len(self._array) * _GROWTH) + 16))
+
+    def _grow(self, capacity: int) -> None:
+        # a new, larger array: slices handed out earlier keep pointing at the old one
+        grown = np.empty((capacity,) + self._array.shape[1:], dtype=self._array.dtype)
+        grown[: self._length] = self._array[: self._length]
+        self._array = grown
 
     def view(self) -> np.ndarray:
-        self._settle()
         out = self._array[: self._length]
         out.flags.writeable = False
         return out
 
     def keep(self, mask: np.ndarray) -> None:
-        self._settle()
         self._array = self._array[: self._length][mask].copy()
         self._length = len(self._array)
 
     def trim(self) -> None:
-        """Give back spare capacity (after a bulk load) with one copy."""
-        self._settle()
-        if len(self._array) > self._length * 1.1 + 16:
+        """Give back spare capacity (after a bulk load) with one copy, where it may be resident:
+        in small arrays, which share heap pages. A big array's unwritten tail never was."""
+        spare = len(self._array) - self._length
+        if spare > self._length * 0.1 + 16 and self._array.nbytes < _TRIM_BELOW:
             self._array = self._array[: self._length].copy()
 
     def last(self):
-        self._settle()
         return self._array[self._length - 1] if self._length else None
 
 
@@ -122,10 +110,11 @@ class Ragged:
         self.rows.extend_blocks(blocks, int(sizes.sum()))
         self.ends.extend(ends)
 
-    def extend_flat(self, rows: np.ndarray, sizes: np.ndarray) -> None:
-        """Append blocks given already concatenated: ``rows`` holds ``sizes[i]`` rows of each."""
+    def append_empty(self, sizes: np.ndarray) -> np.ndarray:
+        """Append blocks of ``sizes[i]`` rows each; returns their rows, unfilled, for the
+        caller to fill (see :meth:`Column.append_empty`)."""
         self.ends.extend(len(self.rows) + np.cumsum(sizes))
-        self.rows.hold(rows)
+        return self.rows.append_empty(int(np.sum(sizes)))
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.rows.view(), self.ends.view()
@@ -242,13 +231,18 @@ class RunStore:
         self.track(kind, tag).extend(steps, wall_times, data)
         self.changed.add((kind, tag))
 
-    def append_ragged(self, kind: str, tag: str, steps, wall_times, rows, sizes) -> None:
-        """Append points of a ragged kind (histograms, pr_curves) from concatenated rows."""
+    def append_ragged_empty(self, kind: str, tag: str, steps, wall_times, sizes,
+                            expect_rows: int = 0) -> np.ndarray:
+        """Append points of a ragged kind (histograms, pr_curves) whose ``sizes[i]`` rows the
+        caller writes into the returned array, filling all of it before the store is next
+        read. ``expect_rows``: rows this tag is expected to get in all, this call's included
+        (room for them is made at once, so later appends do not copy the earlier ones)."""
         track = self.track(kind, tag)
         track.steps.extend(steps)
         track.wall_times.extend(wall_times)
-        track.data.extend_flat(rows, sizes)
+        track.data.rows.reserve(len(track.data.rows) + expect_rows)
         self.changed.add((kind, tag))
+        return track.data.append_empty(sizes)
 
     def purge(self, step: int, tags=None) -> None:
         """Drop points at ``step`` or later: of every tag, or only of ``tags``."""
