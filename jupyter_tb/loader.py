@@ -53,23 +53,24 @@ class EventFileLoader:
         """Bytes held back as an incomplete record."""
         return len(self._tail)
 
-    def poll(self, size: int, final: bool = False) -> Iterator[Chunk]:
+    def poll(self, size: int, final: bool = False,
+             buffer: ReadBuffer | None = None) -> Iterator[Chunk]:
         """Chunks of the records between the last poll and ``size`` (the file's current size).
 
         ``final``: the file will not grow any more, so bytes held back as an incomplete record
         are truncation or garbage: they are reported (once) and dropped, and any record found
-        after garbage is read."""
+        after garbage is read. ``buffer``: where to read, shared by the loaders of one pass
+        over a logdir (each chunk is done with before the next is read)."""
         if size < self.offset:
             self.errors.append(f"{self.path}: file shrank from {self.offset} to {size} bytes; "
                                "it was rewritten, only data read before is kept")
             self.offset = size
             self._tail = b""
             return
-        scratch = None  # one read buffer for the whole poll: fresh 16 MB buffers cost page faults
+        buffer = buffer or ReadBuffer()
         while self.offset < size:
             want = min(max(self.chunk_size, self._needed()), size - self.offset)
-            if scratch is None or len(scratch) < want + len(self._tail):
-                scratch = _read_buffer(want + len(self._tail) + (1 << 16))  # room for later tails
+            scratch = buffer.take(want + len(self._tail))
             buf = self.storage.read(self.path, self.offset, want, prefix=self._tail, scratch=scratch)
             fetched = len(buf) - len(self._tail)
             if fetched <= 0:
@@ -103,7 +104,16 @@ class EventFileLoader:
         return self.storage.read(self.path, offset, length)
 
 
-def _read_buffer(size: int) -> memoryview:
-    # numpy rather than bytearray: no zero-fill, and numpy asks the kernel for huge pages on
-    # big arrays, so filling tens of MB costs a few dozen page faults instead of thousands
-    return memoryview(np.empty(size, np.uint8))
+class ReadBuffer:
+    """One read buffer, reused while it is big enough: fresh 16 MB buffers cost page faults,
+    which on some machines cost more than the reading."""
+
+    def __init__(self):
+        self._memory: memoryview | None = None
+
+    def take(self, size: int) -> memoryview:
+        if self._memory is None or len(self._memory) < size:
+            # numpy rather than bytearray: no zero-fill, and numpy asks the kernel for huge
+            # pages on big arrays, so filling tens of MB costs a few dozen page faults
+            self._memory = memoryview(np.empty(size + (1 << 16), np.uint8))  # room for tails
+        return self._memory

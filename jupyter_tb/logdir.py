@@ -21,7 +21,7 @@ from google.protobuf.message import DecodeError
 from jupyter_tb import migrate
 from jupyter_tb._proto import event_pb2, graph_pb2, hparams_pb2, plugins_pb2, projector_config_pb2
 from jupyter_tb.ingest import GRAPH_TAG, ingest_chunk
-from jupyter_tb.loader import EventFileLoader
+from jupyter_tb.loader import EventFileLoader, ReadBuffer
 from jupyter_tb.series import (
     AudioEntry, AudioSeries, Embedding, HParams, HistogramSeries, ImageEntry, ImageSeries,
     PrCurveSeries, ScalarSeries, Session, TensorSeries, TextSeries,
@@ -98,6 +98,7 @@ class Logdir:
                 self._set_projector_configs({run: info for run, info in listing.projector_configs.items()
                                              if run in listing.event_files or run == "."})
                 self.progress = (done, total, len(listing.event_files))
+            buffer = ReadBuffer()  # one for the whole pass: each chunk is ingested before the next
             for name in sorted(listing.event_files):
                 run = self._runs.get(name)
                 if run is None:
@@ -107,7 +108,7 @@ class Logdir:
                 for gone in set(run.loaders) - {info.path for info in listed}:
                     del run.loaders[gone]  # a deleted file: what it held stays, as in TensorBoard
                 for info in listed:
-                    done += self._read_file(name, run, info, newest=info is listed[-1])
+                    done += self._read_file(name, run, info, buffer, newest=info is listed[-1])
                     with self._lock:
                         self.progress = (done, total, len(listing.event_files))
             if first:
@@ -121,7 +122,7 @@ class Logdir:
             for run in self._runs.values():
                 run.store.trim()
 
-    def _read_file(self, name: str, run: _Run, info, newest: bool) -> int:
+    def _read_file(self, name: str, run: _Run, info, buffer: ReadBuffer, newest: bool) -> int:
         loader = run.loaders.get(info.path)
         if loader is None:
             loader = run.loaders[info.path] = EventFileLoader(self._storage, info.path,
@@ -132,7 +133,7 @@ class Logdir:
         final = not newest and loader.pending > 0 and info.size == loader.offset
         errors: list[str] = []
         try:
-            for chunk in loader.poll(info.size, final=final):
+            for chunk in loader.poll(info.size, final=final, buffer=buffer):
                 with self._lock:
                     ingest_chunk(run.store, chunk, errors)
                     self._publish(name, run.store)
