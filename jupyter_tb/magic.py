@@ -98,6 +98,35 @@ def enable_colab_widgets(shell) -> bool:
     return True
 
 
+# notebook cell id -> the board %tensorboard last showed in it: re-running the cell replaces
+# its board, so the old one (gone from the page with the old output) stops taking updates
+_cell_boards: dict[str, object] = {}
+
+
+def _cell_id(shell) -> str | None:
+    """The id of the notebook cell running this magic: JupyterLab and Notebook 7 send it with
+    each execute request (``metadata.cellId``). None in a terminal or a front end without it."""
+    kernel = getattr(shell, "kernel", None)
+    try:
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:  # another kernel implementation: no cell tracking, nothing breaks
+        return None
+    metadata = parent.get("metadata") if isinstance(parent, dict) else None
+    cell = metadata.get("cellId") if isinstance(metadata, dict) else None
+    return str(cell) if cell else None
+
+
+def _replace_cell_board(shell, widget) -> None:
+    cell = _cell_id(shell) if shell is not None else None
+    if cell is None:
+        return
+    previous = _cell_boards.get(cell)
+    _cell_boards[cell] = widget
+    if previous is not None and previous is not widget:
+        # closed after the new board subscribed, so a shared reader keeps what it has read
+        previous.close()
+
+
 def tensorboard(line: str = "", shell=None):
     """Body of ``%tensorboard``: shows a live board in the cell (returns None)."""
     from IPython.display import display
@@ -131,6 +160,7 @@ def tensorboard(line: str = "", shell=None):
         show_in_sidebar(widget, anchor=options["side"])
     else:
         display(widget)
+        _replace_cell_board(shell, widget)
     return None
 
 

@@ -91,6 +91,35 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb.assert_no_page_errors()
 
 
+SUBSCRIBERS = ("from jupyter_tb.widgets.source import open_sources\n"
+               "print('SUBS', sum(len(s._subscribers) for s in open_sources()))")
+
+
+def _subscribers(nb) -> int:
+    nb.run_cell(2)
+    nb.wait_idle()
+    return int(nb.cell_text(2).split("SUBS", 1)[1].split()[0])
+
+
+@pytest.mark.ui
+def test_rerunning_the_magic_cell_replaces_its_board(lab, basic_logdir):
+    """Lab sends the cell's id with each run: the board the cell showed before is closed, so
+    re-running a cell does not leave hidden boards taking updates in the kernel."""
+    nb = lab()
+    nb.open(dom.board_cells(basic_logdir) + [SUBSCRIBERS])
+    nb.run_all()
+    nb.wait_output(dom.DASHBOARD)
+    nb.wait_idle()
+    first = _subscribers(nb)
+    assert first > 0
+    for _ in range(2):
+        nb.run_cell(1)
+        nb.wait_idle()
+        nb.wait_output(dom.DASHBOARD)
+    assert _subscribers(nb) == first
+    assert nb.cell_error() is None
+
+
 REF_POINTS = 20
 TIMED = 25
 BUSY = 40
