@@ -33,9 +33,8 @@ from typing import Callable
 
 import numpy as np
 
-from jupyter_tb.records import unaligned
-
 from jupyter_tb._proto import plugins_pb2, summary_pb2, types_pb2
+from jupyter_tb.records import unaligned
 
 # The plugin names TensorBoard's plugins register; anything else is kept as generic tensors.
 KINDS = (
@@ -244,28 +243,32 @@ _PROBES = 4  # empty outer buckets skipped in lockstep; longer runs are found pe
 
 def _nonempty_span(doubles: np.ndarray, counts_at: np.ndarray, sizes: np.ndarray):
     """For each histogram, the number of empty buckets before its first non-empty one, and
-    the number of buckets from that one to its last non-empty one (0 if all are empty).
-    Writers leave at most a bucket or two empty at each end (tensorboardX starts every
-    histogram with one), so a few vectorised probes settle nearly all of them."""
-    lead = np.zeros(len(sizes), np.int64)
-    trail = np.zeros(len(sizes), np.int64)
-    for skip, step in ((lead, 8), (trail, -8)):
-        first = counts_at if step > 0 else counts_at + 8 * (sizes - 1)
-        active = np.flatnonzero(sizes - lead > 0)
-        for _ in range(_PROBES):
-            empty = ~(doubles[first[active] + step * skip[active]] > 0)  # NaN counts as empty
-            active = active[empty]
-            skip[active] += 1
-            active = active[skip[active] < sizes[active] - (lead[active] if step < 0 else 0)]
-            if not len(active):
-                break
-        for i in active.tolist():  # a long empty run: search this histogram's counts
-            room = int(sizes[i] - (lead[i] if step < 0 else 0) - skip[i])
-            at = int(first[i] + step * skip[i])
-            probe = doubles[at:at + step * room:step] if step > 0 else doubles[at::step][:room]
-            found = np.flatnonzero(probe > 0)
-            skip[i] += int(found[0]) if len(found) else room
-    return lead, np.maximum(sizes - lead - trail, 0)
+    the number of buckets from that one to its last non-empty one (0 if all are empty)."""
+    lead = _empty_run(doubles, counts_at, sizes, 8)
+    rest = sizes - lead
+    trail = _empty_run(doubles, counts_at + 8 * (sizes - 1), rest, -8)
+    return lead, rest - trail
+
+
+def _empty_run(doubles: np.ndarray, first: np.ndarray, room: np.ndarray, step: int):
+    """Empty counts (not > 0: NaN is empty) in a row from byte offset ``first[i]``, moving
+    ``step`` bytes at a time, at most ``room[i]``. Writers leave a bucket or two empty at an
+    end (tensorboardX starts every histogram with one), so a few vectorised probes settle
+    nearly all histograms; a longer run is searched histogram by histogram."""
+    skip = np.zeros(len(room), np.int64)
+    active = np.flatnonzero(room > 0)
+    for _ in range(_PROBES):
+        active = active[~(doubles[first[active] + step * skip[active]] > 0)]
+        skip[active] += 1
+        active = active[skip[active] < room[active]]
+        if not len(active):
+            return skip
+    for i in active.tolist():
+        at, left = int(first[i] + step * skip[i]), int(room[i] - skip[i])
+        probe = doubles[at::step][:left]
+        found = np.flatnonzero(probe > 0)
+        skip[i] += int(found[0]) if len(found) else left
+    return skip
 
 
 def wire_fields(message: bytes) -> dict[int, list]:

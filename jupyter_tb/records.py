@@ -312,7 +312,7 @@ class _Scanner:
         cuts = (np.flatnonzero(hi[:-1] != lo[1:]) + 1).tolist()
         firsts, lasts = lo[[0] + cuts].tolist(), hi[[c - 1 for c in cuts] + [-1]].tolist()
         pieces = [self.u8[a:b] for a, b in zip(firsts, lasts)]  # runs of contiguous bytes
-        seg = np.concatenate(pieces) if len(pieces) > 1 else pieces[0].copy()
+        seg = np.concatenate(pieces)  # a copy, even of one piece
         at = np.cumsum(hi - lo) - (hi - lo)  # where each record's bytes start within seg
         words = unaligned(seg, "<u4")
         head_crc = at + 8

@@ -38,14 +38,6 @@ class Column:
         values = np.asarray(values, dtype=self._array.dtype)
         self.append_empty(len(values))[...] = values
 
-    def extend_blocks(self, blocks, total: int) -> None:
-        """Append several arrays (``total`` items in all) with one growth and no concatenation."""
-        room = self.append_empty(total)
-        pos = 0
-        for block in blocks:
-            room[pos:pos + len(block)] = block
-            pos += len(block)
-
     def append_empty(self, count: int) -> np.ndarray:
         """Make ``count`` more items visible and return them, writable and unfilled: the caller
         fills them before the column is next read (this is how bulk data lands in one copy)."""
@@ -105,14 +97,17 @@ class Ragged:
     def extend(self, blocks) -> None:
         if not len(blocks):
             return
-        sizes = np.fromiter((len(b) for b in blocks), np.int64, count=len(blocks))
-        ends = len(self.rows) + np.cumsum(sizes)
-        self.rows.extend_blocks(blocks, int(sizes.sum()))
-        self.ends.extend(ends)
+        room = self.append_empty(np.fromiter((len(b) for b in blocks), np.int64, len(blocks)))
+        pos = 0
+        for block in blocks:
+            room[pos:pos + len(block)] = block
+            pos += len(block)
 
-    def append_empty(self, sizes: np.ndarray) -> np.ndarray:
+    def append_empty(self, sizes: np.ndarray, expect_rows: int = 0) -> np.ndarray:
         """Append blocks of ``sizes[i]`` rows each; returns their rows, unfilled, for the
-        caller to fill (see :meth:`Column.append_empty`)."""
+        caller to fill (see :meth:`Column.append_empty`). ``expect_rows``: rows expected in
+        all from here on, this call's included; room for them is made at once."""
+        self.rows.reserve(len(self.rows) + expect_rows)
         self.ends.extend(len(self.rows) + np.cumsum(sizes))
         return self.rows.append_empty(int(np.sum(sizes)))
 
@@ -240,9 +235,8 @@ class RunStore:
         track = self.track(kind, tag)
         track.steps.extend(steps)
         track.wall_times.extend(wall_times)
-        track.data.rows.reserve(len(track.data.rows) + expect_rows)
         self.changed.add((kind, tag))
-        return track.data.append_empty(sizes)
+        return track.data.append_empty(sizes, expect_rows)
 
     def purge(self, step: int, tags=None) -> None:
         """Drop points at ``step`` or later: of every tag, or only of ``tags``."""
