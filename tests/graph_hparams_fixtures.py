@@ -190,11 +190,3 @@ def scalar_event(tag: str, step: int, value: float, wall_time: float) -> event_p
     summary.value.add(tag=tag, simple_value=value)
     return event_pb2.Event(wall_time=wall_time, step=step, summary=summary)
 
-
-def make_view(cls, logdir, **traits):
-    """A view widget over a live source of ``logdir``, once its first read is done."""
-    from jupyter_tb.widgets.source import open_source
-
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return cls(source, **traits)

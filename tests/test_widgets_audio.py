@@ -7,12 +7,11 @@ import wave
 import numpy as np
 import pytest
 from torch.utils.tensorboard import SummaryWriter as TorchWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 import jupyter_tb
 from jupyter_tb.widgets import blobs as blobs_module
 from jupyter_tb.widgets.audio import Audio
-from jupyter_tb.widgets.source import open_source
 
 RATE = 8000
 
@@ -41,9 +40,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **kwargs):
-    source = open_source(logdir, reload_interval=0.2, **kwargs)
-    assert source.wait_loaded(30)
-    return Audio(source)
+    return make_view(Audio, logdir, source_options=kwargs)
 
 
 def test_entries_and_pushed_wavs_are_the_logged_clips(logdir, outbox, live_sources):

@@ -6,11 +6,10 @@ import math
 import numpy as np
 import pytest
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 import jupyter_tb
 from jupyter_tb.widgets.custom_scalars import CustomScalars
-from jupyter_tb.widgets.source import open_source
 
 LAYOUT = {
     "Losses": {"all losses": ["Multiline", [r"loss/.*"]],
@@ -42,9 +41,7 @@ def logdir(tmp_path):
 
 
 def make(logdir):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return CustomScalars(source)
+    return make_view(CustomScalars, logdir)
 
 
 def test_layout_with_matched_tags_and_only_their_series(logdir, outbox, live_sources):

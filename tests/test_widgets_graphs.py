@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from graph_hparams_fixtures import graph_event, make_view, small_tf_graph, tf_style_graph, write_events
-from widget_capture import live_sources, outbox  # noqa: F401
+from graph_hparams_fixtures import graph_event, small_tf_graph, tf_style_graph, write_events
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 from jupyter_tb.graph_model import build_graph_model
 from jupyter_tb.widgets.graphs import Graphs

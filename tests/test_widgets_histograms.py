@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from tensorboard.plugins.distribution import compressor
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 from jupyter_tb.widgets.histograms import BASIS_POINTS, BINS, Distributions, Histograms, percentiles, rebin
 from jupyter_tb.widgets.source import open_source
@@ -21,9 +21,7 @@ def logdir(tmp_path):
 
 
 def make(cls, logdir, **traits):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return cls(source, **traits)
+    return make_view(cls, logdir, **traits)
 
 
 def test_percentiles_match_tensorboard_compressor(logdir, live_sources):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from graph_hparams_fixtures import make_view
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 from jupyter_tb.widgets.hparams import HParams
 

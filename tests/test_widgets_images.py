@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 from jupyter_tb.widgets import blobs as blobs_module
 from jupyter_tb.widgets.images import Images
@@ -30,9 +30,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **traits):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return Images(source, **traits)
+    return make_view(Images, logdir, **traits)
 
 
 def test_entries_and_pushed_images_are_the_stored_pngs(logdir, outbox, live_sources):

@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 import jupyter_tb
 from jupyter_tb.widgets.images import Images
 from jupyter_tb.widgets.mesh import Mesh
-from jupyter_tb.widgets.source import open_source
 
 
 def cloud(step, n=50):
@@ -36,9 +35,7 @@ def logdir(tmp_path):
 
 
 def make(cls, logdir):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return cls(source)
+    return make_view(cls, logdir)
 
 
 def test_mesh_latest_step_vertices_colors_faces(logdir, outbox, live_sources):

@@ -4,11 +4,10 @@ the counts implied by the logged labels and predictions (no browser)."""
 import numpy as np
 import pytest
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
 import jupyter_tb
 from jupyter_tb.widgets.pr_curves import PrCurves
-from jupyter_tb.widgets.source import open_source
 
 N_THRESHOLDS = 11
 
@@ -40,9 +39,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **kwargs):
-    source = open_source(logdir, reload_interval=0.2, **kwargs)
-    assert source.wait_loaded(30)
-    return PrCurves(source)
+    return make_view(PrCurves, logdir, source_options=kwargs)
 
 
 def test_every_step_is_sent_as_float32_counts_of_the_logged_data(logdir, outbox, live_sources):

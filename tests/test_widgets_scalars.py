@@ -7,12 +7,11 @@ import time
 import numpy as np
 import pytest
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401  (fixtures)
+from widget_capture import live_sources, make_view, outbox  # noqa: F401  (fixtures)
 
 from jupyter_tb.smoothing import smooth
 from jupyter_tb.widgets import scalars as scalars_module
 from jupyter_tb.widgets.scalars import PIXELS, Scalars
-from jupyter_tb.widgets.source import open_source
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -32,9 +31,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **traits):
-    source = open_source(logdir, reload_interval=0.2)
-    assert source.wait_loaded(30)
-    return Scalars(source, **traits)
+    return make_view(Scalars, logdir, **traits)
 
 
 def series_messages(outbox, widget):

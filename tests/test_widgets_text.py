@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources, outbox  # noqa: F401
+from widget_capture import live_sources, make_view, outbox  # noqa: F401
 
-from jupyter_tb.widgets.source import open_source
 from jupyter_tb.widgets.text import MAX_TEXT_CHARS, Text, text_value
 
 XSS = "<img src=x onerror=alert(1)> **bold** <script>alert(2)</script>"
@@ -20,9 +19,7 @@ def logdir(tmp_path):
 
 
 def make(logdir, **traits):
-    source = open_source(logdir, reload_interval=0.1)
-    assert source.wait_loaded(30)
-    return Text(source, **traits)
+    return make_view(Text, logdir, reload_interval=0.1, **traits)
 
 
 def test_snapshot_holds_every_step_as_logged(logdir, outbox, live_sources):

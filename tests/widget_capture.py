@@ -67,3 +67,13 @@ def live_sources():
     yield
     for source in open_sources():
         source.close()
+
+
+def make_view(cls, logdir, *, reload_interval: float = 0.2, source_options: dict | None = None,
+              **traits):
+    """A view widget over a live source of ``logdir``, once its first read is done."""
+    from jupyter_tb.widgets.source import open_source
+
+    source = open_source(logdir, reload_interval=reload_interval, **(source_options or {}))
+    assert source.wait_loaded(30)
+    return cls(source, **traits)

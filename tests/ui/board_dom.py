@@ -76,6 +76,15 @@ def wait_ink(nb, locator, minimum: int = 500, timeout: float = 30.0) -> dict:
     return canvas_ink(locator)
 
 
+def wait_all_ink(nb, locator, count: int, minimum: int = 500) -> None:
+    """Wait until ``locator`` matches ``count`` canvases and every one shows more than
+    ``minimum`` drawn pixels."""
+    nb.page.wait_for_function(
+        f"([els, k, n]) => els.length === k && els.every((c) => ({CANVAS_INK_JS})(c).ink > n)",
+        arg=[locator.element_handles(), count, minimum],
+    )
+
+
 def wait_points(nb, tag: str, expected: int, timeout: float = 60.0, at_least: bool = False):
     """Wait until the chart of ``tag`` draws ``expected`` points (or more, if ``at_least``)."""
     nb.page.wait_for_function(

@@ -64,10 +64,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     hist.wait_for()
     canvases = hist.locator(dom.attr("canvas"))
     # drawing happens on animation frames: wait for ink rather than sample it once
-    nb.page.wait_for_function(
-        f"(els) => els.length === 2 && els.every((c) => ({dom.CANVAS_INK_JS})(c).ink > 500)",
-        arg=canvases.element_handles(),
-    )
+    dom.wait_all_ink(nb, canvases, 2)
     assert sorted(hist.locator(dom.attr("run-chart")).evaluate_all(
         "(els) => els.map((e) => e.getAttribute('data-jtb-run-chart'))")) == sorted(fx.RUNS)
     nb.page.wait_for_timeout(300)  # let the last frame land before taking the reference
@@ -82,10 +79,7 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     dist = dom.open_tab(nb, "distributions").locator(dom.attr("distribution", "weights/w1"))
     dist.wait_for()
     bands = dist.locator(dom.attr("canvas"))
-    nb.page.wait_for_function(
-        f"(els) => els.length === 2 && els.every((c) => ({dom.CANVAS_INK_JS})(c).ink > 500)",
-        arg=bands.element_handles(),
-    )
+    dom.wait_all_ink(nb, bands, 2)
     nb.screenshot("board-lab-distributions")
     assert nb.cell_error() is None
     nb.assert_no_page_errors()
