@@ -25,3 +25,21 @@ def test_demo_writes_every_kind_and_a_notebook_that_opens_the_board(tmp_path, ca
     assert main(["inspect", str(tmp_path / "demo_runs")]) == 0
     out = capsys.readouterr().out
     assert "train/loss  300 points" in out and "lr=0.1" in out
+
+
+def test_demo_extra_installs_what_the_demo_notebook_calls(tmp_path):
+    """README's first command is `pip install ".[demo]" && jupyter-tb demo`: every optional
+    package a demo cell needs must come with the demo extra, or that cell fails for them."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    main(["demo", "--dir", str(tmp_path), "--write-only"])
+    notebook = nbformat.read(tmp_path / "jupyter_tb_demo.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    needs = {"pandas": "scalars_frame(" in code or "to_pandas(" in code}
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    demo = {re.split(r"[<>=!~\[ ;]", req, maxsplit=1)[0].lower()
+            for req in project["project"]["optional-dependencies"]["demo"]}
+    assert needs["pandas"]  # the notebook ends by pulling the scalars into pandas
+    assert {name for name, needed in needs.items() if needed} <= demo
