@@ -18,7 +18,7 @@ def _demo_notebook(logdir_name: str) -> dict:
     def markdown(source: str) -> dict:
         return {"cell_type": "markdown", "metadata": {}, "source": source}
 
-    return {
+    notebook = {
         "nbformat": 4,
         "nbformat_minor": 5,
         "metadata": {
@@ -42,6 +42,9 @@ def _demo_notebook(logdir_name: str) -> dict:
             code(f"import jupyter_tb\njupyter_tb.read('{logdir_name}').scalars_frame().head()"),
         ],
     }
+    for number, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"demo-{number}"  # nbformat 4.5 requires ids; fixed ones keep the file stable
+    return notebook
 
 
 def _write_notebook(path: str, logdir_name: str) -> None:

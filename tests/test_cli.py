@@ -1,5 +1,7 @@
 """`jupyter-tb demo --write-only` and `jupyter-tb inspect`: the README's main job, minus the browser."""
 
+import warnings
+
 import nbformat
 
 from jupyter_tb import read
@@ -17,8 +19,10 @@ def test_demo_writes_every_kind_and_a_notebook_that_opens_the_board(tmp_path, ca
     assert {"lr=0.1", "lr=0.03", "lr=0.01"} <= set(ld.runs)
     loss = ld.scalars("lr=0.1", "train/loss")
     assert len(loss) == 300 and loss.values[-1] < loss.values[0]  # it really trained
-    notebook = nbformat.read(tmp_path / "jupyter_tb_demo.ipynb", as_version=4)
-    nbformat.validate(notebook)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a cell without an id is only a warning today
+        notebook = nbformat.read(tmp_path / "jupyter_tb_demo.ipynb", as_version=4)
+        nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert "%load_ext jupyter_tb" in sources and "%tensorboard --logdir demo_runs" in sources
 
