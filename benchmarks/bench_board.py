@@ -42,16 +42,18 @@ def ensure_logdir() -> Path:
 
 
 def main() -> None:
-    from jupyter_tb.downsample import minmax_indices
-    from jupyter_tb.smoothing import smooth
-    from jupyter_tb.widgets.payload import message_nbytes
-    from jupyter_tb.widgets.scalars import Scalars
-    from jupyter_tb.widgets.source import open_source
+    from jupyter_tb.compute.downsample import minmax_indices
+    from jupyter_tb.compute.smoothing import smooth
+    from jupyter_tb.widgets.live_source import open_source
+    from jupyter_tb.widgets.views.scalars import Scalars
+    from jupyter_tb.widgets.wire import message_nbytes
 
     values = np.random.default_rng(1).normal(size=POINTS).cumsum()
     steps = np.arange(POINTS, dtype=np.float64)
     print(f"smoothing 1M points (debiased EMA):  {best_of(lambda: smooth(values, 0.6)) * 1e3:7.1f} ms")
-    print(f"min/max downsample 1M -> 1000 px:    {best_of(lambda: minmax_indices(steps, values, 1000)) * 1e3:7.1f} ms")
+    print(
+        f"min/max downsample 1M -> 1000 px:    {best_of(lambda: minmax_indices(steps, values, 1000)) * 1e3:7.1f} ms"
+    )
 
     logdir = ensure_logdir()
     start = time.perf_counter()
@@ -67,8 +69,10 @@ def main() -> None:
     start = time.perf_counter()
     Measured(source)
     elapsed = time.perf_counter() - start
-    print(f"scalars snapshot (3 x 1M points):    {elapsed * 1e3:7.1f} ms, {sum(sent) / 1024:.0f} KiB "
-          f"in {len(sent)} messages (all points: {3 * POINTS * 24 / 2**20:.0f} MiB)")
+    print(
+        f"scalars snapshot (3 x 1M points):    {elapsed * 1e3:7.1f} ms, {sum(sent) / 1024:.0f} KiB "
+        f"in {len(sent)} messages (all points: {3 * POINTS * 24 / 2**20:.0f} MiB)"
+    )
     source.close()
 
 

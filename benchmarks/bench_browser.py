@@ -19,19 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "ui"))
+from tests.support import board_dom as dom
+from tests.support.browser_harness import JupyterServer, NotebookPage, launch_browser
+from tests.support.live_training import LiveTraining
 
-import board_dom as dom  # noqa: E402
-from browser_harness import JupyterServer, NotebookPage, launch_browser  # noqa: E402
-from live_training import LiveTraining  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 DATA = REPO / "benchmarks" / "data"
 TAG = "loss"
@@ -41,7 +39,7 @@ LIB_BYTES = (REPO / "jupyter_tb" / "static" / "lib.js").stat().st_size
 def write_million_point_logdir(root: Path, runs: int, points: int) -> Path:
     """``runs`` runs with ``points`` scalar events each on one tag; written once and reused."""
     from jupyter_tb._proto import event_pb2
-    from jupyter_tb.records import encode_record
+    from jupyter_tb.format.tfrecord import encode_record
 
     logdir = root / f"scalars_{runs}x{points}"
     done = logdir / ".complete"
@@ -88,7 +86,7 @@ WATCH_DRAWS_JS = """(root) => {
 
 def write_small_logdir(logdir: Path) -> Path:
     """Two runs with scalars, images and histograms (the UI tests' fixture)."""
-    import fixture_logdirs
+    from tests.support import fixture_logdirs
 
     return fixture_logdirs.write_basic(logdir)
 
@@ -98,8 +96,12 @@ def first_paint(context, server: JupyterServer, logdir: Path) -> dict:
     nb = NotebookPage(context, server, "bench-first-paint")
     try:
         # the renderer library (one per kernel) goes first, so the bytes counted are the data's
-        nb.open(["%load_ext jupyter_tb\nfrom jupyter_tb.widgets.library import library\nlibrary()",
-                 f"%tensorboard --logdir {logdir}"])
+        nb.open(
+            [
+                "%load_ext jupyter_tb\nfrom jupyter_tb.widgets.library import library\nlibrary()",
+                f"%tensorboard --logdir {logdir}",
+            ]
+        )
         nb.run_cell(0)
         nb.wait_idle()
         nb.page.evaluate(f"(id) => ({WATCH_DRAWS_JS})(document.getElementById(id))", nb.widget_id)
@@ -111,7 +113,8 @@ def first_paint(context, server: JupyterServer, logdir: Path) -> dict:
         nb.page.wait_for_function(
             "(id) => { const p = document.getElementById(id).querySelector('[data-jtb-progress]');"
             " return p && p.textContent && !/loading/.test(p.textContent); }",
-            arg=nb.widget_id, timeout=600_000,
+            arg=nb.widget_id,
+            timeout=600_000,
         )
         nb.wait_idle(timeout=600)
         nb.page.wait_for_timeout(1500)  # let trailing updates land

@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from jupyter_tb.compute.graph_model import build_graph_model
+from tests.support.graph_hparams_fixtures import tf_style_graph
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from graph_hparams_fixtures import tf_style_graph  # noqa: E402
-
-from jupyter_tb.graph_model import build_graph_model  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -40,9 +37,17 @@ window.__graph = { createGraphView };
 
 def bundle(out: Path) -> None:
     subprocess.run(
-        [str(ROOT / "js/node_modules/.bin/esbuild"), "--bundle", "--format=iife", f"--outfile={out}",
-         "--sourcefile=harness.js", "--log-level=warning"],
-        input=HARNESS.encode(), cwd=ROOT / "js", check=True,
+        [
+            str(ROOT / "js/node_modules/.bin/esbuild"),
+            "--bundle",
+            "--format=iife",
+            f"--outfile={out}",
+            "--sourcefile=harness.js",
+            "--log-level=warning",
+        ],
+        input=HARNESS.encode(),
+        cwd=ROOT / "js",
+        check=True,
     )
 
 
@@ -105,8 +110,10 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
         bundle(tmp / "graph.js")
         t0 = time.perf_counter()
         text = model_json(n_nodes)
-        print(f"python: model of {n_nodes} nodes built and serialised in {(time.perf_counter() - t0) * 1000:.0f} ms "
-              f"({len(text) / 1e6:.2f} MB as JSON lists here; buffers on the comm)")
+        print(
+            f"python: model of {n_nodes} nodes built and serialised in {(time.perf_counter() - t0) * 1000:.0f} ms "
+            f"({len(text) / 1e6:.2f} MB as JSON lists here; buffers on the comm)"
+        )
         (tmp / "index.html").write_text(
             '<!doctype html><meta charset="utf-8"><body style="margin:0;width:1400px">'
             '<div id="root"></div><script src="graph.js"></script>'
@@ -151,7 +158,9 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
             _show(results[-1])
             if screenshot_dir:
                 page.screenshot(path=str(screenshot_dir / "graph_5000_all.png"))
-            results.append({"step": "collapse model (rest open)", **page.evaluate(STEP, ["collapse", "model"])})
+            results.append(
+                {"step": "collapse model (rest open)", **page.evaluate(STEP, ["collapse", "model"])}
+            )
             _show(results[-1])
             results.append({"step": "expand model again", **page.evaluate(STEP, ["expand", "model"])})
             _show(results[-1])
@@ -163,17 +172,18 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
 
 def _show(result: dict) -> None:
     figures = ", ".join(
-        f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items() if k not in ("step", "view")
+        f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in result.items()
+        if k not in ("step", "view")
     )
     print(f"{result['step']:36s} {figures}", flush=True)
 
 
 def run_in_lab(n_nodes: int, screenshot_dir: Path | None) -> None:
-    from graph_hparams_fixtures import graph_event, write_events
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "tests" / "ui"))
-    from browser_harness import JupyterServer, NotebookPage, launch_browser
+    from tests.support.browser_harness import JupyterServer, NotebookPage, launch_browser
+    from tests.support.graph_hparams_fixtures import graph_event, write_events
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -192,12 +202,18 @@ def run_in_lab(n_nodes: int, screenshot_dir: Path | None) -> None:
                 nb.page.wait_for_function(
                     "id => { const g = document.getElementById(id).querySelector('[data-jtb-graph]');"
                     " return g && Number(g.dataset.visible) > 0 && g.dataset.drawMs; }",
-                    arg=nb.widget_id, timeout=120_000, polling="raf")
+                    arg=nb.widget_id,
+                    timeout=120_000,
+                    polling="raf",
+                )
                 t1 = nb.page.evaluate("() => performance.now()")
                 graph = nb.scoped("[data-jtb-graph]")
-                print(f"lab: run cell -> first graph drawn: {t1 - t0:.0f} ms "
-                      f"(layout {graph.get_attribute('data-layout-ms')} ms, paint {graph.get_attribute('data-draw-ms')} ms, "
-                      f"{graph.get_attribute('data-visible')} items shown)", flush=True)
+                print(
+                    f"lab: run cell -> first graph drawn: {t1 - t0:.0f} ms "
+                    f"(layout {graph.get_attribute('data-layout-ms')} ms, paint {graph.get_attribute('data-draw-ms')} ms, "
+                    f"{graph.get_attribute('data-visible')} items shown)",
+                    flush=True,
+                )
                 if screenshot_dir:
                     nb.page.screenshot(path=str(screenshot_dir / "graph_5000_lab.png"))
                 nb.close()

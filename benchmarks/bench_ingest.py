@@ -15,7 +15,7 @@ reader's imports, as in a notebook kernel where they are done already.
 Readers:
   ours         ``jupyter_tb.read(logdir)``, then every series is fetched once
   ours-nocrc   the same with ``verify_crc=False`` (the difference is what CRCs cost)
-  layer        ``records.scan_records`` + ``fastdecode.decode_events`` over each file
+  layer        ``tfrecord.scan_records`` + ``bulk_decode.decode_events`` over each file
   layer-nocrc  the same without CRC verification
   accumulator  ``plugin_event_accumulator.EventAccumulator`` per run, size_guidance 0 (keep all)
   rust         ``tensorboard --load_fast=true``: time until every series is served complete
@@ -65,7 +65,7 @@ def _report(**fields) -> None:
 
 
 def _child_ours(logdir: Path, verify_crc: bool) -> None:
-    from jupyter_tb.logdir import read
+    from jupyter_tb.reading.logdir import read
 
     start = _begin()
     ld = read(str(logdir), verify_crc=verify_crc)
@@ -84,8 +84,8 @@ def _child_ours(logdir: Path, verify_crc: bool) -> None:
 
 
 def _child_layer(logdir: Path, verify_crc: bool) -> None:
-    from jupyter_tb.fastdecode import decode_events
-    from jupyter_tb.records import scan_records
+    from jupyter_tb.format.bulk_decode import decode_events
+    from jupyter_tb.format.tfrecord import scan_records
 
     start = _begin()
     points = 0
@@ -117,16 +117,15 @@ def _child_accumulator(logdir: Path) -> None:
 
 
 def _child_count(logdir: Path) -> None:
-    from jupyter_tb.records import scan_records
+    from jupyter_tb.format.tfrecord import scan_records
 
-    events = sum(len(scan_records(p.read_bytes(), final=True).offsets)
-                 for p in datagen.event_files(logdir))
+    events = sum(len(scan_records(p.read_bytes(), final=True).offsets) for p in datagen.event_files(logdir))
     print(json.dumps({"events": events}))
 
 
 def _child_crc(logdir: Path) -> None:
     """CPU seconds of scan_records with and without CRCs, best of 3, files in memory."""
-    from jupyter_tb.records import scan_records
+    from jupyter_tb.format.tfrecord import scan_records
 
     bufs = [p.read_bytes() for p in datagen.event_files(logdir)]
     best = {True: float("inf"), False: float("inf")}
@@ -144,8 +143,9 @@ def _child_crc(logdir: Path) -> None:
 
 def _run_child(reader: str, name: str, cap: float) -> dict:
     cmd = [sys.executable, "-m", "benchmarks.bench_ingest", "--child", reader, name]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent
+    )
     last: dict = {}
     killed: list[bool] = []
     timer = threading.Timer(cap, lambda: (killed.append(True), proc.kill()))
@@ -177,18 +177,23 @@ def _expected_series(name: str) -> list[tuple[str, str, str, int]]:
     """(route, run, tag, points) of every series a complete load serves."""
     if name == "scalars":
         cfg = datagen.SCALARS
-        return [("scalars/scalars", f"run{r}", f"metric/{t:02d}", cfg["steps"])
-                for r in range(cfg["runs"]) for t in range(cfg["tags"])]
+        return [
+            ("scalars/scalars", f"run{r}", f"metric/{t:02d}", cfg["steps"])
+            for r in range(cfg["runs"])
+            for t in range(cfg["tags"])
+        ]
     cfg = datagen.MIXED
     out = []
     for r in range(cfg["runs"]):
         run = f"run{r}"
-        out += [("scalars/scalars", run, f"scalar/{t}", cfg["scalar_steps"])
-                for t in range(cfg["scalar_tags"])]
-        out += [("images/images", run, f"image/{t}", cfg["image_steps"])
-                for t in range(cfg["image_tags"])]
-        out += [("histograms/histograms", run, f"histogram/{t}", cfg["histogram_steps"])
-                for t in range(cfg["histogram_tags"])]
+        out += [
+            ("scalars/scalars", run, f"scalar/{t}", cfg["scalar_steps"]) for t in range(cfg["scalar_tags"])
+        ]
+        out += [("images/images", run, f"image/{t}", cfg["image_steps"]) for t in range(cfg["image_tags"])]
+        out += [
+            ("histograms/histograms", run, f"histogram/{t}", cfg["histogram_steps"])
+            for t in range(cfg["histogram_tags"])
+        ]
     return out
 
 
@@ -211,9 +216,20 @@ def _keep_all(name: str) -> str:
 
 def _run_rust(logdir: Path, name: str, cap: float) -> dict:
     """Start TensorBoard with the Rust data server; time until every series is served whole."""
-    cmd = [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir),
-           "--load_fast=true", "--host", "127.0.0.1", "--port", "0",
-           "--samples_per_plugin", _keep_all(name)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "tensorboard.main",
+        "--logdir",
+        str(logdir),
+        "--load_fast=true",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--samples_per_plugin",
+        _keep_all(name),
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     peak = [0.0]
@@ -236,8 +252,9 @@ def _run_rust(logdir: Path, name: str, cap: float) -> dict:
             route, run, tag, want = pending[0]
             query = urllib.parse.urlencode({"run": run, "tag": tag})
             try:
-                with urllib.request.urlopen(f"{url}data/plugin/{route}?{query}",
-                                            timeout=max(1.0, cap)) as response:
+                with urllib.request.urlopen(
+                    f"{url}data/plugin/{route}?{query}", timeout=max(1.0, cap)
+                ) as response:
                     served = json.load(response)
             except Exception:  # not loaded yet (400/404) or still starting
                 served = []
@@ -285,13 +302,11 @@ def _run_repeated(reader: str, name: str, cap: float, repeat: int) -> dict:
     """Our readers take a fraction of a second, where page faults and neighbours on a shared
     machine swing single runs by 2x: report the run with the median wall time of ``repeat``
     fresh processes, and the range in the note."""
-    runs = sorted((_run_child(reader, name, cap) for _ in range(repeat)),
-                  key=lambda r: r.get("wall", cap))
+    runs = sorted((_run_child(reader, name, cap) for _ in range(repeat)), key=lambda r: r.get("wall", cap))
     middle = dict(runs[len(runs) // 2])
     if repeat > 1:
         walls = [r.get("wall", cap) for r in runs]
-        middle["note"] = (f"median of {repeat} fresh processes "
-                          f"(wall {min(walls):.2f}-{max(walls):.2f} s)")
+        middle["note"] = f"median of {repeat} fresh processes (wall {min(walls):.2f}-{max(walls):.2f} s)"
     return middle
 
 
@@ -299,10 +314,14 @@ def bench(name: str, readers: list[str], cap: float, repeat: int = 1) -> None:
     logdir = datagen.ensure(name)
     size_mb = sum(p.stat().st_size for p in datagen.event_files(logdir)) / 1e6
     events = _run_child("count", name, cap)["events"]
-    print(f"\n== {name}: {events:,} events, {size_mb:.1f} MB, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} ==")
-    print(f"{'reader':<12} {'wall s':>10} {'events/s':>11} {'MB/s':>7} {'cpu s':>7} "
-          f"{'cpu ev/s':>11} {'peak RSS MB':>12}  note")
+    print(
+        f"\n== {name}: {events:,} events, {size_mb:.1f} MB, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} =="
+    )
+    print(
+        f"{'reader':<12} {'wall s':>10} {'events/s':>11} {'MB/s':>7} {'cpu s':>7} "
+        f"{'cpu ev/s':>11} {'peak RSS MB':>12}  note"
+    )
     results = {}
     for reader in readers:
         if reader == "rust":
@@ -329,10 +348,13 @@ def bench(name: str, readers: list[str], cap: float, repeat: int = 1) -> None:
         at_least = "" if done or share else ">="
         rss_bound = "" if done else ">="
         results[reader] = (full, r.get("rss_mb"), at_least, rss_bound, cpu_rate)
-        print(f"{reader:<12} {at_least + format(full, '.2f'):>10} "
-              f"{_fmt(rate, ',.0f', at_least):>11} {_fmt(rate and rate * size_mb / events, '.1f', at_least):>7} "
-              f"{_fmt(cpu, '.2f', ''):>7} {_fmt(cpu_rate, ',.0f', ''):>11} "
-              f"{_fmt(r.get('rss_mb'), '.0f', rss_bound):>12}  {note}", flush=True)
+        print(
+            f"{reader:<12} {at_least + format(full, '.2f'):>10} "
+            f"{_fmt(rate, ',.0f', at_least):>11} {_fmt(rate and rate * size_mb / events, '.1f', at_least):>7} "
+            f"{_fmt(cpu, '.2f', ''):>7} {_fmt(cpu_rate, ',.0f', ''):>11} "
+            f"{_fmt(r.get('rss_mb'), '.0f', rss_bound):>12}  {note}",
+            flush=True,
+        )
     if "ours" in results:
         ours_full, ours_rss, _, _, ours_cpu_rate = results["ours"]
         for other in ("accumulator", "rust"):
@@ -343,14 +365,15 @@ def bench(name: str, readers: list[str], cap: float, repeat: int = 1) -> None:
             if cpu_rate and ours_cpu_rate and other != "rust":
                 line += f", {ours_cpu_rate / cpu_rate:.1f}x less CPU per event"
             if rss and ours_rss:
-                line += (f", peak RSS {ours_rss / rss:.2f}x ({ours_rss:.0f} vs {rss_bound}"
-                         f"{rss:.0f} MB)")
+                line += f", peak RSS {ours_rss / rss:.2f}x ({ours_rss:.0f} vs {rss_bound}{rss:.0f} MB)"
             print(line)
     r = _run_child("crc", name, cap)
     crc, total = r["crc"], r["scan"]
-    print(f"CRC verification cost (scan_records, best of 3, CPU): {crc:.3f} s of a {total:.3f} s "
-          f"scan for {size_mb:.0f} MB = {crc / events * 1e9:.0f} ns per record, "
-          f"{size_mb / crc if crc > 0 else float('inf'):,.0f} MB/s; default verify_crc=True")
+    print(
+        f"CRC verification cost (scan_records, best of 3, CPU): {crc:.3f} s of a {total:.3f} s "
+        f"scan for {size_mb:.0f} MB = {crc / events * 1e9:.0f} ns per record, "
+        f"{size_mb / crc if crc > 0 else float('inf'):,.0f} MB/s; default verify_crc=True"
+    )
 
 
 def main(argv=None) -> None:
@@ -358,8 +381,9 @@ def main(argv=None) -> None:
     parser.add_argument("sets", nargs="*", default=["scalars", "mixed"])
     parser.add_argument("--readers", default=",".join(READERS))
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per reader")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="fresh processes per reader of ours (the median is reported)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="fresh processes per reader of ours (the median is reported)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

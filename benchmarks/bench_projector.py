@@ -33,14 +33,20 @@ from pathlib import Path
 
 import numpy as np
 
-from jupyter_tb import projections
+from jupyter_tb.compute import projections
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--enable-unsafe-swiftshader",  # WebGL through SwiftShader when there is no GPU
 ]
 
@@ -117,7 +123,8 @@ async function measure(plot, frames) {
 }
 """
 
-RUN = """
+RUN = (
+    """
 async ({ frames, pointSize }) => {
   const get = async (name) => new Uint8Array(await (await fetch(name)).arrayBuffer()).buffer;
   const positions = new Float32Array(await get("positions.bin"));
@@ -131,10 +138,13 @@ async ({ frames, pointSize }) => {
   gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
   const firstRender = performance.now() - t0;
   const drawnFirst = plot.stats.drawn;
-  """ + MEASURE + """
+  """
+    + MEASURE
+    + """
   return { firstRender, drawnFirst, ...(await measure(plot, frames)) };
 }
 """
+)
 
 # JupyterLab: when the projector widget first draws all points (page clock), recorded by a
 # MutationObserver installed before the cell runs.
@@ -159,9 +169,23 @@ def clustered(n: int, d: int = 64, clusters: int = 12, seed: int = 0):
 
 
 def palette_colors(labels) -> np.ndarray:
-    base = np.array([[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-                     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
-                     [174, 199, 232], [255, 187, 120]], np.uint8)
+    base = np.array(
+        [
+            [31, 119, 180],
+            [255, 127, 14],
+            [44, 160, 44],
+            [214, 39, 40],
+            [148, 103, 189],
+            [140, 86, 75],
+            [227, 119, 194],
+            [127, 127, 127],
+            [188, 189, 34],
+            [23, 190, 207],
+            [174, 199, 232],
+            [255, 187, 120],
+        ],
+        np.uint8,
+    )
     rgba = np.full((len(labels), 4), 255, np.uint8)
     rgba[:, :3] = base[labels % len(base)]
     return rgba
@@ -169,9 +193,18 @@ def palette_colors(labels) -> np.ndarray:
 
 def bundle(out: Path) -> None:
     subprocess.run(
-        [str(ROOT / "js/node_modules/.bin/esbuild"), "--bundle", "--format=iife", "--minify",
-         f"--outfile={out}", "--sourcefile=harness.js", "--log-level=warning"],
-        input=HARNESS.encode(), cwd=ROOT / "js", check=True,
+        [
+            str(ROOT / "js/node_modules/.bin/esbuild"),
+            "--bundle",
+            "--format=iife",
+            "--minify",
+            f"--outfile={out}",
+            "--sourcefile=harness.js",
+            "--log-level=warning",
+        ],
+        input=HARNESS.encode(),
+        cwd=ROOT / "js",
+        check=True,
     )
 
 
@@ -189,11 +222,9 @@ def serve(folder: Path):
 
 def in_jupyterlab(x, labels, frames: int) -> dict:
     """The real widget: projector(x, metadata=labels) run in a JupyterLab kernel."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests" / "ui"))
-    from browser_harness import JupyterServer, NotebookPage, launch_browser
     from playwright.sync_api import sync_playwright
+
+    from tests.support.browser_harness import JupyterServer, NotebookPage, launch_browser
 
     n = len(x)
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,19 +239,22 @@ def in_jupyterlab(x, labels, frames: int) -> dict:
                 context = launch_browser(pw, home / "profile")
                 try:
                     nb = NotebookPage(context, server, "bench-projector")
-                    nb.open([
-                        "import numpy as np, jupyter_tb\nx = np.load('x.npy')\n"
-                        "labels = [f'c{k}' for k in np.load('labels.npy')]",
-                        "p = jupyter_tb.projector(x, metadata=labels, color_by='label', dims=3); p",
-                    ])
+                    nb.open(
+                        [
+                            "import numpy as np, jupyter_tb\nx = np.load('x.npy')\n"
+                            "labels = [f'c{k}' for k in np.load('labels.npy')]",
+                            "p = jupyter_tb.projector(x, metadata=labels, color_by='label', dims=3); p",
+                        ]
+                    )
                     nb.run_cell(0)
                     nb.wait_idle(timeout=300)
                     nb.page.evaluate(WATCH_FIRST_DRAW_JS, [nb.widget_id, n])
                     received_before = nb.ws_received
                     start = nb.page.evaluate("() => performance.now()")
                     nb.run_cell(1)
-                    nb.page.wait_for_function("() => window.__jtbProjectorDrawn !== null",
-                                              timeout=300_000, polling=100)
+                    nb.page.wait_for_function(
+                        "() => window.__jtbProjectorDrawn !== null", timeout=300_000, polling=100
+                    )
                     painted = nb.page.evaluate("() => window.__jtbProjectorDrawn")
                     received = nb.ws_received - received_before
                     frames_log = nb.page.evaluate("() => window.__jtbFrames.log")
@@ -250,15 +284,23 @@ def in_jupyterlab(x, labels, frames: int) -> dict:
 def report(result: dict, frames: int) -> None:
     print(f"WebGL renderer: {result['renderer']}")
     print(f"points drawn: {result['points']:,}")
-    print(f"frame time while rotating 3-D (render + GL sync), {frames} frames, "
-          f"{result['drawnMoving']:,} points drawn while moving: "
-          f"median {result['frameMedian']:.1f} ms, p95 {result['frameP95']:.1f} ms")
-    print(f"frame time at rest, all {result['drawnStill']:,} points drawn: median {result['stillMedian']:.1f} ms")
+    print(
+        f"frame time while rotating 3-D (render + GL sync), {frames} frames, "
+        f"{result['drawnMoving']:,} points drawn while moving: "
+        f"median {result['frameMedian']:.1f} ms, p95 {result['frameP95']:.1f} ms"
+    )
+    print(
+        f"frame time at rest, all {result['drawnStill']:,} points drawn: median {result['stillMedian']:.1f} ms"
+    )
     print(f"rAF interval while rotating: median {result['rafMedian']:.1f} ms, p95 {result['rafP95']:.1f} ms")
-    print(f"hover pick: {result['pickFirst']:.1f} ms after a camera move, {result['pickCached']:.2f} ms "
-          f"cached (hit #{result['picked']})")
-    print(f"lasso (screen-space polygon over the 3-D view): {result['lassoMs']:.1f} ms, "
-          f"{result['selected']:,} points selected")
+    print(
+        f"hover pick: {result['pickFirst']:.1f} ms after a camera move, {result['pickCached']:.2f} ms "
+        f"cached (hit #{result['picked']})"
+    )
+    print(
+        f"lasso (screen-space polygon over the 3-D view): {result['lassoMs']:.1f} ms, "
+        f"{result['selected']:,} points selected"
+    )
 
 
 def main() -> None:
@@ -302,16 +344,20 @@ def main() -> None:
     if errors:
         raise SystemExit(f"page errors: {errors}")
     print("-- static page (scatter.js alone), 127.0.0.1 --")
-    print(f"time to first render (data in page -> first frame finished, {result['drawnFirst']:,} points "
-          f"drawn): {result['firstRender']:.1f} ms")
+    print(
+        f"time to first render (data in page -> first frame finished, {result['drawnFirst']:,} points "
+        f"drawn): {result['firstRender']:.1f} ms"
+    )
     report(result, args.frames)
     print(f"screenshot: {shot}")
     if args.jupyter:
         result = in_jupyterlab(x, labels, args.frames)
         print("-- JupyterLab widget: jupyter_tb.projector(x, metadata=labels) --")
-        print(f"first render of all points: {result['from_run']:.0f} ms from running the cell "
-              f"(PCA in the kernel included), {result['after_data']:.0f} ms after the last websocket "
-              f"frame before it; {result['bytes'] / 1e6:.2f} MB received")
+        print(
+            f"first render of all points: {result['from_run']:.0f} ms from running the cell "
+            f"(PCA in the kernel included), {result['after_data']:.0f} ms after the last websocket "
+            f"frame before it; {result['bytes'] / 1e6:.2f} MB received"
+        )
         report(result, args.frames)
         print(f"screenshot: {result['shot']}")
 

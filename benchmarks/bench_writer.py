@@ -36,7 +36,7 @@ def _writer(kind: str, logdir: str):
 
 
 def _child(kind: str, calls: int) -> None:
-    from jupyter_tb.records import scan_records
+    from jupyter_tb.format.tfrecord import scan_records
 
     with tempfile.TemporaryDirectory() as logdir:
         writer = _writer(kind, logdir)
@@ -51,17 +51,23 @@ def _child(kind: str, calls: int) -> None:
         start = clock()
         writer.close()
         close_ns = clock() - start
-        records = sum(len(scan_records(p.read_bytes(), final=True).offsets)
-                      for p in Path(logdir).rglob("events.out.tfevents.*"))
+        records = sum(
+            len(scan_records(p.read_bytes(), final=True).offsets)
+            for p in Path(logdir).rglob("events.out.tfevents.*")
+        )
     us = times / 1000.0
-    print(json.dumps({
-        "mean_us": (times.sum() + close_ns) / calls / 1000.0,
-        "median_us": float(np.median(us)),
-        "p99_us": float(np.percentile(us, 99)),
-        "max_us": float(us.max()),
-        "close_ms": close_ns / 1e6,
-        "records": records,
-    }))
+    print(
+        json.dumps(
+            {
+                "mean_us": (times.sum() + close_ns) / calls / 1000.0,
+                "median_us": float(np.median(us)),
+                "p99_us": float(np.percentile(us, 99)),
+                "max_us": float(us.max()),
+                "close_ms": close_ns / 1e6,
+                "records": records,
+            }
+        )
+    )
 
 
 def main(argv=None) -> None:
@@ -74,24 +80,32 @@ def main(argv=None) -> None:
         _child(args.child, args.calls)
         return
     print(f"add_scalar x {args.calls:,} (mean includes the final close/flush)")
-    print(f"{'writer':<13} {'mean us':>8} {'median us':>10} {'p99 us':>8} {'max us':>9} "
-          f"{'close ms':>9} {'records':>8}")
+    print(
+        f"{'writer':<13} {'mean us':>8} {'median us':>10} {'p99 us':>8} {'max us':>9} "
+        f"{'close ms':>9} {'records':>8}"
+    )
     results = {}
     for kind in args.writers.split(","):
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_writer", "--child", kind,
-             "--calls", str(args.calls)],
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-m", "benchmarks.bench_writer", "--child", kind, "--calls", str(args.calls)],
+            capture_output=True,
+            text=True,
+            check=True,
             cwd=Path(__file__).resolve().parent.parent,
         )
         r = results[kind] = json.loads(out.stdout.strip().splitlines()[-1])
         lost = "" if r["records"] >= args.calls else f"  ONLY {r['records']} RECORDS ON DISK"
-        print(f"{kind:<13} {r['mean_us']:8.2f} {r['median_us']:10.2f} {r['p99_us']:8.2f} "
-              f"{r['max_us']:9.0f} {r['close_ms']:9.1f} {r['records']:8,}{lost}", flush=True)
+        print(
+            f"{kind:<13} {r['mean_us']:8.2f} {r['median_us']:10.2f} {r['p99_us']:8.2f} "
+            f"{r['max_us']:9.0f} {r['close_ms']:9.1f} {r['records']:8,}{lost}",
+            flush=True,
+        )
     if "ours" in results:
         for other in results.keys() - {"ours"}:
-            print(f"ours vs {other}: {results[other]['mean_us'] / results['ours']['mean_us']:.1f}x "
-                  "less time per add_scalar (mean)")
+            print(
+                f"ours vs {other}: {results[other]['mean_us'] / results['ours']['mean_us']:.1f}x "
+                "less time per add_scalar (mean)"
+            )
 
 
 if __name__ == "__main__":

@@ -17,22 +17,22 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "SummaryWriter": "jupyter_tb.writer",
-    "read": "jupyter_tb.logdir",
-    "Logdir": "jupyter_tb.logdir",
-    "board": "jupyter_tb.board",
-    "scalars": "jupyter_tb.board",
-    "images": "jupyter_tb.board",
-    "histograms": "jupyter_tb.board",
-    "distributions": "jupyter_tb.board",
-    "pr_curves": "jupyter_tb.board",
-    "text": "jupyter_tb.board",
-    "audio": "jupyter_tb.board",
-    "hparams": "jupyter_tb.board",
-    "custom_scalars": "jupyter_tb.board",
-    "graphs": "jupyter_tb.board",
-    "mesh": "jupyter_tb.board",
-    "projector": "jupyter_tb.widgets.projector",
+    "SummaryWriter": "jupyter_tb.writing.summary_writer",
+    "read": "jupyter_tb.reading.logdir",
+    "Logdir": "jupyter_tb.reading.logdir",
+    "board": "jupyter_tb.api",
+    "scalars": "jupyter_tb.api",
+    "images": "jupyter_tb.api",
+    "histograms": "jupyter_tb.api",
+    "distributions": "jupyter_tb.api",
+    "pr_curves": "jupyter_tb.api",
+    "text": "jupyter_tb.api",
+    "audio": "jupyter_tb.api",
+    "hparams": "jupyter_tb.api",
+    "custom_scalars": "jupyter_tb.api",
+    "graphs": "jupyter_tb.api",
+    "mesh": "jupyter_tb.api",
+    "projector": "jupyter_tb.api",
 }
 
 __all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]
@@ -58,8 +58,3 @@ def unload_ipython_extension(ipython) -> None:
     from jupyter_tb.magic import unregister
 
     unregister(ipython)
-
-
-# ``board`` names both a submodule and the public function. Import it now and bind the
-# function: a later ``import jupyter_tb.board`` would otherwise leave the module there.
-from jupyter_tb.board import board  # noqa: E402

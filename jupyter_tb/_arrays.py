@@ -35,9 +35,7 @@ def to_numpy(value, *, copy: bool = False) -> np.ndarray:
     elif isinstance(value, (list, tuple)):
         array = np.asarray([to_numpy(item) for item in value]) if value else np.asarray(value)
     else:
-        raise TypeError(
-            f"cannot convert {type(value).__module__}.{type(value).__qualname__} to an array"
-        )
+        raise TypeError(f"cannot convert {type(value).__module__}.{type(value).__qualname__} to an array")
     if array.dtype == object:
         raise TypeError(f"cannot convert {type(value).__qualname__} to a numeric array")
     return array.copy() if copy else array

@@ -26,7 +26,11 @@ def _demo_notebook(logdir_name: str) -> dict:
             "language_info": {"name": "python"},
         },
         "cells": [
-            markdown("# jupyter-tb demo\nThe board below reads `" + logdir_name + "` live, in this kernel: no server, no port."),
+            markdown(
+                "# jupyter-tb demo\nThe board below reads `"
+                + logdir_name
+                + "` live, in this kernel: no server, no port."
+            ),
             code("%load_ext jupyter_tb"),
             code(f"%tensorboard --logdir {logdir_name}"),
             markdown("Train while you watch: new points appear in the board above as they are written."),
@@ -88,7 +92,7 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def inspect(args: argparse.Namespace) -> int:
-    from jupyter_tb.logdir import read
+    from jupyter_tb.reading.logdir import read
 
     ld = read(args.logdir)
     for run in ld.runs:
@@ -112,9 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("demo", help="write a sample logdir and open the board in JupyterLab")
     p.add_argument("--dir", default="jupyter_tb_demo", help="working folder (default: ./jupyter_tb_demo)")
-    p.add_argument("--no-browser", action="store_true", help="print JupyterLab's URL instead of opening a browser")
+    p.add_argument(
+        "--no-browser", action="store_true", help="print JupyterLab's URL instead of opening a browser"
+    )
     p.add_argument("--port", type=int, default=0, help="JupyterLab port (default: JupyterLab's)")
-    p.add_argument("--write-only", action="store_true", help="write the logdir and notebook, do not start JupyterLab")
+    p.add_argument(
+        "--write-only", action="store_true", help="write the logdir and notebook, do not start JupyterLab"
+    )
     p.set_defaults(run=demo)
     p = commands.add_parser("inspect", help="print the runs, tags and point counts of a logdir")
     p.add_argument("logdir")

@@ -59,7 +59,7 @@ def _tone(step: int, rate: int = 16000) -> np.ndarray:
 
 def write_demo_logdir(logdir: str | os.PathLike, *, seed: int = 0) -> DemoSummary:
     """Writes three runs (one per learning rate) with every kind of summary under ``logdir``."""
-    from jupyter_tb.writer import SummaryWriter
+    from jupyter_tb.writing.summary_writer import SummaryWriter
 
     logdir = os.fspath(logdir)
     rng = np.random.default_rng(seed)
@@ -86,7 +86,9 @@ def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
             writer.add_image("samples/pattern", _sample_image(step), step, dataformats="HWC")
             writer.add_audio("samples/tone", _tone(step), step, sample_rate=16000)
             writer.add_pr_curve("eval/pr", labels, probs, step)
-            writer.add_text("notes/summary", f"**step {step}**: loss `{loss:.4f}`, accuracy {accuracy:.1%}", step)
+            writer.add_text(
+                "notes/summary", f"**step {step}**: loss `{loss:.4f}`, accuracy {accuracy:.1%}", step
+            )
         final = {"loss": loss, "accuracy": accuracy}
     writer.add_text(
         "notes/table",
@@ -94,7 +96,9 @@ def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
         STEPS,
     )
     features = rng.normal(size=(200, 8)) + np.repeat(np.eye(8)[:4] * 4, 50, axis=0)
-    writer.add_embedding(features, metadata=[f"cluster {i // 50}" for i in range(200)], global_step=STEPS, tag="features")
+    writer.add_embedding(
+        features, metadata=[f"cluster {i // 50}" for i in range(200)], global_step=STEPS, tag="features"
+    )
     writer.add_custom_scalars(
         {"Training": {"loss and accuracy": ["Multiline", [r"train/loss", r"train/accuracy"]]}}
     )
@@ -102,7 +106,10 @@ def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
     writer.add_video("samples/video", video, STEPS, fps=4)
     vertices = rng.normal(size=(1, 200, 3)).astype(np.float32)
     writer.add_mesh("samples/point_cloud", vertices=vertices, global_step=STEPS)
-    writer.add_hparams({"lr": lr, "optimizer": "sgd"}, {"hparam/final_loss": final["loss"], "hparam/final_accuracy": final["accuracy"]})
+    writer.add_hparams(
+        {"lr": lr, "optimizer": "sgd"},
+        {"hparam/final_loss": final["loss"], "hparam/final_accuracy": final["accuracy"]},
+    )
     try:
         import torch  # noqa: F401  (the graph view needs a traced model)
     except ImportError:
@@ -113,7 +120,9 @@ def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
 def _demo_model():
     import torch
 
-    return torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1), torch.nn.Sigmoid())
+    return torch.nn.Sequential(
+        torch.nn.Linear(16, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1), torch.nn.Sigmoid()
+    )
 
 
 def _demo_input():
@@ -123,7 +132,7 @@ def _demo_input():
 
 
 def _summarise(logdir: str) -> dict[str, int]:
-    from jupyter_tb.logdir import read
+    from jupyter_tb.reading.logdir import read
 
     ld = read(logdir)
     counts: dict[str, int] = {}

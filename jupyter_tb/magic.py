@@ -5,7 +5,7 @@ Accepts TensorBoard's flags: ``--logdir``, ``--logdir_spec name:path,...``,
 ``--port``, ``--host``, ``--bind_all`` and ``--load_fast`` are accepted and ignored (there is
 no server). Extra: ``--height`` (pixels), ``--stop`` (stop the live reader of ``--logdir``,
 or of every logdir when given alone), ``--side [split-right|right]`` (show the board in
-JupyterLab's side panel; see :mod:`jupyter_tb.sidepanel`). Everything is a thin layer over
+JupyterLab's side panel; see :mod:`jupyter_tb.widgets.sidepanel`). Everything is a thin layer over
 :func:`jupyter_tb.board`.
 """
 
@@ -67,8 +67,10 @@ def parse(line: str) -> dict:
         try:
             samples[kind] = int(value)
         except ValueError:
-            raise ValueError(f"%tensorboard: --samples_per_plugin {kind}={value!r}: "
-                             "values must be integers (e.g. images=20)") from None
+            raise ValueError(
+                f"%tensorboard: --samples_per_plugin {kind}={value!r}: "
+                "values must be integers (e.g. images=20)"
+            ) from None
     spec = _pairs(args.logdir_spec, ":", "--logdir_spec") if args.logdir_spec else None
     if args.logdir and spec:
         raise ValueError("%tensorboard: give --logdir or --logdir_spec, not both")
@@ -131,12 +133,15 @@ def tensorboard(line: str = "", shell=None):
     """Body of ``%tensorboard``: shows a live board in the cell (returns None)."""
     from IPython.display import display
 
-    from jupyter_tb.board import board, close, close_all
+    from jupyter_tb.api import board, close, close_all
 
     options = parse(line)
     if options["ignored"]:
-        print(f"jupyter-tb: {', '.join(options['ignored'])} ignored: the board draws in the "
-              "cell over the kernel connection, no server or port is involved.", file=sys.stderr)
+        print(
+            f"jupyter-tb: {', '.join(options['ignored'])} ignored: the board draws in the "
+            "cell over the kernel connection, no server or port is involved.",
+            file=sys.stderr,
+        )
     if options["stop"]:
         if options["logdir"]:
             stopped = close(options["logdir"])
@@ -155,7 +160,7 @@ def tensorboard(line: str = "", shell=None):
         **traits,
     )
     if options["side"]:
-        from jupyter_tb.sidepanel import show_in_sidebar
+        from jupyter_tb.widgets.sidepanel import show_in_sidebar
 
         show_in_sidebar(widget, anchor=options["side"])
     else:

@@ -4,10 +4,9 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
 from tensorboardX import SummaryWriter as TBXWriter
-from widget_capture import live_sources  # noqa: F401
 
 from jupyter_tb import magic
-from jupyter_tb.widgets.source import open_sources
+from jupyter_tb.widgets.live_source import open_sources
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +28,9 @@ def logdir(tmp_path):
 
 
 def test_parse_tensorboard_flags():
-    opts = magic.parse("--logdir runs --reload_interval 5 --samples_per_plugin images=3,histograms=50 --height 400")
+    opts = magic.parse(
+        "--logdir runs --reload_interval 5 --samples_per_plugin images=3,histograms=50 --height 400"
+    )
     assert opts["logdir"] == "runs" and opts["reload_interval"] == 5.0
     assert opts["samples_per_plugin"] == {"images": 3, "histograms": 50} and opts["height"] == 400
     assert magic.parse("--logdir=runs")["reload_interval"] == 1.0  # our default
@@ -40,15 +41,18 @@ def test_parse_tensorboard_flags():
     assert magic.parse("--stop")["stop"]
 
 
-@pytest.mark.parametrize("line, message", [
-    ("--logdir runs --colour red", "unrecognized arguments: --colour red"),
-    ("", "--logdir is required"),
-    ("--logdir runs --reload_interval 0", "must be > 0"),
-    ("--logdir_spec nocolon", "name:value"),
-    ("--logdir runs --samples_per_plugin images=many", "integers"),
-    ("--logdir a --logdir_spec x:y", "not both"),
-    ("--logdir 'unterminated", "cannot parse"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("--logdir runs --colour red", "unrecognized arguments: --colour red"),
+        ("", "--logdir is required"),
+        ("--logdir runs --reload_interval 0", "must be > 0"),
+        ("--logdir_spec nocolon", "name:value"),
+        ("--logdir runs --samples_per_plugin images=many", "integers"),
+        ("--logdir a --logdir_spec x:y", "not both"),
+        ("--logdir 'unterminated", "cannot parse"),
+    ],
+)
 def test_bad_flags_are_clear_errors(line, message):
     with pytest.raises(ValueError, match=message):
         magic.parse(line)

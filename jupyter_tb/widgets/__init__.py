@@ -1,31 +1,10 @@
-"""anywidget views of a logdir. See :mod:`jupyter_tb.widgets.base` for the plug-in API.
+"""The board: anywidget views of a logdir.
 
-Every module of this package is imported by :func:`discover`, so a view module only has to
-exist and call :func:`~jupyter_tb.widgets.base.register_view` to appear as a dashboard tab.
+- :mod:`~jupyter_tb.widgets.base`: ``View`` / ``TaggedView`` and ``register_view`` (the plug-in API);
+- :mod:`~jupyter_tb.widgets.library`: the one shared renderer-library model per kernel;
+- :mod:`~jupyter_tb.widgets.wire`: messages with binary array buffers (``js/src/lib/wire.js`` decodes them);
+- :mod:`~jupyter_tb.widgets.live_source`: one reader thread per logdir, shared by its views;
+- :mod:`~jupyter_tb.widgets.dashboard`: the tabbed board;
+- :mod:`~jupyter_tb.widgets.sidepanel`: showing a view in JupyterLab's side panel;
+- :mod:`~jupyter_tb.widgets.views`: one module per tab (``js/src/views/`` mirrors it).
 """
-
-from __future__ import annotations
-
-import importlib
-import pkgutil
-import warnings
-
-_discovered = False
-
-# framework modules: they register nothing
-_NOT_VIEWS = {"base", "library", "payload", "source", "dashboard"}
-
-
-def discover() -> None:
-    """Import every view module of this package once (each registers its view)."""
-    global _discovered
-    if _discovered:
-        return
-    _discovered = True
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name in _NOT_VIEWS:
-            continue
-        try:
-            importlib.import_module(f"{__name__}.{info.name}")
-        except Exception as error:  # one broken view must not take the board down
-            warnings.warn(f"jupyter_tb: view module {info.name!r} failed to import: {error}")

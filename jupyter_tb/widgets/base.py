@@ -34,7 +34,7 @@ Python side
   and implement only ``series_messages(run, tag)`` (everything for a (run, tag) missing from
   ``self.sent``, else only what is new); it builds the reset/catalog/delta flow above.
 - Messages are dicts; any numpy array (or bytes) anywhere inside becomes a binary buffer
-  (:mod:`jupyter_tb.widgets.payload`) and arrives in JS as a typed array. Never put float
+  (:mod:`jupyter_tb.widgets.wire`) and arrives in JS as a typed array. Never put float
   lists into JSON.
 - ``self.logdir`` is the reader (``jupyter_tb.read`` API of CONTRACTS.md), shared by every
   view of the same logdir in the kernel; ``self.post(message)`` sends one message at any
@@ -49,7 +49,7 @@ Python side
   ``catalog_message()`` / ``catalog_update()`` (runs and tags, sent again only on change),
   ``kept(n, kind)`` (indices honouring ``--samples_per_plugin``).
 - Constructor: ``YourView(source, runs="regex", tags="regex", **traits)`` where ``source`` is
-  a :class:`~jupyter_tb.widgets.source.LiveSource` (``open_source(logdir)``); the board
+  a :class:`~jupyter_tb.widgets.live_source.LiveSource` (``open_source(logdir)``); the board
   helpers in :mod:`jupyter_tb.board` build it from a logdir path.
 """
 
@@ -60,14 +60,15 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
 
 from jupyter_tb.widgets.library import _Library, library, static_file
-from jupyter_tb.widgets.payload import pack
+from jupyter_tb.widgets.wire import pack
 
 
 def _widget_ref(value, _widget) -> str | None:
@@ -95,9 +96,9 @@ class View(anywidget.AnyWidget):
 
     runs = traitlets.Unicode("", help="regex: only runs matching it are listed").tag(sync=True)
     tags = traitlets.Unicode("", help="regex: only tags matching it are shown").tag(sync=True)
-    selected_runs = traitlets.List(
-        traitlets.Unicode(), help="runs ticked in the run selector (two-way)"
-    ).tag(sync=True)
+    selected_runs = traitlets.List(traitlets.Unicode(), help="runs ticked in the run selector (two-way)").tag(
+        sync=True
+    )
     height = traitlets.Int(0, help="pixels; 0 = natural height").tag(sync=True)
 
     kinds: ClassVar[tuple[str, ...]] = ()
@@ -358,10 +359,10 @@ def register_view(title: str, order: int = 100, has_data: Callable[[Any], bool] 
 
 def registered_views() -> list[ViewInfo]:
     """Tabs in display order (imports every view module first)."""
-    from jupyter_tb.widgets import discover
+    from jupyter_tb.widgets.views import discover
 
     discover()
     return sorted(_views.values(), key=lambda info: (info.order, info.kind))
 
 
-__all__ = ["View", "TaggedView", "ViewInfo", "register_view", "registered_views", "compile_filter"]
+__all__ = ["TaggedView", "View", "ViewInfo", "compile_filter", "register_view", "registered_views"]

@@ -40,8 +40,7 @@ class Dashboard(View):
         self._runs: tuple = ()
         self._add_tabs()
         if self.source is not None and not self.source.loaded.is_set():
-            threading.Thread(target=self._report_progress, daemon=True,
-                             name="jupyter_tb-progress").start()
+            threading.Thread(target=self._report_progress, daemon=True, name="jupyter_tb-progress").start()
 
     # -- tabs ---------------------------------------------------------------------------------
     def _add_tabs(self) -> bool:
@@ -88,9 +87,14 @@ class Dashboard(View):
     # -- messages -----------------------------------------------------------------------------
     def _progress(self) -> dict:
         read, total, runs = self.logdir.progress
-        return {"type": "progress", "bytes_read": read, "bytes_total": total, "runs": runs,
-                "loaded": self.source.loaded.is_set() if self.source else True,
-                "waiting": bool(getattr(self.logdir, "waiting", False))}
+        return {
+            "type": "progress",
+            "bytes_read": read,
+            "bytes_total": total,
+            "runs": runs,
+            "loaded": self.source.loaded.is_set() if self.source else True,
+            "waiting": bool(getattr(self.logdir, "waiting", False)),
+        }
 
     def snapshot(self) -> list[dict]:
         if self.source is not None and self.source.loaded.is_set():
@@ -141,7 +145,7 @@ class Dashboard(View):
 
     def show_in_sidebar(self, *, title: str | None = None, anchor: str = "split-right") -> None:
         """Show this live board beside the notebook in JupyterLab (inline, with a note,
-        elsewhere); see :mod:`jupyter_tb.sidepanel`."""
-        from jupyter_tb.sidepanel import show_in_sidebar
+        elsewhere); see :mod:`jupyter_tb.widgets.sidepanel`."""
+        from jupyter_tb.widgets.sidepanel import show_in_sidebar
 
         show_in_sidebar(self, title=title, anchor=anchor)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import fixture_logdirs
-from browser_harness import CHROMIUM, JupyterServer, NotebookPage, launch_browser
+from tests.support import fixture_logdirs
+from tests.support.browser_harness import CHROMIUM, JupyterServer, NotebookPage, launch_browser
 
 
 def pytest_collection_modifyitems(config, items):

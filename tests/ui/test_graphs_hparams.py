@@ -3,14 +3,9 @@ interaction each works and comes back to Python, hostile names stay text."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared fixtures
-
-from graph_hparams_fixtures import graph_event, small_tf_graph, write_events  # noqa: E402
+from tests.support.graph_hparams_fixtures import graph_event, small_tf_graph, write_events
 
 XSS = '<img src=x onerror="window.__jtbPwned=1">'
 
@@ -35,11 +30,13 @@ def views_logdir(tmp_path_factory):
 def _open_view(lab, logdir, function: str, ready: str):
     """A notebook showing ``jupyter_tb.<function>(logdir)``; cell 2 prints its selection."""
     nb = lab()
-    nb.open([
-        "import jupyter_tb",
-        f"w = jupyter_tb.{function}({str(logdir)!r}); w",
-        "print('PY:', w.selected_node if hasattr(w, 'selected_node') else w.selected_sessions)",
-    ])
+    nb.open(
+        [
+            "import jupyter_tb",
+            f"w = jupyter_tb.{function}({str(logdir)!r}); w",
+            "print('PY:', w.selected_node if hasattr(w, 'selected_node') else w.selected_sessions)",
+        ]
+    )
     nb.run_all()
     nb.wait_output(ready)
     return nb
@@ -50,7 +47,8 @@ def test_graph_renders_expands_and_selects(lab, views_logdir):
     graph = nb.scoped("[data-jtb-graph]")
     nb.page.wait_for_function(
         "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > 0",
-        arg=nb.widget_id)
+        arg=nb.widget_id,
+    )
     collapsed = int(graph.get_attribute("data-visible"))
     assert collapsed == 5  # input, init, split and the scopes dense and loss
 
@@ -63,20 +61,24 @@ def test_graph_renders_expands_and_selects(lab, views_logdir):
     click_item("dense")  # a metanode: expands
     nb.page.wait_for_function(
         "([id, n]) => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) > n",
-        arg=[nb.widget_id, collapsed])
+        arg=[nb.widget_id, collapsed],
+    )
     assert int(graph.get_attribute("data-visible")) == collapsed + 5  # dense's five ops
     click_item("dense/BiasAdd")  # an op: details as text
     details = nb.scoped("[data-jtb-graph-details]")
     nb.page.wait_for_function(
         "id => document.getElementById(id).querySelector('[data-jtb-graph-details]').firstChild"
-        ".textContent === 'dense/BiasAdd'", arg=nb.widget_id)
+        ".textContent === 'dense/BiasAdd'",
+        arg=nb.widget_id,
+    )
     text = details.text_content()
     assert "dense/BiasAdd" in text and "[?,3]" in text and "NHWC" in text
     # the hostile node name is shown as text in the details panel and runs nothing
     click_item("dense/" + XSS)
     nb.page.wait_for_function(
         "([id, n]) => document.getElementById(id).querySelector('[data-jtb-graph-details]').textContent.includes(n)",
-        arg=[nb.widget_id, XSS])
+        arg=[nb.widget_id, XSS],
+    )
     assert nb.page.evaluate("() => window.__jtbPwned") is None
     assert nb.scoped("[data-jtb-graph-details] img").count() == 0
     nb.screenshot("graphs-lab")
@@ -126,7 +128,9 @@ def test_hparams_table_sort_pick_and_brush(lab, views_logdir):
     nb.page.mouse.click(box["x"] + 70 + 150 - 6, box["y"] + 8 + 6)
     nb.page.wait_for_function(
         "id => document.getElementById(id).querySelector('[data-jtb-session=\"lr=0.1/hp\"]')"
-        ".getAttribute('aria-selected') === 'true'", arg=nb.widget_id)
+        ".getAttribute('aria-selected') === 'true'",
+        arg=nb.widget_id,
+    )
     nb.screenshot("hparams-lab-scatter", matrix)
     nb.run_cell(2)
     nb.wait_idle()
@@ -148,13 +152,16 @@ def test_dashboard_tabs_show_graphs_and_hparams(lab, views_logdir):
     nb.scoped('[data-jtb-run-toggle="lr=0.001/hp"]').uncheck()
     nb.page.wait_for_function(
         "id => document.getElementById(id).querySelectorAll('[data-jtb-panel=\"hparams\"] tbody tr').length === 2",
-        arg=nb.widget_id)
+        arg=nb.widget_id,
+    )
     assert rows.evaluate_all("rs => rs.map((r) => r.dataset.jtbSession)") == ["lr=0.01/hp", "lr=0.1/hp"]
     nb.scoped('[data-jtb-tab="graphs"]').click()
     nb.wait_output('[data-jtb-panel="graphs"] [data-jtb-graph] canvas')
     nb.page.wait_for_function(
         "id => Number(document.getElementById(id).querySelector('[data-jtb-panel=\"graphs\"] [data-jtb-graph]')"
-        ".dataset.visible) === 5", arg=nb.widget_id)
+        ".dataset.visible) === 5",
+        arg=nb.widget_id,
+    )
     nb.screenshot("dashboard-graphs-tab")
     assert nb.page.evaluate("() => window.__jtbPwned") is None
     nb.assert_no_page_errors()
@@ -162,14 +169,20 @@ def test_dashboard_tabs_show_graphs_and_hparams(lab, views_logdir):
 
 def test_both_views_render_in_notebook7(notebook7, views_logdir):
     nb = notebook7()
-    nb.open(["import jupyter_tb", f"jupyter_tb.graphs({str(views_logdir)!r})",
-             f"jupyter_tb.hparams({str(views_logdir)!r})"])
+    nb.open(
+        [
+            "import jupyter_tb",
+            f"jupyter_tb.graphs({str(views_logdir)!r})",
+            f"jupyter_tb.hparams({str(views_logdir)!r})",
+        ]
+    )
     nb.run_all()
     nb.wait_output("[data-jtb-hparams-table] tbody tr")
     nb.wait_output("[data-jtb-graph] canvas")
     nb.page.wait_for_function(
         "id => Number(document.getElementById(id).querySelector('[data-jtb-graph]').dataset.visible) === 5",
-        arg=nb.widget_id)
+        arg=nb.widget_id,
+    )
     assert nb.scoped("[data-jtb-hparams-table] tbody tr").count() == 3
     nb.screenshot("graphs-hparams-notebook7")
     assert nb.page.evaluate("() => window.__jtbPwned") is None

@@ -2,7 +2,7 @@
 a WebGL point cloud coloured by a metadata column; search, click-for-neighbours, hover
 thumbnails and the lasso work, and the lasso selection reaches Python as ``selected``.
 
-Expected values come from the fixture and from jupyter_tb.projections run in this process.
+Expected values come from the fixture and from jupyter_tb.compute.projections run in this process.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from jupyter_tb import projections
+from jupyter_tb.compute import projections
 
 N_PER_CLUSTER = 100
 CLUSTERS = 3
@@ -44,11 +44,13 @@ def embedding_logdir(ui_home):
     logdir = ui_home / "logdirs" / "projector"
     x = _vectors()
     rows = [[name, f"c{i // N_PER_CLUSTER}"] for i, name in enumerate(_names())]
-    images = np.stack([np.ones((3, 8, 8), np.float32) * COLOURS[i // N_PER_CLUSTER, :, None, None]
-                       for i in range(len(x))])
+    images = np.stack(
+        [np.ones((3, 8, 8), np.float32) * COLOURS[i // N_PER_CLUSTER, :, None, None] for i in range(len(x))]
+    )
     writer = SummaryWriter(str(logdir))
-    writer.add_embedding(x, metadata=rows, metadata_header=["name", "cluster"], label_img=images,
-                         tag="points")
+    writer.add_embedding(
+        x, metadata=rows, metadata_header=["name", "cluster"], label_img=images, tag="points"
+    )
     writer.close()
     return logdir
 
@@ -64,8 +66,12 @@ def _plot_js(nb, body: str, arg=None):
 
 def _page_point(nb, index: int):
     """Page coordinates of point ``index`` on the canvas."""
-    return _plot_js(nb, """const p = plot.screenPosition(arg); const r = plot.canvas.getBoundingClientRect();
-        return p && [r.left + p[0], r.top + p[1]];""", index)
+    return _plot_js(
+        nb,
+        """const p = plot.screenPosition(arg); const r = plot.canvas.getBoundingClientRect();
+        return p && [r.left + p[0], r.top + p[1]];""",
+        index,
+    )
 
 
 def _distinct_colours(png: bytes) -> int:
@@ -76,13 +82,17 @@ def _distinct_colours(png: bytes) -> int:
 
 def _isolated_point(nb, n: int) -> int:
     """A point with no other point within 12 px on screen, so a click or hover hits it."""
-    return _plot_js(nb, """const pts = [];
+    return _plot_js(
+        nb,
+        """const pts = [];
         for (let i = 0; i < arg; i++) pts.push(plot.screenPosition(i));
         for (let i = 0; i < arg; i++) { if (!pts[i]) continue; let alone = true;
           for (let j = 0; j < arg && alone; j++) if (j !== i && pts[j] &&
             Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]) < 12) alone = false;
           if (alone) return i; }
-        return -1;""", n)
+        return -1;""",
+        n,
+    )
 
 
 @pytest.mark.ui
@@ -90,19 +100,22 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
     x = _vectors()
     n = len(x)
     nb = lab()
-    nb.open([
-        "import jupyter_tb",
-        f"p = jupyter_tb.projector({str(embedding_logdir)!r}, color_by='cluster', label_by='name', dims=2); p",
-        "print('SELECTED', len(p.selected), sorted(p.selected)[:5])",
-        "import time\ntime.sleep(25)",
-    ])
+    nb.open(
+        [
+            "import jupyter_tb",
+            f"p = jupyter_tb.projector({str(embedding_logdir)!r}, color_by='cluster', label_by='name', dims=2); p",
+            "print('SELECTED', len(p.selected), sorted(p.selected)[:5])",
+            "import time\ntime.sleep(25)",
+        ]
+    )
     nb.run_cell(0)
     nb.run_cell(1)
     nb.wait_output(VIEW, timeout=90)
     nb.page.wait_for_function(
         "([id, n]) => { const r = document.getElementById(id).querySelector('[data-jtb-points]');"
         " return r && Number(r.dataset.jtbPoints) === n && Number(r.dataset.jtbDrawn) > 0; }",
-        arg=[nb.widget_id, n], timeout=60_000,
+        arg=[nb.widget_id, n],
+        timeout=60_000,
     )
     view = nb.scoped(VIEW)
     plot = nb.scoped(PLOT)
@@ -193,7 +206,8 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
     view.locator("[data-jtb-projector-method]").select_option("tsne")
     nb.page.wait_for_function(
         "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'tsne:2'",
-        arg=[nb.widget_id, PLOT], timeout=180_000,
+        arg=[nb.widget_id, PLOT],
+        timeout=180_000,
     )
     nb.page.wait_for_timeout(300)
     nb.screenshot("projector-lab-tsne", view)
@@ -205,26 +219,35 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
     nb.run_cell(3)
     nb.page.wait_for_function(
         "(id) => { const k = document.getElementById(id) && window.jupyterapp.shell.currentWidget"
-        ".sessionContext.session.kernel; return k && k.status === 'busy'; }", arg=nb.widget_id)
+        ".sessionContext.session.kernel; return k && k.status === 'busy'; }",
+        arg=nb.widget_id,
+    )
     view.locator("[data-jtb-projector-method]").select_option("pca")
     nb.page.wait_for_function(
         "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:2'",
-        arg=[nb.widget_id, PLOT], timeout=10_000,
+        arg=[nb.widget_id, PLOT],
+        timeout=10_000,
     )
     view.locator("[data-jtb-projector-search]").fill("^pt2[0-9]$")
     nb.page.wait_for_function(
         "([id, t]) => document.getElementById(id).querySelector('[data-jtb-projector-matches]').textContent === t",
-        arg=[nb.widget_id, "10 matches"], timeout=10_000,
+        arg=[nb.widget_id, "10 matches"],
+        timeout=10_000,
     )
-    other = next(i for i in range(n) if i // N_PER_CLUSTER != target // N_PER_CLUSTER
-                 and _plot_js(nb, "return plot.pick(...plot.screenPosition(arg)) === arg;", i))
+    other = next(
+        i
+        for i in range(n)
+        if i // N_PER_CLUSTER != target // N_PER_CLUSTER
+        and _plot_js(nb, "return plot.pick(...plot.screenPosition(arg)) === arg;", i)
+    )
     ox, oy = _page_point(nb, other)
     nb.page.mouse.click(ox, oy)
     want = projections.nearest_neighbors(x, other, 10, "cosine")[0].tolist()
     nb.page.wait_for_function(
         "([id, first]) => { const r = document.getElementById(id).querySelector('[data-jtb-neighbor]');"
         " return r && Number(r.dataset.jtbNeighbor) === first; }",
-        arg=[nb.widget_id, want[0]], timeout=10_000,
+        arg=[nb.widget_id, want[0]],
+        timeout=10_000,
     )
     assert [int(r.get_attribute("data-jtb-neighbor")) for r in rows.all()] == want
     assert nb.cell_running(3)  # all of the above happened while the kernel was busy
@@ -237,13 +260,15 @@ def test_projector_renders_and_interacts_in_lab(lab, embedding_logdir):
 def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, embedding_logdir):
     n = CLUSTERS * N_PER_CLUSTER
     nb = notebook7()
-    nb.open([
-        "import jupyter_tb, numpy as np, pandas as pd",
-        f"board = jupyter_tb.board({str(embedding_logdir)!r}); board",
-        "rng = np.random.default_rng(0)\n"
-        "v = jupyter_tb.projector(rng.standard_normal((500, 8)),"
-        " metadata=pd.DataFrame({'k': [i % 4 for i in range(500)]}), color_by='k', dims=2); v",
-    ])
+    nb.open(
+        [
+            "import jupyter_tb, numpy as np, pandas as pd",
+            f"board = jupyter_tb.board({str(embedding_logdir)!r}); board",
+            "rng = np.random.default_rng(0)\n"
+            "v = jupyter_tb.projector(rng.standard_normal((500, 8)),"
+            " metadata=pd.DataFrame({'k': [i % 4 for i in range(500)]}), color_by='k', dims=2); v",
+        ]
+    )
     nb.run_all()
     nb.wait_output('[data-jtb-view="dashboard"]', timeout=90)
     nb.scoped('[data-jtb-tab="projector"]').click()
@@ -252,7 +277,8 @@ def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, emb
     counts = lambda want: nb.page.wait_for_function(  # noqa: E731
         "([id, want]) => [...document.getElementById(id).querySelectorAll('[data-jtb-points]')]"
         ".map((e) => Number(e.dataset.jtbPoints)).sort((a, b) => a - b).join() === want",
-        arg=[nb.widget_id, want], timeout=60_000,
+        arg=[nb.widget_id, want],
+        timeout=60_000,
     )
     counts(",".join(str(c) for c in sorted([n, 500])))  # the board's tab and the array widget
     nb.page.wait_for_timeout(300)

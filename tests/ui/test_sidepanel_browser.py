@@ -12,12 +12,12 @@ when the widget is closed in Python.
 
 import pytest
 
-import board_dom as dom
-import fixture_logdirs as fx
+from tests.support import board_dom as dom
+from tests.support import fixture_logdirs as fx
 
 LIVE_WIDGET = '''
 import anywidget, traitlets
-from jupyter_tb.sidepanel import show_in_sidebar
+from jupyter_tb.widgets.sidepanel import show_in_sidebar
 
 class Live(anywidget.AnyWidget):
     _esm = """
@@ -40,13 +40,13 @@ show_in_sidebar(w, title="Live <b>board</b>")
 '''
 
 # Changes from the kernel while this cell is still running, like the reader thread's.
-COUNT_WHILE_BUSY = '''
+COUNT_WHILE_BUSY = """
 import time
 for i in range(1, 6):
     w.value = i
     time.sleep(0.3)
 time.sleep(1)
-'''
+"""
 
 FILLER = "print('\\n'.join(map(str, range(60))))"
 
@@ -184,7 +184,7 @@ def board_in_sidebar_cells(logdir) -> list[str]:
         "board = jupyter_tb.board(logdir)\n"
         "board.show_in_sidebar()",
         # The same kernel's writer appends to a run while the board shows in the panel.
-        "from jupyter_tb.writer import SummaryWriter\n"
+        "from jupyter_tb.writing.summary_writer import SummaryWriter\n"
         "w = SummaryWriter(logdir + '/train')\n"
         f"for step in range({fx.SCALAR_STEPS}, {fx.SCALAR_STEPS + 10}):\n"
         "    w.add_scalar('loss/total', 0.1, step)\n"
@@ -245,10 +245,12 @@ def test_right_sidebar_anchor_and_kernel_restart_closes_panels(lab):
 @pytest.mark.ui
 def test_magic_side_flag_opens_the_board_beside_the_notebook(lab, basic_logdir):
     nb = lab()
-    nb.open([
-        f"import shutil, tempfile\nlogdir = shutil.copytree({str(basic_logdir)!r}, tempfile.mkdtemp() + '/runs')",
-        "%load_ext jupyter_tb\n%tensorboard --logdir $logdir --side",
-    ])
+    nb.open(
+        [
+            f"import shutil, tempfile\nlogdir = shutil.copytree({str(basic_logdir)!r}, tempfile.mkdtemp() + '/runs')",
+            "%load_ext jupyter_tb\n%tensorboard --logdir $logdir --side",
+        ]
+    )
     nb.run_all()
     nb.page.locator(PANEL).locator(dom.DASHBOARD).wait_for(state="visible")
     panel_points(nb, "loss/total", len(fx.RUNS) * fx.SCALAR_STEPS)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-import board_dom as dom
-import fixture_logdirs as fx
-from browser_harness import NotebookPage
+from tests.support import board_dom as dom
+from tests.support import fixture_logdirs as fx
+from tests.support.browser_harness import NotebookPage
 
 
 @pytest.fixture(scope="module")

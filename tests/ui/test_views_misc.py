@@ -13,13 +13,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import board_dom as dom
+from tests.support import board_dom as dom
 
 N_THRESHOLDS = 21
 RATE = 8000
 LAYOUT = {
-    "Losses": {"all losses": ["Multiline", [r"loss/.*"]],
-               "bounded": ["Margin", ["acc/mean", "acc/low", "acc/high"]]},
+    "Losses": {
+        "all losses": ["Multiline", [r"loss/.*"]],
+        "bounded": ["Margin", ["acc/mean", "acc/low", "acc/high"]],
+    },
     "Hidden": {"lr": ["Multiline", [r"^lr$"]]},
 }
 
@@ -46,8 +48,9 @@ def _clip(step):
 
 @pytest.fixture(scope="module")
 def misc_logdir(ui_home):
-    import jupyter_tb
     from tensorboardX import SummaryWriter as TBXWriter
+
+    import jupyter_tb
 
     root = ui_home / "logdirs" / "misc"
     for run in ("a", "b"):
@@ -74,7 +77,7 @@ def misc_logdir(ui_home):
         w.add_mesh("shapes/sphere", sphere[None].astype(np.float32), colors=colors[None], global_step=0)
     frames = np.zeros((1, 6, 3, 24, 24), dtype=np.uint8)
     for t in range(6):
-        frames[0, t, 0, :, 4 * t:4 * t + 4] = 255
+        frames[0, t, 0, :, 4 * t : 4 * t + 4] = 255
     with jupyter_tb.SummaryWriter(str(root / "video")) as w:
         w.add_video("clips/moving", frames, 0, fps=4)
     return root
@@ -82,12 +85,14 @@ def misc_logdir(ui_home):
 
 def _open(lab, logdir, cls: str, module: str, ready: str, extra: str = "print('PY:', w.selected_runs)"):
     nb = lab()
-    nb.open([
-        f"from jupyter_tb.widgets.source import open_source\nfrom jupyter_tb.widgets.{module} import {cls}\n"
-        f"src = open_source({str(logdir)!r}); src.wait_loaded(60)",
-        f"w = {cls}(src); w",
-        extra,
-    ])
+    nb.open(
+        [
+            f"from jupyter_tb.widgets.live_source import open_source\nfrom jupyter_tb.widgets.views.{module} import {cls}\n"
+            f"src = open_source({str(logdir)!r}); src.wait_loaded(60)",
+            f"w = {cls}(src); w",
+            extra,
+        ]
+    )
     nb.run_cell(0)
     nb.wait_idle()
     nb.run_cell(1)
@@ -96,8 +101,14 @@ def _open(lab, logdir, cls: str, module: str, ready: str, extra: str = "print('P
 
 
 def test_pr_curves_step_slider_hover_and_pinned_threshold(lab, misc_logdir):
-    nb = _open(lab, misc_logdir, "PrCurves", "pr_curves", "[data-jtb-pr-card] canvas",
-               "print('PY:', w.selected_threshold)")
+    nb = _open(
+        lab,
+        misc_logdir,
+        "PrCurves",
+        "pr_curves",
+        "[data-jtb-pr-card] canvas",
+        "print('PY:', w.selected_threshold)",
+    )
     card = nb.scoped('[data-jtb-pr-card="eval/pr"]')
     canvas = card.locator("canvas")
     nb.page.wait_for_function("c => c.width > 0", arg=canvas.element_handle())
@@ -128,7 +139,12 @@ def test_pr_curves_step_slider_hover_and_pinned_threshold(lab, misc_logdir):
     nb.run_cell(2)
     nb.wait_idle()
     out = nb.cell_text(2)
-    assert "'run': 'b'" in out and "'tag': 'eval/pr'" in out and "'threshold': 0.25" in out and "'step': 3" in out
+    assert (
+        "'run': 'b'" in out
+        and "'tag': 'eval/pr'" in out
+        and "'threshold': 0.25" in out
+        and "'step': 3" in out
+    )
     nb.assert_no_page_errors()
 
 
@@ -143,7 +159,8 @@ def test_audio_player_gets_a_playable_clip_and_follows_the_slider(lab, misc_logd
             el.addEventListener('loadedmetadata', () => resolve(el.duration));
             el.addEventListener('error', () => reject(new Error('audio error ' + (el.error && el.error.code))));
             el.load();
-        })""")
+        })"""
+    )
     assert abs(duration - 0.25) < 0.01  # RATE / 4 frames at RATE Hz
     first = player.get_attribute("src")
     set_range(card.locator("[data-jtb-step-slider]"), 0)
@@ -154,8 +171,13 @@ def test_audio_player_gets_a_playable_clip_and_follows_the_slider(lab, misc_logd
 
 
 def test_custom_scalars_charts_show_matching_lines_and_follow_run_toggles(lab, misc_logdir):
-    nb = _open(lab, misc_logdir, "CustomScalars", "custom_scalars",
-               '[data-jtb-custom-chart="all losses"][data-jtb-lines="4"]')
+    nb = _open(
+        lab,
+        misc_logdir,
+        "CustomScalars",
+        "custom_scalars",
+        '[data-jtb-custom-chart="all losses"][data-jtb-lines="4"]',
+    )
     view = nb.scoped('[data-jtb-view="custom_scalars"]')
     losses = view.locator('[data-jtb-custom-chart="all losses"]')
     margin = view.locator('[data-jtb-custom-chart="bounded"]')
@@ -181,8 +203,9 @@ def _png_ink(png: bytes) -> tuple[int, np.ndarray]:
 def test_mesh_renders_a_point_cloud_that_orbits(lab, misc_logdir):
     nb = _open(lab, misc_logdir, "Mesh", "mesh", '[data-jtb-mesh="a"] canvas')
     plot = nb.scoped('[data-jtb-mesh="a"]')
-    nb.page.wait_for_function("el => Number(el.firstElementChild.dataset.jtbDrawn || 0) > 0",
-                              arg=plot.element_handle())
+    nb.page.wait_for_function(
+        "el => Number(el.firstElementChild.dataset.jtbDrawn || 0) > 0", arg=plot.element_handle()
+    )
     assert plot.get_attribute("data-jtb-step") == "0"
     assert "2000 vertices" in nb.scoped('[data-jtb-mesh-card="shapes/sphere"]').text_content()
     ink, before = _png_ink(plot.screenshot())
@@ -207,7 +230,8 @@ def test_video_shows_as_an_animated_gif_in_the_images_view(lab, misc_logdir):
             if (!el.complete) await new Promise((r) => el.addEventListener('load', r, { once: true }));
             const blob = await (await fetch(el.src)).blob();
             return { type: blob.type, width: el.naturalWidth, bytes: blob.size };
-        }""")
+        }"""
+    )
     assert info["type"] == "image/gif" and info["width"] == 24
     nb.screenshot("misc-video", nb.scoped('[data-jtb-image-card="clips/moving"]'))
     nb.assert_no_page_errors()

@@ -1,0 +1,97 @@
+"""Mesh view: each logged mesh (``add_mesh``: tensors ``<name>_VERTEX``, ``_FACE``,
+``_COLOR`` of plugin "mesh") as a 3-D point cloud of its vertices, coloured as logged, with
+an orbit camera; one cloud per shown run at the mesh's latest step.
+
+Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags: {run: [mesh name, ...]}}``;
+``mesh`` ``{run, tag, step, vertices (n, 3) float32, colors (n, 3) uint8 | null,
+faces (f, 3) int32 | null}`` (the first mesh of the logged batch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import traitlets
+
+from jupyter_tb._proto import plugins_pb2
+from jupyter_tb.widgets.base import TaggedView, register_view
+
+_PARTS = {
+    plugins_pb2.MeshPluginData.VERTEX: "vertices",
+    plugins_pb2.MeshPluginData.FACE: "faces",
+    plugins_pb2.MeshPluginData.COLOR: "colors",
+}
+_DTYPES = {"vertices": np.float32, "faces": np.int32, "colors": np.uint8}
+
+
+@register_view(title="Mesh", order=95)
+class Mesh(TaggedView):
+    _kind = traitlets.Unicode("mesh").tag(sync=True)
+    kinds = ("mesh",)
+
+    def setup(self) -> None:
+        super().setup()
+        self._names: dict[str, dict[str, dict[str, str]]] = {}
+
+    def _parts(self, run: str) -> dict[str, dict[str, str]]:
+        """{mesh name: {"vertices"|"faces"|"colors": tensor tag}} of one run."""
+        meshes: dict[str, dict[str, str]] = {}
+        for tag in self.logdir.tags(run).get("mesh", []):
+            content = plugins_pb2.MeshPluginData.FromString(
+                self.logdir.metadata(run, tag).plugin_data.content
+            )
+            name = content.name or tag.rsplit("_", 1)[0]
+            part = _PARTS.get(content.content_type)
+            if part:
+                meshes.setdefault(name, {})[part] = tag
+        return meshes
+
+    def catalog_message(self, type_: str = "reset", kind: str | None = None) -> dict:
+        runs = self.run_names()
+        self._names = {run: self._parts(run) for run in runs}
+        tags = {
+            run: sorted(n for n, parts in meshes.items() if "vertices" in parts and self.tag_matches(n))
+            for run, meshes in self._names.items()
+        }
+        self._last_catalog = (runs, tags)
+        return {"type": type_, "runs": runs, "tags": tags}
+
+    def updates(self, changes: set) -> list[dict]:
+        messages, tags = self.catalog_update()
+        changed = {
+            (run, name)
+            for run, kind, tag in changes
+            if kind == "mesh"
+            for name, parts in self._names.get(run, {}).items()
+            if tag in parts.values()
+        }
+        wanted = {(run, name) for run, names in tags.items() for name in names}
+        for run, name in sorted(wanted & (changed | (wanted - set(self.sent)))):
+            messages.extend(self.series_messages(run, name))
+        return messages
+
+    def series_messages(self, run: str, tag: str) -> list[dict]:
+        parts = self._names.get(run, {}).get(tag, {})
+        vertices = self.logdir.tensors(run, parts["vertices"])
+        if not len(vertices):
+            return []
+        step = int(vertices.steps[-1])
+        message = {
+            "type": "mesh",
+            "run": run,
+            "tag": tag,
+            "step": step,
+            "vertices": None,
+            "colors": None,
+            "faces": None,
+        }
+        for part, part_tag in parts.items():
+            series = vertices if part == "vertices" else self.logdir.tensors(run, part_tag)
+            hits = np.flatnonzero(np.asarray(series.steps) == step)
+            if not len(hits):
+                continue
+            array = np.asarray(series.values[int(hits[-1])])
+            if array.ndim == 3:  # (batch, n, 3): the first mesh of the batch
+                array = array[0]
+            message[part] = np.ascontiguousarray(array.reshape(-1, 3), dtype=_DTYPES[part])
+        self.sent[(run, tag)] = step
+        return [message]
