@@ -12,8 +12,12 @@ optional dependency only fails the feature that needs it):
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 
-__version__ = "0.1.0"
+try:  # written once, in js/labextension/package.json (see pyproject.toml [tool.hatch.version])
+    __version__ = version("jupyter-tb")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 # public name -> module that defines it
 _EXPORTS = {
