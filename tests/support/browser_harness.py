@@ -66,8 +66,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _jupyter_env(home: Path) -> dict:
-    """Environment isolating the server from the user's Jupyter/IPython configuration."""
+def _jupyter_env(home: Path, import_source: bool = True, bin_dir: Path | None = None) -> dict:
+    """Environment isolating the server from the user's Jupyter/IPython configuration.
+
+    ``import_source``: kernels import the project from this checkout (else only what the
+    server's venv installed); ``bin_dir``: PATH holds only this folder (no Node, no system tools)."""
     dirs = {
         "JUPYTER_CONFIG_DIR": home / "config",
         "JUPYTER_DATA_DIR": home / "data",
@@ -90,16 +93,23 @@ def _jupyter_env(home: Path) -> dict:
     env = dict(os.environ)
     env.update({k: str(v) for k, v in dirs.items()})
     env["PYTHONUNBUFFERED"] = "1"
-    # Kernels must import the project and tests' helpers, whatever the cwd.
-    repo = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH")) if p)
+    if import_source:  # kernels import the project and tests' helpers, whatever the cwd
+        repo = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH")) if p)
+    else:
+        env.pop("PYTHONPATH", None)
+    if bin_dir is not None:
+        env["PATH"] = str(bin_dir)
+        env.pop("VIRTUAL_ENV", None)
     return env
 
 
 class JupyterServer:
     """A running ``jupyter lab`` or ``jupyter notebook`` server on a free port."""
 
-    def __init__(self, flavour: str, root: Path, home: Path):
+    def __init__(self, flavour: str, root: Path, home: Path, *, python: Path | None = None):
+        """``python``: the interpreter of another venv to serve from, alone (its own packages,
+        PATH = its bin folder); by default this one, importing the project from the checkout."""
         assert flavour in ("lab", "notebook")
         self.flavour = flavour
         self.root = root
@@ -108,11 +118,12 @@ class JupyterServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = home / f"{flavour}-server.log"
         app = "LabApp" if flavour == "lab" else "JupyterNotebookApp"
-        exe = Path(sys.executable).parent / f"jupyter-{flavour}"
+        interpreter = Path(python or sys.executable)
+        exe = interpreter.parent / f"jupyter-{flavour}"
         cmd = (
             [str(exe)]
             if exe.exists()
-            else [sys.executable, "-m", {"lab": "jupyterlab", "notebook": "notebook"}[flavour]]
+            else [str(interpreter), "-m", {"lab": "jupyterlab", "notebook": "notebook"}[flavour]]
         )
         cmd += [
             "--no-browser",
@@ -132,7 +143,7 @@ class JupyterServer:
         self.proc = subprocess.Popen(
             cmd,
             cwd=root,
-            env=_jupyter_env(home),
+            env=_jupyter_env(home, import_source=python is None, bin_dir=python and interpreter.parent),
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
