@@ -1,28 +1,56 @@
-// Markdown -> sanitised DOM. The only place user text becomes HTML: marked renders it,
-// DOMPurify strips anything active (scripts, handlers, javascript: URLs), and images are
-// limited to inline data so a logged string can never make the page fetch anything.
-import DOMPurify from "dompurify";
+// Markdown -> sanitised DOM. The only place user text becomes HTML: marked renders it and
+// DOMPurify keeps an allow-list of passive tags and attributes, so a logged string can never
+// run code or make the page fetch anything:
+//  - no resource tags (media, frames, objects, svg, math, link, style, forms) and no attribute
+//    that names a resource (style with url(), srcset, poster, background, ping, formaction…);
+//  - an image keeps its src only when it is inline data (data:image/…);
+//  - href only on links, with DOMPurify's safe schemes (never javascript:); links open in a
+//    new tab without an opener.
+import createDOMPurify from "dompurify";
 import { marked } from "marked";
 
-let hooked = false;
-function purifier() {
-  if (!hooked) {
-    DOMPurify.addHook("afterSanitizeAttributes", (node) => {
-      if (node.tagName === "A") {
-        node.setAttribute("target", "_blank");
-        node.setAttribute("rel", "noopener noreferrer");
-      }
-      if (node.tagName === "IMG" && !/^data:image\//i.test(node.getAttribute("src") || "")) {
-        node.removeAttribute("src");
-      }
-    });
-    hooked = true;
+const ALLOWED_TAGS = [
+  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+  "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+  "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
+  "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+  "var", "wbr",
+];
+const ALLOWED_ATTR = ["href", "src", "alt", "title", "class", "align", "start", "colspan", "rowspan", "open", "lang", "dir"];
+const INLINE_IMAGE = /^data:image\//i;
+const CODE_LANGUAGE = /^language-[\w+#.-]+$/; // the only class marked writes
+
+function restrict(node) {
+  if (node.hasAttribute("href") && node.tagName !== "A") node.removeAttribute("href");
+  if (node.hasAttribute("src") && !(node.tagName === "IMG" && INLINE_IMAGE.test(node.getAttribute("src")))) {
+    node.removeAttribute("src");
   }
-  return DOMPurify;
+  if (node.hasAttribute("class") && !(node.tagName === "CODE" && CODE_LANGUAGE.test(node.getAttribute("class")))) {
+    node.removeAttribute("class");
+  }
+  if (node.tagName === "A") {
+    node.setAttribute("target", "_blank");
+    node.setAttribute("rel", "noopener noreferrer");
+  }
 }
 
-// Fills `el` with the rendered markdown of `text`.
+// One DOMPurify per window (the page's, or a test's DOM), hooked once.
+const purifiers = new WeakMap();
+function purifierFor(win) {
+  let purify = purifiers.get(win);
+  if (!purify) {
+    purify = createDOMPurify(win);
+    purify.addHook("afterSanitizeAttributes", restrict);
+    purifiers.set(win, purify);
+  }
+  return purify;
+}
+
+// Fills `el` with the rendered, sanitised markdown of `text`.
 export function renderMarkdown(el, text) {
   const html = marked.parse(String(text), { async: false, gfm: true, breaks: false });
-  el.innerHTML = purifier().sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ["style", "form", "input", "button"] });
+  const fragment = purifierFor(el.ownerDocument.defaultView).sanitize(html, {
+    ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, RETURN_DOM_FRAGMENT: true,
+  });
+  el.replaceChildren(fragment);
 }
