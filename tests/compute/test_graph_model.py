@@ -210,7 +210,7 @@ def test_js_visible_graph_matches_python(tmp_path):
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not installed")
-    lib = Path(__file__).resolve().parents[2] / "js" / "src" / "lib" / "graph.js"
+    lib = Path(__file__).resolve().parents[2] / "js" / "src" / "lib" / "graph" / "hierarchy.js"
     m = build_graph_model(tf_style_graph(800, seed=3))
     scopes = [m.full_name(i) for i in range(1, len(m)) if m.kind[i] == KIND_SCOPE]
     cases = [[], ["model"], ["model", "model/block_1", "gradients"], scopes]
