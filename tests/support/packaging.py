@@ -7,6 +7,7 @@ clone holds exactly what is committed, as a new machine would.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,15 +37,34 @@ def declared_version() -> str:
     return json.loads((REPO / "js" / "labextension" / "package.json").read_text())["version"]
 
 
+NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack", "yarn", "pnpm"}
+
+
+def _system_tools_without_node(folder: Path) -> Path:
+    """A folder of links to every program on this PATH but Node's: a machine without Node."""
+    folder.mkdir()
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(directory) or Path(directory) == Path(sys.executable).parent:
+            continue
+        for program in os.scandir(directory):
+            link = folder / program.name
+            if program.name in NODE_TOOLS or link.exists() or not os.access(program.path, os.X_OK):
+                continue
+            link.symlink_to(program.path)
+    return folder
+
+
 def build_without_node(workdir: Path) -> Distributions:
     """``python -m build`` of a fresh clone of HEAD with only this venv's bin folder on PATH."""
     clone = workdir / "clone"
     subprocess.run([shutil.which("git"), "clone", "--quiet", str(REPO), str(clone)], check=True)
-    path = str(Path(sys.executable).parent)
+    path = os.pathsep.join(
+        [str(Path(sys.executable).parent), str(_system_tools_without_node(workdir / "bin"))]
+    )
     out = workdir / "dist"
     result = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(clone)],
-        env={"PATH": path, "HOME": str(workdir), "LANG": "C.UTF-8"},
+        env={**os.environ, "PATH": path},  # keeps the machine's registry and CA settings
         capture_output=True,
         text=True,
         timeout=1200,
