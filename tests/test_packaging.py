@@ -35,7 +35,11 @@ def test_build_leaves_the_clone_clean(built_distributions):
 def test_sdist_carries_the_bundles_so_its_wheel_needs_no_npm(built_distributions):
     with tarfile.open(built_distributions.sdist) as sdist:
         names = sdist.getnames()
-    for bundle in ("jupyter_tb/static/lib.js", "jupyter_tb/static/widget.js", "jupyter_tb/labextension/package.json"):
+    for bundle in (
+        "jupyter_tb/static/lib.js",
+        "jupyter_tb/static/widget.js",
+        "jupyter_tb/labextension/package.json",
+    ):
         assert any(n.endswith(bundle) for n in names), bundle
     assert not any("node_modules" in n for n in names)
     # the wheel is built from the sdist: the builder found the bundles and skipped npm

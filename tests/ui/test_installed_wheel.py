@@ -20,7 +20,16 @@ def wheel_venv(built_distributions, tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(built_distributions.wheel), "jupyterlab>=4", "ipykernel"],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            str(built_distributions.wheel),
+            "jupyterlab>=4",
+            "ipykernel",
+        ],
         check=True,
         timeout=900,
     )
