@@ -32,23 +32,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jupyter_tb.format.protowire import (
+    FIXED32,
+    FIXED64,
+    LENGTH_DELIMITED,
+    VARINT,
+    decode_sized_varint_array,
+    decode_varint,
+    decode_varint_array,
+    field_key,
+)
 from jupyter_tb.format.tfrecord import unaligned
 
 _CHUNK = 1 << 16  # records decoded per round: keeps temporaries small and in cache
 
-# wire keys: (field number << 3) | wire type
-_EVENT_WALL, _EVENT_STEP, _EVENT_SUMMARY = 0x09, 0x10, 0x2A
-_SUMMARY_VALUE = 0x0A
-_VALUE_TAG, _VALUE_SIMPLE, _VALUE_HISTO, _VALUE_TENSOR = 0x0A, 0x15, 0x2A, 0x42
-_HISTO_STATS = (0x09, 0x11, 0x19, 0x21, 0x29)  # min, max, num, sum, sum_squares
-_HISTO_LIMITS, _HISTO_COUNTS = 0x32, 0x3A
+# wire keys of the fields above
+_EVENT_WALL, _EVENT_STEP = field_key(1, FIXED64), field_key(2, VARINT)
+_EVENT_SUMMARY = field_key(5, LENGTH_DELIMITED)
+_SUMMARY_VALUE = field_key(1, LENGTH_DELIMITED)
+_VALUE_TAG, _VALUE_SIMPLE = field_key(1, LENGTH_DELIMITED), field_key(2, FIXED32)
+_VALUE_HISTO, _VALUE_TENSOR = field_key(5, LENGTH_DELIMITED), field_key(8, LENGTH_DELIMITED)
+_HISTO_STATS = tuple(field_key(n, FIXED64) for n in range(1, 6))  # min, max, num, sum, sum_squares
+_HISTO_LIMITS, _HISTO_COUNTS = field_key(6, LENGTH_DELIMITED), field_key(7, LENGTH_DELIMITED)
 # bits of the value field a Value holds (its oneof), as returned by _Rows._walk
 _BIT_SIMPLE, _BIT_TENSOR, _BIT_HISTO = 2, 4, 8
-_TENSOR_DTYPE, _TENSOR_SHAPE, _TENSOR_VERSION, _TENSOR_CONTENT = 0x08, 0x12, 0x18, 0x22
-_FLOAT_PACKED, _FLOAT_ONE = 0x2A, 0x2D
-_DOUBLE_PACKED, _DOUBLE_ONE = 0x32, 0x31
-_INT_PACKED, _INT_ONE = 0x3A, 0x38
-_INT64_PACKED, _INT64_ONE = 0x52, 0x50
+_TENSOR_DTYPE, _TENSOR_SHAPE = field_key(1, VARINT), field_key(2, LENGTH_DELIMITED)
+_TENSOR_VERSION, _TENSOR_CONTENT = field_key(3, VARINT), field_key(4, LENGTH_DELIMITED)
+_FLOAT_PACKED, _FLOAT_ONE = field_key(5, LENGTH_DELIMITED), field_key(5, FIXED32)
+_DOUBLE_PACKED, _DOUBLE_ONE = field_key(6, LENGTH_DELIMITED), field_key(6, FIXED64)
+_INT_PACKED, _INT_ONE = field_key(7, LENGTH_DELIMITED), field_key(7, VARINT)
+_INT64_PACKED, _INT64_ONE = field_key(10, LENGTH_DELIMITED), field_key(10, VARINT)
 
 DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 = 1, 2, 3, 9
 
@@ -75,7 +88,7 @@ class HistogramColumns:
     """Legacy ``histo`` values, one entry per decoded record, ordered by tag id and then by
     record, so each tag's histograms are one contiguous stretch. The buckets stay in the
     buffer: ``limits_at``/``counts_at`` locate each histogram's packed doubles, so the caller
-    builds its rows with one copy (see :func:`jupyter_tb.format.migrate.histos_to_buckets`)."""
+    builds its rows with one copy (see :func:`jupyter_tb.format.migrate.fill_bucket_rows`)."""
 
     rows: np.ndarray  # int64 record index of each decoded histogram
     tag_names: list[str]  # tag id -> tag string, as for the scalars (a table of their own)
@@ -97,11 +110,6 @@ class HistogramColumns:
 class EventColumns:
     scalars: ScalarColumns
     histograms: HistogramColumns
-
-
-def decode_scalars(buf, offsets, lengths) -> ScalarColumns:
-    """Decode the scalar events among the records ``buf[offsets[i]:offsets[i] + lengths[i]]``."""
-    return decode_events(buf, offsets, lengths).scalars
 
 
 def decode_events(buf, offsets, lengths) -> EventColumns:
@@ -176,25 +184,6 @@ class _Wire:
 
     def byte(self, pos: np.ndarray) -> np.ndarray:
         return self.u8[np.minimum(pos, self.size - 1)]
-
-    def varint(self, pos: np.ndarray, end: np.ndarray):
-        """Varints at ``pos``: (value as uint64, position after it, well formed within end)."""
-        b = self.byte(pos)
-        value = (b & 0x7F).astype(np.uint64)
-        size = np.ones(len(pos), dtype=np.int64)
-        more = np.flatnonzero(b >= 0x80)
-        shift = 7
-        while len(more) and shift < 70:
-            b = self.byte(pos[more] + size[more])
-            value[more] |= (b & 0x7F).astype(np.uint64) << np.uint64(shift)
-            size[more] += 1
-            more = more[b >= 0x80]
-            shift += 7
-        after = pos + size
-        good = after <= end
-        if len(more):  # longer than 10 bytes
-            good[more] = False
-        return value, after, good
 
 
 class _Rows:
@@ -274,7 +263,7 @@ class _Rows:
         if key == _EVENT_WALL:
             return self._fixed(rows, at, end, w.f64, self.wall), 1
         if key == _EVENT_STEP:
-            value, after, good = w.varint(at, end)
+            value, after, good = decode_varint_array(w.u8, at, end)
             self.reject_where(rows, ~good)
             self.step[rows] = value.view(np.int64)
             return after, 2
@@ -357,7 +346,7 @@ class _Rows:
     def _tensor_field(self, key, rows, at, end):
         w, i = self.w, self.t_index[rows]
         if key == _TENSOR_DTYPE:
-            value, after, good = w.varint(at, end)
+            value, after, good = decode_varint_array(w.u8, at, end)
             self.reject_where(rows, ~good)
             self.t_dtype[i] = value.astype(np.int64)
             return after, 1
@@ -366,7 +355,7 @@ class _Rows:
             self.reject_where(rows, stop != start)
             return stop, 2
         if key == _TENSOR_VERSION:
-            _, after, good = w.varint(at, end)
+            _, after, good = decode_varint_array(w.u8, at, end)
             self.reject_where(rows, ~good)
             return after, 4
         if key in (_FLOAT_ONE, _DOUBLE_ONE):
@@ -383,14 +372,14 @@ class _Rows:
             return self._fixed_value(rows, i, start, stop, src)
         if key in (_INT_ONE, _INT64_ONE):
             src = _SRC_INT if key == _INT_ONE else _SRC_INT64
-            value, after, good = w.varint(at, end)
+            value, after, good = decode_varint_array(w.u8, at, end)
             self.reject_where(rows, ~good)
             self._int_value(rows, i, value, src)
             return after, 8
         if key in (_INT_PACKED, _INT64_PACKED):
             src = _SRC_INT if key == _INT_PACKED else _SRC_INT64
             start, stop = self._submessage(rows, at, end)
-            value, after, good = w.varint(start, stop)
+            value, after, good = decode_varint_array(w.u8, start, stop)
             self.reject_where(rows, ~good | (after != stop))  # exactly one element
             self._int_value(rows, i, value, src)
             return stop, 8
@@ -445,7 +434,7 @@ class _Rows:
 
     def _submessage(self, rows, at, end):
         """A length-delimited field at ``at``: (start, stop) of its bytes, checked to fit."""
-        size, start, good = self.w.varint(at, end)
+        size, start, good = decode_varint_array(self.w.u8, at, end)
         stop = start + size.astype(np.int64)
         good &= (size < (1 << 40)) & (stop <= end)
         self.reject_where(rows, ~good)
@@ -500,7 +489,7 @@ class _FixedLayouts:
         ok = rows[good]
         at = at[good]
         if step_size:
-            r.step[ok] = _varints(r.w, at + step_at, step_size)
+            r.step[ok] = decode_sized_varint_array(r.w.u64, at + step_at, step_size)
         r.wall[ok] = r.w.f64[at + wall_at] if wall_at >= 0 else 0.0
         r.value[ok] = r.w.f32[at + value_at]
         r.tag_start[ok] = at + tag_at
@@ -521,10 +510,8 @@ def _scalar_layout(record: bytes):
         if record[pos] == _EVENT_WALL:
             wall_at, pos = pos + 1, pos + 9
         if record[pos] == _EVENT_STEP:
-            step_at = pos = pos + 1
-            while record[pos] & 0x80:
-                pos += 1
-            pos += 1
+            step_at = pos + 1
+            _, pos = decode_varint(record, step_at)
             step_size = pos - step_at
         if record[pos] != _EVENT_SUMMARY or record[pos + 1] != n - pos - 2:  # one-byte lengths
             return None
@@ -562,19 +549,6 @@ def _scalar_layout(record: bytes):
         words.append((word_at, np.uint64(word_mask), np.uint64(expected)))
         covered = word_at + 8
     return words, wall_at, step_at, step_size, tag_at, tag_size, value_at
-
-
-def _varints(wire: _Wire, at: np.ndarray, size: int) -> np.ndarray:
-    """Varints of exactly ``size`` bytes at ``at`` (already checked), as int64."""
-    value = np.zeros(len(at), dtype=np.uint64)
-    for k in range(0, size, 8):  # 8 bytes (56 value bits) per word read
-        word = wire.u64[np.minimum(at + k, wire.size - 8)]
-        short = at + k > wire.size - 8
-        if short.any():  # the buffer ends within 8 bytes: read earlier and shift down
-            word[short] >>= ((at[short] + k - (wire.size - 8)) * 8).astype(np.uint64)
-        for j in range(min(8, size - k)):
-            value |= ((word >> np.uint64(8 * j)) & np.uint64(0x7F)) << np.uint64(7 * (k + j))
-    return value.view(np.int64)
 
 
 class _TagTable:

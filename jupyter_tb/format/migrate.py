@@ -211,20 +211,6 @@ def histo_to_buckets(histo) -> np.ndarray:
     return out
 
 
-def histos_to_buckets(buf, limits_at, counts_at, sizes, mins, maxs) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`histo_to_buckets` for many histograms at once, straight from the wire bytes.
-
-    Histogram ``i`` has ``sizes[i]`` buckets, its limits and counts packed little-endian
-    doubles at byte offsets ``limits_at[i]`` and ``counts_at[i]`` of ``buf``. Returns the
-    (m, 3) rows of all of them concatenated and the row count of each. (The reader uses the
-    two steps separately, to write the rows straight into its store.)
-    """
-    lead, kept = bucket_spans(buf, counts_at, sizes)
-    out = np.empty((int(kept.sum()), 3))
-    fill_bucket_rows(out, buf, limits_at, counts_at, lead, kept, mins, maxs)
-    return out, kept
-
-
 def bucket_spans(buf, counts_at: np.ndarray, sizes: np.ndarray):
     """Which buckets each histogram keeps: (empty buckets before its first non-empty one,
     buckets from there to its last non-empty one). As TensorBoard does, empty buckets at both
@@ -281,40 +267,6 @@ def _empty_run(doubles: np.ndarray, first: np.ndarray, room: np.ndarray, step: i
         found = np.flatnonzero(probe > 0)
         skip[i] += int(found[0]) if len(found) else left
     return skip
-
-
-def wire_fields(message: bytes) -> dict[int, list]:
-    """The top-level fields of a serialized message: number -> values in order (varints and
-    fixed-width fields as ints, length-delimited ones as bytes). No schema needed."""
-    out: dict[int, list] = {}
-    pos, end = 0, len(message)
-    while pos < end:
-        key, pos = _varint(message, pos)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, pos = _varint(message, pos)
-        elif wire_type == 1:
-            value, pos = int.from_bytes(message[pos : pos + 8], "little"), pos + 8
-        elif wire_type == 5:
-            value, pos = int.from_bytes(message[pos : pos + 4], "little"), pos + 4
-        elif wire_type == 2:
-            length, pos = _varint(message, pos)
-            value, pos = message[pos : pos + length], pos + length
-        else:
-            raise ValueError(f"unsupported protobuf wire type {wire_type}")
-        out.setdefault(number, []).append(value)
-    return out
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
 
 
 def _from_image(value, known_kind):

@@ -8,7 +8,8 @@ Each record on disk is::
     uint32  masked_crc32c(payload)
 
 The CRC is CRC-32C (Castagnoli), "masked" by rotating right 15 bits and adding a constant so
-that a CRC of data containing CRCs stays well distributed. This module knows nothing of events.
+that a CRC of data containing CRCs stays well distributed (:mod:`jupyter_tb.format.crc`). This
+module knows nothing of events.
 
 Reading (``scan_records``) is built for files of millions of small records:
 
@@ -40,20 +41,23 @@ from itertools import repeat
 
 import numpy as np
 import numpy.ma
-from crc32c import crc32c as _crc32c
 
-_MASK_DELTA = 0xA282EAD8
+from jupyter_tb.format.crc import (
+    crc32c,
+    crc32c_sliding_array,
+    mask_array,
+    masked_crc32c,
+    unmask_array,
+    zero_crc,
+    zero_crc_array,
+)
+
 _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
 
 HEADER_SIZE = 12  # length + its crc
 FOOTER_SIZE = 4  # payload crc
 _OVERHEAD = HEADER_SIZE + FOOTER_SIZE
-
-
-def masked_crc32c(data: bytes | memoryview) -> int:
-    crc = _crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
 
 
 def encode_record(payload: bytes) -> bytes:
@@ -94,54 +98,6 @@ _CYCLE_WINDOW = 24  # a cycle must hold over at least this many records (and two
 _DIRECT_CRC = 2048  # payloads this long are checked in place: copying them costs more than a call
 _BISECT_FLOOR = 16  # below this many records, check damage one record at a time
 _SEARCH_WINDOW = 1 << 20  # candidate offsets tested per vectorised resync step
-
-
-def _crc_table() -> np.ndarray:
-    table = np.arange(256, dtype=np.uint32)
-    for _ in range(8):
-        table = np.where(table & 1, (table >> 1) ^ np.uint32(0x82F63B78), table >> 1)
-    return table.astype(np.uint32)
-
-
-_TABLE = _crc_table()
-_SMALL = 4096  # lengths below this get their zero-CRC from a lazily filled table
-_ZERO_SMALL = np.zeros(_SMALL, dtype=np.uint32)
-_ZERO_SMALL_FILLED = np.zeros(_SMALL, dtype=bool)
-
-
-_ZEROS = memoryview(bytes(1 << 16))
-
-
-def _zero_crc(length: int) -> int:
-    """crc32c of ``length`` zero bytes: the affine part of CRC-32C."""
-    crc = _crc32c(_ZEROS[: min(length, len(_ZEROS))])
-    length -= min(length, len(_ZEROS))
-    while length:
-        step = min(length, len(_ZEROS))
-        crc = _crc32c(_ZEROS[:step], crc)
-        length -= step
-    return crc
-
-
-def _zero_crcs(lens: np.ndarray) -> np.ndarray:
-    """``_zero_crc`` of every length, vectorised through a table (no sort)."""
-    small = lens < _SMALL
-    present = np.zeros(_SMALL, dtype=bool)
-    present[lens[small]] = True
-    for length in np.flatnonzero(present & ~_ZERO_SMALL_FILLED):
-        _ZERO_SMALL[length] = _zero_crc(int(length))
-        _ZERO_SMALL_FILLED[length] = True
-    out = _ZERO_SMALL[np.where(small, lens, 0)]
-    if not small.all():
-        big = np.flatnonzero(~small)
-        uniq, inverse = np.unique(lens[big], return_inverse=True)
-        out[big] = np.array([_zero_crc(int(x)) for x in uniq], dtype=np.uint32)[inverse]
-    return out
-
-
-def _unmask(masked: np.ndarray) -> np.ndarray:
-    rot = masked - np.uint32(_MASK_DELTA)  # uint32 arithmetic wraps
-    return (rot << np.uint32(15)) | (rot >> np.uint32(17))
 
 
 def unaligned(u8: np.ndarray, dtype: str) -> np.ndarray:
@@ -314,19 +270,19 @@ class _Scanner:
         at = np.cumsum(hi - lo) - (hi - lo)  # where each record's bytes start within seg
         words = unaligned(seg, "<u4")
         head_crc = at + 8
-        words[head_crc] = _unmask(words[head_crc]) ^ np.uint32(_zero_crc(8))
+        words[head_crc] = unmask_array(words[head_crc]) ^ np.uint32(zero_crc(8))
         small = ~big
         body_crc = (at + HEADER_SIZE + lens)[small]
-        words[body_crc] = _unmask(words[body_crc]) ^ _zero_crcs(lens[small])
-        return _crc32c(seg, 0xFFFFFFFF) == 0xFFFFFFFF
+        words[body_crc] = unmask_array(words[body_crc]) ^ zero_crc_array(lens[small])
+        return crc32c(seg, 0xFFFFFFFF) == 0xFFFFFFFF
 
     def _payloads_ok(self, starts: np.ndarray, lens: np.ndarray) -> bool:
         mv = self.mv
         raw = np.array(
-            [_crc32c(mv[a : a + n]) for a, n in zip(starts.tolist(), lens.tolist())], dtype=np.uint32
+            [crc32c(mv[a : a + n]) for a, n in zip(starts.tolist(), lens.tolist())], dtype=np.uint32
         )
         stored = unaligned(self.u8, "<u4")[starts + lens]
-        return bool((_unmask(stored) == raw).all())
+        return bool((unmask_array(stored) == raw).all())
 
     def _verified_prefix(self, starts: np.ndarray, lens: np.ndarray) -> tuple[int, int]:
         """(intact leading records, end of the window holding the first damage); bisects."""
@@ -423,12 +379,7 @@ def _next_valid_header(u8: np.ndarray, start: int):
     lo = start
     while lo <= last:
         hi = min(lo + _SEARCH_WINDOW, last + 1)
-        m = hi - lo
-        state = np.full(m, 0xFFFFFFFF, dtype=np.uint32)
-        for k in range(8):
-            state = _TABLE[(state ^ u8[lo + k : hi + k]) & 0xFF] ^ (state >> np.uint32(8))
-        crc = state ^ np.uint32(0xFFFFFFFF)
-        masked = ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(_MASK_DELTA)
+        masked = mask_array(crc32c_sliding_array(u8, lo, hi, 8))
         stored = u8[lo + 8 : hi + 8].astype(np.uint32)
         for k in range(1, 4):
             stored |= u8[lo + 8 + k : hi + 8 + k].astype(np.uint32) << np.uint32(8 * k)

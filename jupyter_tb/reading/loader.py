@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jupyter_tb.format import tfrecord
+from jupyter_tb.format.crc import masked_crc32c
 
 # Decode temporaries grow with the chunk: 16 MB keeps a 3M-event read near 170 MB peak RSS
 # (64 MB chunks cost ~260 MB) at the same speed, measured with benchmarks/bench_ingest.py.
@@ -95,12 +96,9 @@ class EventFileLoader:
         if len(self._tail) < tfrecord.HEADER_SIZE:
             return 0
         length, header_crc = _HEADER.unpack_from(self._tail, 0)
-        if tfrecord.masked_crc32c(self._tail[:8]) != header_crc:
+        if masked_crc32c(self._tail[:8]) != header_crc:
             return 0
         return tfrecord.HEADER_SIZE + length + tfrecord.FOOTER_SIZE - len(self._tail)
-
-    def read_payload(self, offset: int, length: int) -> bytes:
-        return self.storage.read(self.path, offset, length)
 
 
 class ReadBuffer:

@@ -20,6 +20,7 @@ from google.protobuf.message import DecodeError
 
 from jupyter_tb._proto import event_pb2, graph_pb2, hparams_pb2, plugins_pb2, projector_config_pb2
 from jupyter_tb.format import migrate
+from jupyter_tb.format.protowire import message_fields
 from jupyter_tb.reading.ingest import GRAPH_TAG, ingest_chunk
 from jupyter_tb.reading.loader import EventFileLoader, ReadBuffer
 from jupyter_tb.reading.run_store import RunStore
@@ -379,7 +380,7 @@ class Logdir:
         graph = graph_pb2.GraphDef()
         if is_meta:
             # MetaGraphDef.graph_def is field 2; we keep no MetaGraphDef schema for the rest
-            graph.ParseFromString(migrate.wire_fields(event.meta_graph_def).get(2, [b""])[-1])
+            graph.ParseFromString(message_fields(event.meta_graph_def).get(2, [b""])[-1])
         else:
             graph.ParseFromString(event.graph_def)
         return graph

@@ -42,8 +42,9 @@ import numpy as np
 
 from jupyter_tb import _appended
 from jupyter_tb._proto import event_pb2
-from jupyter_tb.format.tfrecord import _MASK_DELTA, FOOTER_SIZE, HEADER_SIZE, encode_record, masked_crc32c
-from jupyter_tb.format.tfrecord import _crc32c as crc32c
+from jupyter_tb.format.crc import byte_tables, crc32c, mask_array, masked_crc32c
+from jupyter_tb.format.protowire import encode_sized_varint_array, encode_varint, varint_size_array
+from jupyter_tb.format.tfrecord import FOOTER_SIZE, HEADER_SIZE, encode_record
 
 FILE_VERSION = "brain.Event:2"
 
@@ -67,30 +68,18 @@ def event_file_name(suffix: str = "") -> str:
     return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_counter)}{suffix}"
 
 
-def _varint(n: int) -> bytes:
-    n &= 0xFFFFFFFFFFFFFFFF  # negative int64 -> ten-byte two's complement, as protobuf does
-    if n < 0x80:
-        return bytes((n,))
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
 def _envelope(wall_time: float, step: int) -> bytes:
     """Event fields 1 and 2 as protobuf writes them (defaults omitted)."""
     head = b"" if _DOUBLE.pack(wall_time) == b"\0" * 8 else b"\x09" + _DOUBLE.pack(wall_time)
-    return head + b"\x10" + _varint(step) if step else head
+    return head + b"\x10" + encode_varint(step) if step else head
 
 
 def _scalar_prefix(tag: str) -> bytes:
     tag_bytes = tag.encode("utf-8")
     # Value.tag (omitted when empty, proto3), then 0x15 + the 4 float bytes
-    value = b"\x0a" + _varint(len(tag_bytes)) + tag_bytes if tag_bytes else b""
-    summary_len = 1 + len(_varint(len(value) + 5)) + len(value) + 5
-    return b"\x2a" + _varint(summary_len) + b"\x0a" + _varint(len(value) + 5) + value + b"\x15"
+    value = b"\x0a" + encode_varint(len(tag_bytes)) + tag_bytes if tag_bytes else b""
+    summary_len = 1 + len(encode_varint(len(value) + 5)) + len(value) + 5
+    return b"\x2a" + encode_varint(summary_len) + b"\x0a" + encode_varint(len(value) + 5) + value + b"\x15"
 
 
 def _float32(value: float) -> bytes:
@@ -100,15 +89,22 @@ def _float32(value: float) -> bytes:
         return _FLOAT.pack(float("inf") if value > 0 else float("-inf"))
 
 
-def scalar_event_bytes(tag: str, value: float, step: int, wall_time: float) -> bytes:
-    """Serialized ``Event(wall_time, step, summary{value{tag, simple_value}})``."""
-    return _envelope(wall_time, step) + _scalar_prefix(tag) + _float32(value)
+def scalar_event_bytes(
+    tag: str, value: float, step: int, wall_time: float, prefix: bytes | None = None
+) -> bytes:
+    """Serialized ``Event(wall_time, step, summary{value{tag, simple_value}})``; ``prefix`` is
+    ``_scalar_prefix(tag)`` when the caller keeps it."""
+    if prefix is None:
+        prefix = _scalar_prefix(tag)
+    if wall_time:
+        return b"\x09" + _DOUBLE.pack(wall_time) + _step_field(step) + prefix + _float32(value)
+    return _envelope(wall_time, step) + prefix + _float32(value)  # 0.0 is omitted, -0.0 is not
 
 
 def summary_event_bytes(summary, step: int, wall_time: float) -> bytes:
     """Serialized ``Event(wall_time, step, summary)``; protobuf serialises the summary."""
     body = summary.SerializeToString()
-    return _envelope(wall_time, step) + b"\x2a" + _varint(len(body)) + body
+    return _envelope(wall_time, step) + b"\x2a" + encode_varint(len(body)) + body
 
 
 class _State:
@@ -252,7 +248,7 @@ def _step_field(step: int) -> bytes:
     """Event field 2 (step) with its tag byte; the common small cases without a loop."""
     if 0 < step < 0x4000:
         return bytes((0x10, step)) if step < 0x80 else bytes((0x10, step & 0x7F | 0x80, step >> 7))
-    return b"\x10" + _varint(step) if step else b""
+    return b"\x10" + encode_varint(step) if step else b""
 
 
 class _Framer:
@@ -311,9 +307,7 @@ class _ScalarFramer:
             value = np.array(values, dtype=np.float64).astype("<f4")
         step = np.array(steps, dtype=np.int64).view(np.uint64)  # OverflowError: caller's path
         wall = np.array(walls, dtype="<f8")
-        step_size = (step != 0).astype(np.int64)  # varint bytes; 0: the field is omitted
-        for k in range(1, 10):
-            step_size += step >= np.uint64(1 << (7 * k))
+        step_size = np.where(step != 0, varint_size_array(step), 0)  # 0: the field is omitted
         has_wall = wall.view(np.uint64) != 0  # 0.0 is omitted, -0.0 is not
         prefix_len = np.array([len(p) for p in tag_prefix], np.int64)[tag_id]
         length = 9 * has_wall + np.where(step_size > 0, step_size + 1, 0) + prefix_len + 4
@@ -350,15 +344,13 @@ class _ScalarFramer:
         body = records[:, HEADER_SIZE : HEADER_SIZE + size]
         if wall_at >= 0:
             body[:, wall_at : wall_at + 8] = wall.view(np.uint8).reshape(m, 8)
-        for k in range(step_size):  # little-endian base-128, continuation bit on all but last
-            group = ((step >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8)
-            body[:, step_at + k] = group | 0x80 if k < step_size - 1 else group
+        if step_size:
+            body[:, step_at : step_at + step_size] = encode_sized_varint_array(step, step_size)
         body[:, size - 4 :] = value.view(np.uint8).reshape(m, 4)
         crc = np.full(m, crc0, dtype=np.uint32)
         for table, at in zip(tables, positions):
             crc ^= table[body[:, at]]
-        masked = ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(_MASK_DELTA)
-        records[:, HEADER_SIZE + size :] = masked.astype("<u4").view(np.uint8).reshape(m, 4)
+        records[:, HEADER_SIZE + size :] = mask_array(crc).astype("<u4").view(np.uint8).reshape(m, 4)
         return records
 
 
@@ -376,16 +368,7 @@ def _scalar_record_template(has_wall: bool, step_size: int, prefix: bytes) -> tu
         + [step_at + k for k in range(step_size)]
         + [*range(size - 4, size)]
     )
-    zero_crc = crc32c(bytes(size))
-    tables = []
-    bits = np.arange(256)
-    for at in positions:
-        table = np.zeros(256, dtype=np.uint32)
-        for i in range(8):  # linear in the byte: xor of the tables of its bits
-            probe = bytearray(size)
-            probe[at] = 1 << i
-            table ^= np.where((bits >> i) & 1, np.uint32(crc32c(bytes(probe)) ^ zero_crc), np.uint32(0))
-        tables.append(table)
+    tables = byte_tables(size, positions)
     template = np.frombuffer(encode_record(payload)[: HEADER_SIZE + size], dtype=np.uint8)
     return (
         template,
@@ -453,7 +436,6 @@ def _frame_scalars(items: list, framer: _Framer, bulk: _ScalarFramer, prefixes: 
             return
         except (OverflowError, TypeError, ValueError):
             pass  # a step beyond int64, a value that is no number...: record by record
-    pack_wall = _DOUBLE.pack
     for tag, value, step, wall_time in items:
         try:
             prefix = prefixes.get(tag)
@@ -461,10 +443,7 @@ def _frame_scalars(items: list, framer: _Framer, bulk: _ScalarFramer, prefixes: 
                 if len(prefixes) > 100_000:
                     prefixes.clear()
                 prefix = prefixes[tag] = _scalar_prefix(tag)
-            if wall_time:
-                framer.add(b"\x09" + pack_wall(wall_time) + _step_field(step) + prefix + _float32(value))
-            else:  # 0.0 is omitted, -0.0 is not
-                framer.add(_envelope(wall_time, step) + prefix + _float32(value))
+            framer.add(scalar_event_bytes(tag, value, step, wall_time, prefix))
         except Exception as error:  # keep going: one bad item loses only itself
             state.error = state.error or error
 

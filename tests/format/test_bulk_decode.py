@@ -1,4 +1,4 @@
-"""decode_scalars against the protobuf parser: random events of every shape and field order,
+"""decode_events against the protobuf parser: random events of every shape and field order,
 and files written by tensorboardX and torch.utils.tensorboard."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from jupyter_tb._proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
 from jupyter_tb.format import bulk_decode, migrate
-from jupyter_tb.format.bulk_decode import decode_scalars
+from jupyter_tb.format.bulk_decode import decode_events
 from jupyter_tb.format.tfrecord import scan_records
+from tests.support.bucket_rows import bucket_rows
 
 _NP = {
     types_pb2.DT_FLOAT: "<f4",
@@ -172,7 +173,7 @@ def check(payloads, expect_fast=None, prefix=b"", suffix=b""):
     buf = prefix + b"".join(payloads) + suffix
     lengths = np.array([len(p) for p in payloads], dtype=np.int64)
     offsets = len(prefix) + np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    cols = decode_scalars(buf, offsets, lengths)
+    cols = decode_events(buf, offsets, lengths).scalars
     assert cols.fast.dtype == bool and len(cols.fast) == len(payloads)
     if expect_fast is not None:
         assert cols.fast.tolist() == list(expect_fast)
@@ -229,7 +230,7 @@ def test_damaged_bytes_never_crash_and_never_lie():
     buf = b"".join(payloads)
     lengths = np.array([len(p) for p in payloads])
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    cols = decode_scalars(buf, offsets, lengths)
+    cols = decode_events(buf, offsets, lengths).scalars
     assert 0 < cols.fast.sum() < len(payloads)
     for k, row in enumerate(np.flatnonzero(cols.fast).tolist()):
         name = cols.tag_names[cols.tag_ids[k]]
@@ -302,7 +303,7 @@ def test_tf2_style_tensor_scalars(dtype):
 
 
 def test_empty_input():
-    cols = decode_scalars(b"", np.zeros(0, np.int64), np.zeros(0, np.int64))
+    cols = decode_events(b"", np.zeros(0, np.int64), np.zeros(0, np.int64)).scalars
     assert len(cols.fast) == 0 and cols.tag_names == [] and len(cols.values) == 0
 
 
@@ -347,10 +348,8 @@ def check_histograms(payloads):
     buf = b"".join(payloads)
     lengths = np.array([len(p) for p in payloads], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    h = bulk_decode.decode_events(buf, offsets, lengths).histograms
-    rows, sizes = migrate.histos_to_buckets(
-        buf, h.limits_at, h.counts_at, h.sizes, h.stats[:, 0], h.stats[:, 1]
-    )
+    h = decode_events(buf, offsets, lengths).histograms
+    rows, sizes = bucket_rows(buf, h.limits_at, h.counts_at, h.sizes, h.stats[:, 0], h.stats[:, 1])
     ends = np.cumsum(sizes)
     for k, record in enumerate(h.rows.tolist()):
         event = event_pb2.Event.FromString(payloads[record])
@@ -370,7 +369,7 @@ def test_random_histograms_match_protobuf(payloads):
     h = check_histograms(payloads)
     histos = [i for i, p in enumerate(payloads) if _is_histogram(p)]
     assert sorted(h.rows.tolist()) == histos  # every legacy histogram of this shape is decoded
-    scalars = decode_scalars(b"".join(payloads), *_layout(payloads))
+    scalars = decode_events(b"".join(payloads), *_layout(payloads)).scalars
     assert not scalars.fast[histos].any()  # and none of them passes for a scalar
 
 

@@ -14,6 +14,7 @@ from tensorboard.util import tensor_util
 from jupyter_tb._proto import summary_pb2, tensor_pb2
 from jupyter_tb.format import migrate
 from tests.support import reader_fixtures as F
+from tests.support.bucket_rows import bucket_rows
 
 
 def _ours(tb_message, cls):
@@ -177,8 +178,8 @@ def test_graph_sub_plugins_and_audio_without_labels():
 
 
 def test_bulk_histograms_trim_long_empty_runs_like_one_at_a_time():
-    """histos_to_buckets reads the buckets straight from the wire bytes and skips empty outer
-    buckets with a few lockstep probes, then per histogram: runs longer than the probes, at
+    """bucket_spans and fill_bucket_rows read the buckets straight from the wire bytes and skip
+    empty outer buckets with a few lockstep probes, then per histogram: runs longer than the probes, at
     either end, all-empty and NaN counts must come out as histo_to_buckets makes them."""
     shapes = [
         [0] * 9 + [1, 2] + [0] * 6,
@@ -204,7 +205,7 @@ def test_bulk_histograms_trim_long_empty_runs_like_one_at_a_time():
         counts_at.append(at + blob.find(np.asarray(histo.bucket, "<f8").tobytes()))
         sizes.append(n)
         at += len(blob)
-    rows, kept = migrate.histos_to_buckets(
+    rows, kept = bucket_rows(
         buf,
         np.array(limits_at),
         np.array(counts_at),

@@ -11,12 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyter_tb.format.tfrecord import (
-    HEADER_SIZE,
-    encode_record,
-    masked_crc32c,
-    scan_records,
-)
+from jupyter_tb.format.crc import masked_crc32c
+from jupyter_tb.format.tfrecord import HEADER_SIZE, encode_record, scan_records
 
 
 def frames(batch, buf):

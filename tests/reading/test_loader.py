@@ -107,7 +107,8 @@ def test_a_length_claiming_a_terabyte_allocates_nothing_of_the_sort(tmp_path):
     import struct
     import tracemalloc
 
-    from jupyter_tb.format.tfrecord import encode_record, masked_crc32c
+    from jupyter_tb.format.crc import masked_crc32c
+    from jupyter_tb.format.tfrecord import encode_record
 
     good = encode_record(event_pb2.Event(step=1, file_version="brain.Event:2").SerializeToString())
     length = struct.pack("<Q", 1 << 40)
