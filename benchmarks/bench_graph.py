@@ -1,6 +1,6 @@
 """Graph view at 5,000 nodes in real Chromium: layout and paint times of js/src/lib/graph.js.
 
-Builds a TF-style 5,000-op GraphDef (tests/graph_hparams_fixtures.py), turns it into the
+Builds a TF-style 5,000-op GraphDef (tests/support/graph_hparams_fixtures.py), turns it into the
 column model (jupyter_tb/graph_model.py), bundles graph.js with esbuild and drives it in
 headless Chromium (Debian's, through Playwright). Prints one line per step:
 layout (ms, from the view's own timer; 0-ish when the layout cache answers), items shown,
