@@ -2,7 +2,7 @@
 
 Servers and the browser are shared across the session (starting Lab costs seconds on a
 2-core box); each test gets fresh pages and its own notebook files. Everything started
-here is torn down at session end, on failure too. The machinery is in browser_harness.py.
+here is torn down at session end, on failure too. The machinery is in tests/support/browser_harness.py.
 """
 
 from __future__ import annotations
