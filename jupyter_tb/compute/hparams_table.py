@@ -1,9 +1,9 @@
 """The hparams sessions table: one row per session, hparam and final-metric columns.
 
 Built from the Reader API: ``ld.hparams()`` gives the experiment (declared hparams and
-metrics, when the writer sent one) and the sessions (run, hparams, status, times); the final
-metric values are the last value of each metric's scalar series in the session's run
-(TensorFlow's MetricName.group names a sub-run relative to the session, e.g. "validation").
+metrics, when the writer sent one) and the sessions (run, hparams, status, times, final metric
+values: see :mod:`jupyter_tb.reading.hparams_sessions`). The table's status names are the
+sessions' in lower case.
 
 Column kinds decide how the browser draws an axis: "number" (float64 values, NaN when
 missing), "string" and "bool" (categories: int32 codes into a per-column list, -1 missing).
@@ -13,20 +13,14 @@ Filtering and sorting return new tables; ``to_pandas()`` gives a DataFrame.
 from __future__ import annotations
 
 import math
-import posixpath
 import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from jupyter_tb._proto import hparams_pb2
+from jupyter_tb.reading.hparams_sessions import SESSION_STATUSES, UNKNOWN_STATUS, metric_name, session_status
 
-_STATUS_NAMES = {
-    hparams_pb2.STATUS_UNKNOWN: "unknown",
-    hparams_pb2.STATUS_SUCCESS: "success",
-    hparams_pb2.STATUS_FAILURE: "failure",
-    hparams_pb2.STATUS_RUNNING: "running",
-}
 _DECLARED_KINDS = {
     hparams_pb2.DATA_TYPE_STRING: "string",
     hparams_pb2.DATA_TYPE_BOOL: "bool",
@@ -36,10 +30,8 @@ _DECLARED_KINDS = {
 
 def status_name(status) -> str:
     """Session status (enum value or already a name) -> "success"/"failure"/"running"/"unknown"."""
-    if isinstance(status, str):
-        name = status.lower().removeprefix("status_")
-        return name if name in _STATUS_NAMES.values() else "unknown"
-    return _STATUS_NAMES.get(int(status or 0), "unknown")
+    name = status.upper().removeprefix("STATUS_") if isinstance(status, str) else session_status(status)
+    return (name if name in SESSION_STATUSES.values() else UNKNOWN_STATUS).lower()
 
 
 @dataclass(frozen=True)
@@ -257,7 +249,7 @@ def _metric_keys(experiment, sessions) -> list[tuple[str, str]]:
     if experiment is not None:
         for info in experiment.metric_infos:
             keys.append((info.name.group, info.name.tag))
-    known = {_metric_name(group, tag) for group, tag in keys}
+    known = {metric_name(group, tag) for group, tag in keys}
     for s in sessions:
         for name in s.metrics:  # the reader names grouped metrics "group/tag" too
             if name not in known:
@@ -266,20 +258,8 @@ def _metric_keys(experiment, sessions) -> list[tuple[str, str]]:
     return keys
 
 
-def _metric_name(group: str, tag: str) -> str:
-    return f"{group}/{tag}" if group else tag
-
-
-def _final_value(ld, run: str, tag: str) -> float:
-    try:
-        series = ld.scalars(run, tag)
-    except (KeyError, ValueError):
-        return math.nan
-    return float(series.values[-1]) if len(series) else math.nan
-
-
 def sessions_table(ld, hparams=None) -> SessionsTable:
-    """Build the table from a Logdir (``ld.hparams()`` and ``ld.scalars``).
+    """Build the table from a reader's ``ld.hparams()``.
 
     ``hparams``: an already fetched ``ld.hparams()`` result, to avoid reading it twice.
     """
@@ -308,12 +288,7 @@ def sessions_table(ld, hparams=None) -> SessionsTable:
     metrics = np.full((len(sessions), len(keys)), np.nan, dtype=np.float64)
     for i, s in enumerate(sessions):
         for j, (group, tag) in enumerate(keys):
-            known = s.metrics.get(_metric_name(group, tag))
-            if known is not None:
-                metrics[i, j] = float(known)
-            else:
-                run = posixpath.normpath(posixpath.join(s.run, group)) if group else s.run
-                metrics[i, j] = _final_value(ld, run, tag)
+            metrics[i, j] = s.metrics.get(metric_name(group, tag), math.nan)
 
     def times(attr):
         return np.array([math.nan if getattr(s, attr) is None else float(getattr(s, attr)) for s in sessions])
@@ -321,7 +296,7 @@ def sessions_table(ld, hparams=None) -> SessionsTable:
     return SessionsTable(
         runs=tuple(s.run for s in sessions),
         hparams=tuple(columns),
-        metric_names=tuple(_metric_name(g, t) for g, t in keys),
+        metric_names=tuple(metric_name(g, t) for g, t in keys),
         metrics=metrics,
         status=tuple(status_name(s.status) for s in sessions),
         start_time=times("start_time"),

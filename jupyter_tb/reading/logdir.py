@@ -10,17 +10,16 @@ the watcher reloads) see whole chunks and never a half-applied one.
 
 from __future__ import annotations
 
-import os
-import posixpath
 import threading
 
 import numpy as np
-from google.protobuf import text_format
-from google.protobuf.message import DecodeError
 
-from jupyter_tb._proto import event_pb2, graph_pb2, hparams_pb2, plugins_pb2, projector_config_pb2
+from jupyter_tb._proto import event_pb2, graph_pb2
 from jupyter_tb.format import migrate
 from jupyter_tb.format.protowire import message_fields
+from jupyter_tb.reading import hparams_sessions
+from jupyter_tb.reading.custom_scalars_layout import merge_layouts
+from jupyter_tb.reading.embeddings import parse_projector_config
 from jupyter_tb.reading.ingest import GRAPH_TAG, ingest_chunk
 from jupyter_tb.reading.loader import EventFileLoader, ReadBuffer
 from jupyter_tb.reading.run_store import RunStore
@@ -34,13 +33,10 @@ from jupyter_tb.reading.series import (
     ImageSeries,
     PrCurveSeries,
     ScalarSeries,
-    Session,
     TensorSeries,
     TextSeries,
 )
 from jupyter_tb.reading.storage import open_storage
-
-_SESSION_STATUS = {0: "UNKNOWN", 1: "SUCCESS", 2: "FAILURE", 3: "RUNNING"}
 
 
 class _Run:
@@ -403,50 +399,7 @@ class Logdir:
                 for tag, kind in state.store.kinds.items()
                 if kind == "hparams"
             ]
-        experiment = None
-        starts, ends = {}, {}
-        for run, tag, metadata in found:
-            data = hparams_pb2.HParamsPluginData()
-            try:
-                data.ParseFromString(metadata.plugin_data.content)
-            except DecodeError:
-                self._report_now(f"{run}: tag {tag!r}: unreadable hparams metadata")
-                continue
-            which = data.WhichOneof("data")
-            if which == "experiment":
-                experiment = _merge_experiment(experiment, data.experiment)
-            elif which == "session_start_info":
-                starts[run] = data.session_start_info
-            elif which == "session_end_info":
-                ends[run] = data.session_end_info
-        sessions = [self._session(run, start, ends.get(run), experiment) for run, start in starts.items()]
-        return HParams(experiment, sessions)
-
-    def _session(self, run, start, end, experiment) -> Session:
-        from google.protobuf.json_format import MessageToDict
-
-        hparams = {name: MessageToDict(value) for name, value in start.hparams.items()}
-        metrics = {}
-        if experiment is not None and experiment.metric_infos:
-            wanted = [(m.name.group, m.name.tag) for m in experiment.metric_infos]
-        else:
-            wanted = [("", tag) for tag in self.tags(run).get("scalars", [])]
-        for group, tag in wanted:
-            source = run if not group else posixpath.normpath(posixpath.join(run, group))
-            try:
-                series = self.scalars(source, tag)
-            except KeyError:
-                continue
-            if len(series):
-                metrics[tag if not group else f"{group}/{tag}"] = float(series.values[-1])
-        return Session(
-            run=run,
-            hparams=hparams,
-            metrics=metrics,
-            status=_SESSION_STATUS.get(end.status, "UNKNOWN") if end else "UNKNOWN",
-            start_time=start.start_time_secs,
-            end_time=end.end_time_secs if end else None,
-        )
+        return hparams_sessions.assemble(self, found, self._report_now)
 
     def custom_scalars_layout(self):
         """plugins_pb2.Layout merged over runs (categories by title, charts in order), or None."""
@@ -456,21 +409,7 @@ class Logdir:
                 track = state.store.tracks.get(("custom_scalars", migrate.CUSTOM_SCALARS_TAG))
                 if track is not None and len(track):
                     layouts.append(track.data.view()[-1])
-        if not layouts:
-            return None
-        merged = plugins_pb2.Layout()
-        by_title = {}
-        for layout in layouts:
-            for category in layout.category:
-                target = by_title.get(category.title)
-                if target is None:
-                    target = by_title[category.title] = merged.category.add()
-                    target.title, target.closed = category.title, category.closed
-                seen = {c.SerializeToString() for c in target.chart}
-                for chart in category.chart:
-                    if chart.SerializeToString() not in seen:
-                        target.chart.add().CopyFrom(chart)
-        return merged
+        return merge_layouts(layouts)
 
     def embeddings(self) -> list[Embedding]:
         with self._lock:
@@ -483,41 +422,11 @@ class Logdir:
             info = self._projector_configs.get(run)
         if cached is not None or info is None:
             return cached or []
-        embeddings = self._parse_projector_config(run, info.path)
+        embeddings = parse_projector_config(self._storage, run, info.path, self._report_now)
         with self._lock:
             if self._projector_configs.get(run) == info:
                 self._embedding_cache[run] = embeddings
         return embeddings
-
-    def _parse_projector_config(self, run: str, path: str) -> list[Embedding]:
-        config = projector_config_pb2.ProjectorConfig()
-        try:
-            text_format.Parse(self._storage.read_all(path).decode("utf-8"), config)
-        except (OSError, text_format.ParseError, UnicodeDecodeError) as error:
-            self._report_now(f"{path}: unreadable projector config: {error}")
-            return []
-        base = self._storage.dirname(path)
-
-        def resolve(name):
-            if not name:
-                return ""
-            return name if os.path.isabs(name) or "://" in name else self._storage.join(base, name)
-
-        out = []
-        for info in config.embeddings:
-            out.append(
-                Embedding(
-                    run=run,
-                    name=info.tensor_name or os.path.basename(info.tensor_path),
-                    declared_shape=tuple(info.tensor_shape),
-                    _read=self._storage.read_all,
-                    tensor_path=resolve(info.tensor_path),
-                    metadata_path=resolve(info.metadata_path),
-                    sprite_path=resolve(info.sprite.image_path),
-                    sprite_single_image_dim=tuple(info.sprite.single_image_dim),
-                )
-            )
-        return out
 
     # ------------------------------------------------------------------ helpers
 
@@ -556,18 +465,6 @@ class _BlobFetcher:
             if value.tag == ref.tag:
                 return migrate.blob_sample(value, self.kind, sample)
         raise KeyError(f"{ref.path}@{ref.offset}: tag {ref.tag!r} not found")
-
-
-def _merge_experiment(into, experiment):
-    if into is None:
-        into = hparams_pb2.Experiment()
-        into.CopyFrom(experiment)
-        return into
-    names = {h.name for h in into.hparam_infos}
-    into.hparam_infos.extend(h for h in experiment.hparam_infos if h.name not in names)
-    metrics = {(m.name.group, m.name.tag) for m in into.metric_infos}
-    into.metric_infos.extend(m for m in experiment.metric_infos if (m.name.group, m.name.tag) not in metrics)
-    return into
 
 
 def read(logdir, *, verify_crc: bool = True, storage_options: dict | None = None) -> Logdir:
