@@ -1,0 +1,87 @@
+// Drawing the point cloud: the WebGL point shaders (three.js), the 2-D camera's frame, the
+// lasso outline and where point labels go.
+import * as THREE from "three";
+
+export const CAMERA_DISTANCE = 3.2;
+
+const VERTEX = `
+attribute vec4 rgba;
+uniform float uSize;
+uniform float uPerspective;
+uniform float uDistance;
+uniform float uDim;
+uniform vec3 uBackground;
+varying vec3 vColor;
+void main() {
+  vec4 mv = modelViewMatrix * vec4(position, 1.0);
+  gl_Position = projectionMatrix * mv;
+  float size = uSize;
+  if (uPerspective > 0.5) size = clamp(uSize * uDistance / max(-mv.z, 0.01), 1.0, 64.0);
+  gl_PointSize = size;
+  vColor = mix(rgba.rgb, uBackground, uDim);
+  if (rgba.a < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // hidden: outside the clip cube
+}`;
+
+const FRAGMENT = `
+uniform float uRing;
+varying vec3 vColor;
+void main() {
+  vec2 c = gl_PointCoord * 2.0 - 1.0;
+  float r = dot(c, c);
+  if (r > 1.0) discard;
+  vec3 color = vColor;
+  if (uRing > 0.5 && r > 0.5) color = vec3(0.1, 0.1, 0.1);
+  gl_FragColor = vec4(color, 1.0);
+}`;
+
+// Round points; `ring` draws a dark ring (highlighted points, drawn on top without depth).
+export function pointMaterial(ring, depthTest) {
+  return new THREE.ShaderMaterial({
+    vertexShader: VERTEX,
+    fragmentShader: FRAGMENT,
+    depthTest,
+    depthWrite: depthTest,
+    uniforms: {
+      uSize: { value: 4 },
+      uPerspective: { value: 0 },
+      uDistance: { value: CAMERA_DISTANCE },
+      uDim: { value: 0 },
+      uRing: { value: ring ? 1 : 0 },
+      uBackground: { value: new THREE.Color(1, 1, 1) },
+    },
+  });
+}
+
+// The orthographic camera's frame for a canvas of this aspect: the unit square with a
+// margin, stretched along the longer side.
+export function orthoFrame(aspect) {
+  const half = 1.08;
+  return {
+    left: -half * Math.max(aspect, 1), right: half * Math.max(aspect, 1),
+    top: half / Math.min(aspect, 1), bottom: -half / Math.min(aspect, 1),
+  };
+}
+
+// Outline and fill of the lasso (flat [x0, y0, ...] in CSS px) on the overlay canvas; null
+// or a point or two clears it.
+export function drawLasso(ctx, lasso, width, height) {
+  ctx.clearRect(0, 0, width, height);
+  if (!lasso || lasso.length < 4) return;
+  ctx.beginPath();
+  ctx.moveTo(lasso[0], lasso[1]);
+  for (let k = 2; k < lasso.length; k += 2) ctx.lineTo(lasso[k], lasso[k + 1]);
+  ctx.closePath();
+  ctx.fillStyle = "rgba(80, 130, 255, 0.15)";
+  ctx.strokeStyle = "rgba(40, 90, 220, 0.9)";
+  ctx.fill();
+  ctx.stroke();
+}
+
+// CSS placement of a label for a point at normalised device coordinates (x, y, z): just
+// right of and above the point; not visible when the point is outside the depth range.
+export function labelPlacement(x, y, z, width, height) {
+  return {
+    visible: z >= -1 && z <= 1,
+    transform: `translate(${((x + 1) / 2) * width + 6}px, ${((1 - y) / 2) * height - 7}px)`,
+  };
+}
