@@ -78,3 +78,26 @@ export function tagSections(container, makeCard, dropCard = () => {}) {
   }
   return { update, cards };
 }
+
+// The smoothing control of the scalar views: a 0..0.999 range input and its value.
+//   const control = smoothingSlider(weight, (weight) => ...); control.el
+export function smoothingSlider(weight, onInput) {
+  const slider = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", value: String(weight), "data-jtb-smoothing": "", class: "jtb-slider" });
+  const value = h("span", { class: "jtb-value", "data-jtb-smoothing-value": "", text: weight.toFixed(3) });
+  slider.addEventListener("input", () => {
+    const next = Number(slider.value);
+    value.textContent = next.toFixed(3);
+    onInput(next);
+  });
+  return { el: h("label", { class: "jtb-control" }, [h("span", { text: "Smoothing" }), slider, value]), slider };
+}
+
+// Save `data` (a string or bytes) as a download named `filename`.
+export function downloadFile(data, filename, type) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const link = h("a", { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

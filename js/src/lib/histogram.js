@@ -5,13 +5,9 @@
 import { h } from "./dom.js";
 import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
 import { formatNumber, ticks } from "./format.js";
+import { hexToRgb } from "./colors.js";
 
 const MARGIN = { left: 48, right: 40, top: 8, bottom: 22 };
-
-function hexToRgb(color) {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
-  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [80, 80, 80];
-}
 
 function drawHistogram(ctx, data, box, colors) {
   const { edges, counts, steps, mode } = data;

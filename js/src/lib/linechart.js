@@ -7,34 +7,16 @@
 //   chart.setDomain([x0, x1] | null); chart.destroy();
 //
 // Cost is bounded by pixels: every series is reduced to min/max per pixel column while
-// drawing, so a 20k-point series draws like a 1k-point one.
+// drawing (./linechart/trace.js), so a 20k-point series draws like a 1k-point one. The data
+// ranges are ./linechart/extent.js, the hover readout ./linechart/hover.js.
 import { h } from "./dom.js";
 import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
 import { formatNumber, formatX, logTicks, ticks } from "./format.js";
-
-export { formatNumber, formatX, ticks };
+import { dataExtent, toAxisY } from "./linechart/extent.js";
+import { hoverRows as rowsAt } from "./linechart/hover.js";
+import { traceColumns } from "./linechart/trace.js";
 
 const MARGIN = { left: 56, right: 12, top: 8, bottom: 26 };
-
-function quantile(sorted, q) {
-  if (!sorted.length) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-// nearest index of x in the first n entries of a (mostly) ascending array
-export function nearestIndex(xs, n, x) {
-  let lo = 0, hi = n - 1;
-  if (n <= 0) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < x) lo = mid + 1; else hi = mid;
-  }
-  if (lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x)) return lo - 1;
-  return lo;
-}
 
 export function createLineChart(el, { height = 220, onZoom = () => {}, onHover = () => {} } = {}) {
   const canvas = h("canvas", { class: "jtb-canvas", "data-jtb-canvas": "" });
@@ -49,77 +31,15 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
   let drag = null;
   let frame = 0;
 
-  function extents() {
-    let x0 = Infinity, x1 = -Infinity;
-    const ys = [];
-    let y0 = Infinity, y1 = -Infinity;
-    for (const s of opts.series) {
-      const n = s.n ?? s.x.length;
-      for (let i = 0; i < n; i++) {
-        const x = s.x[i];
-        if (!Number.isFinite(x)) continue;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-      }
-    }
-    if (domain) [x0, x1] = domain;
-    for (const s of opts.series) {
-      const n = s.n ?? s.x.length;
-      for (const arr of [s.y, s.smooth, s.lower, s.upper]) {
-        if (!arr) continue;
-        for (let i = 0; i < n; i++) {
-          const x = s.x[i];
-          if (x < x0 || x > x1) continue;
-          let y = arr[i];
-          if (opts.logY) y = y > 0 ? Math.log10(y) : NaN;
-          if (!Number.isFinite(y)) continue;
-          if (opts.ignoreOutliers) ys.push(y);
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-        }
-      }
-    }
-    if (opts.ignoreOutliers && ys.length > 10) {
-      ys.sort((a, b) => a - b);
-      y0 = quantile(ys, 0.05);
-      y1 = quantile(ys, 0.95);
-    }
-    if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; }
-    if (x1 === x0) { x0 -= 0.5; x1 += 0.5; }
-    if (!Number.isFinite(y0)) { y0 = 0; y1 = 1; }
-    if (y1 === y0) { y0 -= Math.abs(y0) * 0.1 || 0.5; y1 += Math.abs(y1) * 0.1 || 0.5; }
-    const pad = (y1 - y0) * 0.05;
-    return { x0, x1, y0: y0 - pad, y1: y1 + pad };
-  }
-
-  // polyline reduced to first/min/max/last per pixel column; points outside the plot collapse
-  // onto a column just beyond its edge (then clipped), so cost is O(n) and drawing O(pixels)
   function tracePath(xs, ys, n, sx, sy, left, right) {
     ctx.beginPath();
-    let column = null, first = 0, low = 0, high = 0, last = 0, pen = false;
-    const flush = () => {
-      if (column === null) return;
-      if (!pen) { ctx.moveTo(column, first); pen = true; } else ctx.lineTo(column, first);
-      if (low !== high) { ctx.lineTo(column, low); ctx.lineTo(column, high); }
-      ctx.lineTo(column, last);
-    };
-    for (let i = 0; i < n; i++) {
-      const x = xs[i];
-      let y = ys[i];
-      if (opts.logY) y = y > 0 ? Math.log10(y) : NaN;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) { flush(); column = null; pen = false; continue; }
-      const px = Math.min(Math.max(Math.round(sx(x)), left - 2), right + 2);
-      const py = sy(y);
-      if (px !== column) { flush(); column = px; first = low = high = last = py; }
-      else { if (py < low) low = py; if (py > high) high = py; last = py; }
-    }
-    flush();
+    traceColumns(ctx, xs, ys, n, sx, sy, left, right, opts.logY);
     ctx.stroke();
   }
 
   // shaded area between s.lower and s.upper (same x as s.y); gaps where either is not finite
   function fillBand(s, n, sx, sy) {
-    const y = (v) => (opts.logY ? (v > 0 ? Math.log10(v) : NaN) : v);
+    const y = (v) => toAxisY(v, opts.logY);
     ctx.fillStyle = s.color;
     ctx.globalAlpha = 0.2;
     let start = 0;
@@ -141,7 +61,7 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
   function draw() {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
-    const { x0, x1, y0, y1 } = extents();
+    const { x0, x1, y0, y1 } = dataExtent(opts.series, { domain, logY: opts.logY, ignoreOutliers: opts.ignoreOutliers });
     const left = MARGIN.left, right = width - MARGIN.right, top = MARGIN.top, bottom = heightPx - MARGIN.bottom;
     const sx = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
     const sy = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
@@ -199,18 +119,7 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
   }
 
   function hoverRows() {
-    if (hoverX === null) return null;
-    const rows = [];
-    for (const s of opts.series) {
-      const n = s.n ?? s.x.length;
-      const i = nearestIndex(s.x, n, hoverX);
-      if (i < 0) continue;
-      rows.push({
-        name: s.name, color: s.color, index: i, x: s.x[i], value: s.y[i],
-        smoothed: s.smooth ? s.smooth[i] : null, shown: s.smooth ? s.smooth[i] : s.y[i], series: s,
-      });
-    }
-    return rows;
+    return hoverX === null ? null : rowsAt(opts.series, hoverX);
   }
 
   function schedule() {

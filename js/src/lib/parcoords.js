@@ -11,7 +11,7 @@
 //   sm.update({ xColumns, yColumns, colors, visible, selected });   sm.destroy();
 //
 // Column names and category labels are painted with fillText (never HTML).
-import { formatNumber } from "./linechart.js";
+import { formatNumber } from "./format.js";
 
 const FAINT = "rgba(160,168,178,0.35)";
 

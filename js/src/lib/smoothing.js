@@ -1,4 +1,4 @@
-// TensorBoard's debiased EMA (same formula as jupyter_tb/smoothing.py): over finite values,
+// TensorBoard's debiased EMA (same formula as jupyter_tb/compute/smoothing.py): over finite values,
 // last = w*last + (1-w)*v; smoothed = last / (1 - w^k). Non-finite values pass through;
 // a constant series is left as it is.
 export const MAX_WEIGHT = 0.999;

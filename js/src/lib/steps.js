@@ -82,7 +82,7 @@ export function createBlobLoader(urls, request) {
   };
 }
 
-// createState/onMessage of a view over blob series (protocol: jupyter_tb/widgets/blobs.py):
+// createState/onMessage of a view over blob series (protocol: jupyter_tb/widgets/blob_view.py):
 // state.entries maps "run\0tag" to the latest entries message, state.blobs holds the bytes.
 export const seriesKey = (run, tag) => `${run}\u0000${tag}`;
 

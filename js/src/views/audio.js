@@ -1,6 +1,6 @@
 // Audio view: per tag a card with a step slider; for each shown run an <audio> player of the
 // clip logged at (or before) that step, with its label. Protocol in
-// jupyter_tb/widgets/audio.py. Clips the kernel pushed are blob URLs, so the slider works
+// jupyter_tb/widgets/views/audio.py. Clips the kernel pushed are blob URLs, so the slider works
 // while the kernel is busy; missing ones are requested when the kernel is idle.
 // DOM: [data-jtb-audio-card="<tag>"], [data-jtb-step-slider], [data-jtb-audio="<run>"] (<audio>,
 // data-jtb-step = step shown), [data-jtb-audio-label="<run>"].

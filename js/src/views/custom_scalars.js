@@ -2,27 +2,16 @@
 // charts. A multiline chart draws every scalar series whose tag its regexes matched (matched
 // in Python, listed per chart in the layout); a margin chart draws a value series with a
 // shaded band between its lower and upper series. Series data and its wire protocol are the
-// scalars view's (jupyter_tb/widgets/custom_scalars.py), so its state folding is reused.
+// scalars view's (jupyter_tb/widgets/views/custom_scalars.py), so its state folding is reused.
 // DOM: [data-jtb-category="<title>"] (<details>), [data-jtb-custom-chart="<title>"] (card;
 // data-jtb-chart-kind multiline|margin, data-jtb-lines = lines drawn), [data-jtb-smoothing].
-import { h } from "../lib/dom.js";
-import { runColor } from "../lib/colors.js";
-import { createLineChart, formatNumber, nearestIndex } from "../lib/linechart.js";
-import { smooth } from "../lib/smoothing.js";
+import { h, smoothingSlider } from "../lib/dom.js";
+import { createRunColors } from "../lib/colors.js";
+import { formatNumber } from "../lib/format.js";
+import { createLineChart } from "../lib/linechart.js";
+import { alignTo, createSmoother } from "../lib/series.js";
+import { seriesKey as key } from "../lib/steps.js";
 import scalars from "./scalars.js";
-
-const key = (run, tag) => `${run}\u0000${tag}`;
-
-// values of `other` at the steps of `series` (nearest step; NaN where `other` has none)
-function alignTo(series, other) {
-  const out = new Float64Array(series.n).fill(NaN);
-  if (!other) return out;
-  for (let i = 0; i < series.n; i++) {
-    const j = nearestIndex(other.step, other.n, series.step[i]);
-    if (j >= 0 && other.step[j] === series.step[i]) out[i] = other.value[j];
-  }
-  return out;
-}
 
 export default {
   createState() {
@@ -37,38 +26,25 @@ export default {
   render(ctx) {
     const { state, model, selection } = ctx;
     let weight = model.get("smoothing") ?? 0.6;
-    const slider = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", value: String(weight), "data-jtb-smoothing": "", class: "jtb-slider" });
-    const sliderValue = h("span", { class: "jtb-value", "data-jtb-smoothing-value": "", text: weight.toFixed(3) });
-    const body = h("div", { class: "jtb-charts" });
-    const empty = h("div", { class: "jtb-empty", text: "No custom scalar layout logged." });
-    ctx.mount(h("div", { class: "jtb-main" }, [
-      h("div", { class: "jtb-toolbar" }, [h("label", { class: "jtb-control" }, [h("span", { text: "Smoothing" }), slider, sliderValue])]),
-      empty, body,
-    ]));
-    slider.addEventListener("input", () => {
-      weight = Number(slider.value);
-      sliderValue.textContent = weight.toFixed(3);
+    const smoothing = smoothingSlider(weight, (next) => {
+      weight = next;
       ctx.save("smoothing", weight);
       schedule();
     });
+    const body = h("div", { class: "jtb-charts" });
+    const empty = h("div", { class: "jtb-empty", text: "No custom scalar layout logged." });
+    ctx.mount(h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, [smoothing.el]), empty, body]));
 
-    const smoothCache = new WeakMap();
-    function smoothedOf(series) {
-      if (!weight) return null;
-      if (series.mode === "sampled" && series.smoothed && series.weight === weight) return series.smoothed;
-      const cached = smoothCache.get(series);
-      if (cached && cached.version === series.version && cached.weight === weight) return cached.values;
-      const values = smooth(series.value, weight, series.n);
-      smoothCache.set(series, { version: series.version, weight, values });
-      return values;
-    }
+    const smoothed = createSmoother();
+    const smoothedOf = (series) => smoothed(series, weight).values;
 
     const line = (name, color, series, extra = {}) => ({
       name, color, x: series.step, y: series.value, smooth: smoothedOf(series), n: series.n,
       stepAt: (i) => series.step[i], ...extra,
     });
 
-    function chartSeries(chart) {
+    // chart = {spec, colors}: a chart of several tags colours each (run, tag) line apart
+    function chartSeries({ spec: chart, colors }) {
       const out = [];
       for (const run of selection.runs) {
         if (!selection.isShown(run)) continue;
@@ -88,7 +64,7 @@ export default {
         for (const tag of chart.tags) {
           const series = state.series.get(key(run, tag));
           if (!series || !series.n) continue;
-          const color = chart.tags.length === 1 ? selection.color(run) : runColor(`${run}/${tag}`);
+          const color = chart.tags.length === 1 ? selection.color(run) : colors(`${run}/${tag}`);
           out.push(line(`${run}: ${tag}`, color, series));
         }
       }
@@ -127,7 +103,7 @@ export default {
             plot, readout,
           ]);
           grid.append(el);
-          cards.push({ el, spec: chart, chart: createLineChart(plot, { onHover: (rows) => showReadout(readout, rows) }) });
+          cards.push({ el, spec: chart, colors: createRunColors(), chart: createLineChart(plot, { onHover: (rows) => showReadout(readout, rows) }) });
         }
       }
     }
@@ -137,7 +113,7 @@ export default {
       if (shownLayout !== state.layout) { shownLayout = state.layout; build(); }
       empty.style.display = state.layout.length ? "none" : "";
       for (const card of cards) {
-        const series = chartSeries(card.spec);
+        const series = chartSeries(card);
         card.chart.update({ series, xKind: "step" });
         card.el.setAttribute("data-jtb-lines", String(series.length));
       }

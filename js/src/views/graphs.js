@@ -1,5 +1,5 @@
 // Graphs view: a run menu and the interactive DAG of js/src/lib/graph.js. Protocol in
-// jupyter_tb/widgets/graphs.py. Expanding, collapsing, panning and node details all run in
+// jupyter_tb/widgets/views/graphs.py. Expanding, collapsing, panning and node details all run in
 // the browser; the clicked node's name goes back to Python as `selected_node`.
 //
 // DOM contract (tests): [data-jtb-graph-run] run select, [data-jtb-graph] the drawing

@@ -1,10 +1,9 @@
 // Histograms view (offset ridgeline / overlay) and, through makeBucketView("distribution"),
-// the distributions view. Protocol in jupyter_tb/widgets/histograms.py. All drawing modes
+// the distributions view. Protocol in jupyter_tb/widgets/views/histograms.py. All drawing modes
 // are switched in the browser.
 import { h } from "../lib/dom.js";
 import { createHistogramChart } from "../lib/histogram.js";
-
-const key = (run, tag) => `${run}\u0000${tag}`;
+import { seriesKey as key } from "../lib/steps.js";
 
 function concat(a, b) {
   const out = new a.constructor(a.length + b.length);

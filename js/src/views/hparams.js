@@ -1,5 +1,5 @@
 // HParams view: sessions table (sort, filter), parallel coordinates (brushing), scatter
-// matrix, and the scalars of a picked session. Protocol in jupyter_tb/widgets/hparams.py.
+// matrix, and the scalars of a picked session. Protocol in jupyter_tb/widgets/views/hparams.py.
 // Everything but the session scalars (a request) works in the browser alone. Inside the
 // dashboard, unticking a run in the run selector hides its session.
 //
@@ -10,7 +10,8 @@
 // [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"]).
 import { h, userRegex } from "../lib/dom.js";
 import { runColor } from "../lib/colors.js";
-import { createLineChart, formatNumber } from "../lib/linechart.js";
+import { createLineChart } from "../lib/linechart.js";
+import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
 
 function cellText(col, r) {

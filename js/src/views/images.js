@@ -1,5 +1,5 @@
 // Images view: per tag one image per shown run, a step slider over the tag's steps,
-// brightness / contrast / actual size. Protocol in jupyter_tb/widgets/images.py. Images the
+// brightness / contrast / actual size. Protocol in jupyter_tb/widgets/views/images.py. Images the
 // kernel pushed are kept as blob URLs, so moving the slider works while the kernel is busy;
 // missing ones are requested (and answered once the kernel is idle).
 import { h } from "../lib/dom.js";

@@ -1,4 +1,5 @@
-// View registry and the JS side of the view-plugin API (Python side: jupyter_tb/widgets/base.py).
+// View registry and the JS side of the view-plugin API (Python side: jupyter_tb/widgets/base.py,
+// one module per view in jupyter_tb/widgets/views/).
 //
 // WRITING A VIEW
 // A view is the module js/src/views/<kind>.js, where <kind> is the Python class's `_kind`.

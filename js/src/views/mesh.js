@@ -1,18 +1,17 @@
 // Mesh view: per logged mesh a card; for each shown run its vertices as a 3-D point cloud
 // (js/src/lib/scatter.js: WebGL, drag orbits, wheel zooms), coloured as logged or in the
-// run's colour. Protocol in jupyter_tb/widgets/mesh.py (the latest step of each mesh).
+// run's colour. Protocol in jupyter_tb/widgets/views/mesh.py (the latest step of each mesh).
 // DOM: [data-jtb-mesh-card="<mesh>"], [data-jtb-mesh="<run>"] (plot; data-jtb-step).
 import { h } from "../lib/dom.js";
+import { hexToRgb } from "../lib/colors.js";
 import { createScatter } from "../lib/scatter.js";
-
-const seriesKey = (run, tag) => `${run}\u0000${tag}`;
+import { seriesKey } from "../lib/steps.js";
 
 // RGBA bytes per point: the logged (n, 3) colours, else the run's colour everywhere
 function pointColors(msg, fallback) {
   const n = msg.vertices.length / 3;
   const out = new Uint8Array(4 * n);
-  const hex = /^#([0-9a-f]{6})$/i.exec(fallback);
-  const rgb = hex ? [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16)) : [80, 80, 80];
+  const rgb = hexToRgb(fallback);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < 3; c++) out[4 * i + c] = msg.colors && msg.colors.length >= 3 * n ? msg.colors[3 * i + c] : rgb[c];
     out[4 * i + 3] = 255;

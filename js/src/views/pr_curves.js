@@ -1,16 +1,15 @@
 // PR curves view: per tag a chart with the shown runs' curves overlaid, a step slider per run
 // (default: the latest step), a hover readout (threshold, precision, recall, TP, FP, TN, FN)
 // and a click that pins a threshold, written back to Python as `selected_threshold`.
-// Protocol in jupyter_tb/widgets/pr_curves.py; every kept step is in the browser, so all of
+// Protocol in jupyter_tb/widgets/views/pr_curves.py; every kept step is in the browser, so all of
 // this works while the kernel is busy.
 // DOM: [data-jtb-pr-card="<tag>"] (el.jtbPrChart = the chart), [data-jtb-pr-step="<run>"] (range),
 // [data-jtb-pr-step-value="<run>"], [data-jtb-readout] / [data-jtb-pr-pinned] > [data-jtb-readout-row="<run>"].
 import { h } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
 import { createPrChart } from "../lib/prchart.js";
-import { createStepSlider } from "../lib/steps.js";
+import { createStepSlider, seriesKey } from "../lib/steps.js";
 
-const seriesKey = (run, tag) => `${run}\u0000${tag}`;
 const ROWS = { tp: 0, fp: 1, tn: 2, fn: 3, precision: 4, recall: 5 };
 
 // fold a "curves" message: per step a Float32Array (6, n) view into the message's buffer

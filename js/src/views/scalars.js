@@ -1,48 +1,57 @@
 // Scalars view: one chart per tag, selected runs overlaid. Wire protocol in
-// jupyter_tb/widgets/scalars.py. Everything interactive (smoothing, runs, log scale, hover,
-// zoom within data already here) happens in the browser; the kernel is asked only to refine
-// a zoomed window of a downsampled series, for CSV downloads, and for exact smoothing of
-// downsampled series (until it answers, the browser approximates and says so).
-import { h, tagSections } from "../lib/dom.js";
-import { createLineChart, formatNumber, formatX } from "../lib/linechart.js";
-import { smooth } from "../lib/smoothing.js";
+// jupyter_tb/widgets/views/scalars.py. Everything interactive (smoothing, runs, log scale,
+// hover, zoom within data already here) happens in the browser; the kernel is asked only to
+// refine a zoomed window of a downsampled series, for CSV downloads, and for exact smoothing
+// of downsampled series (until it answers, the browser approximates and says so). Series
+// folding and the lines drawn are js/src/lib/series.js.
+import { downloadFile, h, smoothingSlider, tagSections } from "../lib/dom.js";
+import { formatNumber } from "../lib/format.js";
+import { createLineChart } from "../lib/linechart.js";
+import {
+  appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, smoothingApproximated, windowXs,
+} from "../lib/series.js";
+import { seriesKey } from "../lib/steps.js";
 
-const key = (run, tag) => `${run}\u0000${tag}`;
-
-function grow(array, need) {
-  if (array.length >= need) return array;
-  const next = new Float64Array(Math.max(need, array.length * 2, 64));
-  next.set(array);
-  return next;
+// Hover readout: per run its colour, name, step, value, smoothed value and time.
+function showReadout(readout, rows) {
+  readout.replaceChildren();
+  if (!rows) return;
+  for (const row of rows) {
+    const s = row.series;
+    const wall = s.wallAt ? s.wallAt(row.index) : NaN;
+    readout.append(h("div", { class: "jtb-readout-row", "data-jtb-readout-row": row.name }, [
+      h("span", { class: "jtb-swatch", style: { background: row.color } }),
+      h("span", { class: "jtb-run-name", text: row.name }),
+      h("span", { text: `step ${formatNumber(s.stepAt(row.index))}` }),
+      h("span", { text: `value ${formatNumber(row.value)}` }),
+      row.smoothed !== null ? h("span", { text: `smoothed ${formatNumber(row.smoothed)}` }) : null,
+      h("span", { text: Number.isFinite(wall) ? new Date(wall * 1000).toLocaleString() : "" }),
+    ]));
+  }
 }
 
-function fromMessage(msg) {
-  const n = msg.step.length;
-  const copy = (a) => { const out = new Float64Array(Math.max(n, 16)); out.set(a); return out; };
-  return {
-    run: msg.run, tag: msg.tag, mode: msg.mode, total: msg.total, n,
-    step: copy(msg.step), wall: copy(msg.wall), value: copy(msg.value),
-    smoothed: msg.smoothed ? copy(msg.smoothed) : null,
-    weight: msg.weight ?? null,
-    version: 1,
-  };
-}
-
-function append(series, msg) {
-  const add = msg.step.length;
-  const n = series.n + add;
-  for (const name of ["step", "wall", "value"]) {
-    series[name] = grow(series[name], n);
-    series[name].set(msg[name], series.n);
-  }
-  if (series.mode === "sampled") {
-    series.smoothed = grow(series.smoothed || new Float64Array(0), n);
-    if (msg.smoothed && msg.weight === series.weight) series.smoothed.set(msg.smoothed, series.n);
-    else series.weight = null; // mixed weights: not exact any more
-  }
-  series.n = n;
-  series.total = msg.total;
-  series.version += 1;
+// Smoothing, x axis, log y and outlier controls; onChange(name, value) for each.
+function createToolbar(model, onChange) {
+  const smoothing = smoothingSlider(model.get("smoothing") ?? 0.6, (weight) => onChange("smoothing", weight));
+  const note = h("span", {
+    class: "jtb-note", "data-jtb-smoothing-note": "", style: { display: "none" },
+    text: "≈ smoothing approximated from the downsampled series; exact values arrive when the kernel is idle",
+  });
+  const axis = h("select", { class: "jtb-input", "data-jtb-x-axis": "" }, ["step", "relative", "wall"].map((v) => h("option", { value: v, text: v })));
+  axis.value = model.get("x_axis") || "step";
+  const logBox = h("input", { type: "checkbox", "data-jtb-log-y": "", checked: !!model.get("log_y") });
+  const outlierBox = h("input", { type: "checkbox", "data-jtb-ignore-outliers": "", checked: !!model.get("ignore_outliers") });
+  axis.addEventListener("change", () => onChange("x_axis", axis.value));
+  logBox.addEventListener("change", () => onChange("log_y", logBox.checked));
+  outlierBox.addEventListener("change", () => onChange("ignore_outliers", outlierBox.checked));
+  const el = h("div", { class: "jtb-toolbar" }, [
+    smoothing.el,
+    h("label", { class: "jtb-control" }, [h("span", { text: "X axis" }), axis]),
+    h("label", { class: "jtb-control" }, [logBox, h("span", { text: "log y" })]),
+    h("label", { class: "jtb-control" }, [outlierBox, h("span", { text: "ignore outliers" })]),
+    note,
+  ]);
+  return { el, note };
 }
 
 export default {
@@ -57,21 +66,16 @@ export default {
         state.kernelWeight = msg.smoothing;
         break;
       case "series":
-        state.series.set(key(msg.run, msg.tag), fromMessage(msg));
+        state.series.set(seriesKey(msg.run, msg.tag), seriesFromMessage(msg));
         break;
       case "append": {
-        const series = state.series.get(key(msg.run, msg.tag));
-        if (series) append(series, msg);
+        const series = state.series.get(seriesKey(msg.run, msg.tag));
+        if (series) appendToSeries(series, msg);
         break;
       }
       case "smoothed": {
-        const series = state.series.get(key(msg.run, msg.tag));
-        if (series && msg.smoothed.length === series.n) {
-          series.smoothed = grow(series.smoothed || new Float64Array(0), series.n);
-          series.smoothed.set(msg.smoothed);
-          series.weight = msg.weight;
-          series.version += 1;
-        }
+        const series = state.series.get(seriesKey(msg.run, msg.tag));
+        if (series) setSmoothed(series, msg);
         break;
       }
       default:
@@ -80,76 +84,36 @@ export default {
 
   render(ctx) {
     const { state, model, selection } = ctx;
-    let weight = model.get("smoothing") ?? 0.6;
-    let xKind = model.get("x_axis") || "step";
-    let logY = !!model.get("log_y");
-    let ignoreOutliers = !!model.get("ignore_outliers");
-
-    // -- toolbar ---------------------------------------------------------------------------
-    const slider = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", value: String(weight), "data-jtb-smoothing": "", class: "jtb-slider" });
-    const sliderValue = h("span", { class: "jtb-value", "data-jtb-smoothing-value": "", text: weight.toFixed(3) });
-    const note = h("span", {
-      class: "jtb-note", "data-jtb-smoothing-note": "", style: { display: "none" },
-      text: "≈ smoothing approximated from the downsampled series; exact values arrive when the kernel is idle",
+    const settings = {
+      smoothing: model.get("smoothing") ?? 0.6,
+      x_axis: model.get("x_axis") || "step",
+      log_y: !!model.get("log_y"),
+      ignore_outliers: !!model.get("ignore_outliers"),
+    };
+    const toolbar = createToolbar(model, (name, value) => {
+      settings[name] = value;
+      ctx.save(name, value);
+      if (name === "x_axis") for (const card of sections.cards.values()) { card.windows.clear(); card.chart.setDomain(null); }
+      redrawAll();
     });
-    const axis = h("select", { class: "jtb-input", "data-jtb-x-axis": "" }, ["step", "relative", "wall"].map((v) => h("option", { value: v, text: v })));
-    axis.value = xKind;
-    const logBox = h("input", { type: "checkbox", "data-jtb-log-y": "", checked: logY });
-    const outlierBox = h("input", { type: "checkbox", "data-jtb-ignore-outliers": "", checked: ignoreOutliers });
-    const toolbar = h("div", { class: "jtb-toolbar" }, [
-      h("label", { class: "jtb-control" }, [h("span", { text: "Smoothing" }), slider, sliderValue]),
-      h("label", { class: "jtb-control" }, [h("span", { text: "X axis" }), axis]),
-      h("label", { class: "jtb-control" }, [logBox, h("span", { text: "log y" })]),
-      h("label", { class: "jtb-control" }, [outlierBox, h("span", { text: "ignore outliers" })]),
-      note,
-    ]);
     const charts = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No scalar data yet." });
-    ctx.mount(h("div", { class: "jtb-main" }, [toolbar, empty, charts]));
+    ctx.mount(h("div", { class: "jtb-main" }, [toolbar.el, empty, charts]));
     const cleanups = [];
-    const save = ctx.save;
-    slider.addEventListener("input", () => {
-      weight = Number(slider.value);
-      sliderValue.textContent = weight.toFixed(3);
-      save("smoothing", weight);
-      redrawAll();
-    });
-    axis.addEventListener("change", () => {
-      xKind = axis.value;
-      save("x_axis", xKind);
-      for (const card of sections.cards.values()) { card.windows.clear(); card.chart.setDomain(null); }
-      redrawAll();
-    });
-    logBox.addEventListener("change", () => { logY = logBox.checked; save("log_y", logY); redrawAll(); });
-    outlierBox.addEventListener("change", () => { ignoreOutliers = outlierBox.checked; save("ignore_outliers", ignoreOutliers); redrawAll(); });
 
     // -- per-series derived arrays (cached) ------------------------------------------------------
-    const derived = new WeakMap();
+    const relative = new WeakMap();
     function xsOf(series) {
-      if (xKind === "step") return series.step;
-      if (xKind === "wall") return series.wall;
-      let cached = derived.get(series);
+      if (settings.x_axis === "step") return series.step;
+      if (settings.x_axis === "wall") return series.wall;
+      let cached = relative.get(series);
       if (!cached || cached.version !== series.version) {
-        const rel = new Float64Array(series.n);
-        const start = series.wall[0];
-        for (let i = 0; i < series.n; i++) rel[i] = series.wall[i] - start;
-        cached = { version: series.version, rel, smooth: null };
-        derived.set(series, cached);
+        cached = { version: series.version, rel: relativeTimes(series.wall, series.n) };
+        relative.set(series, cached);
       }
       return cached.rel;
     }
-    const smoothCache = new WeakMap();
-    // returns [smoothed array, approximated?]
-    function smoothedOf(series) {
-      if (weight === 0) return [null, false];
-      if (series.mode === "sampled" && series.smoothed && series.weight === weight) return [series.smoothed, false];
-      const cached = smoothCache.get(series);
-      if (cached && cached.version === series.version && cached.weight === weight) return [cached.values, cached.approx];
-      const values = smooth(series.value, weight, series.n);
-      const approx = series.mode === "sampled";
-      smoothCache.set(series, { version: series.version, weight, values, approx });
-      return [values, approx];
-    }
+    const smoothed = createSmoother();
 
     // -- cards ----------------------------------------------------------------------------
     function makeCard(tag) {
@@ -173,38 +137,21 @@ export default {
       return card;
     }
 
-    function showReadout(readout, rows) {
-      readout.replaceChildren();
-      if (!rows) return;
-      for (const row of rows) {
-        const s = row.series;
-        const wall = s.wallAt ? s.wallAt(row.index) : NaN;
-        readout.append(h("div", { class: "jtb-readout-row", "data-jtb-readout-row": row.name }, [
-          h("span", { class: "jtb-swatch", style: { background: row.color } }),
-          h("span", { class: "jtb-run-name", text: row.name }),
-          h("span", { text: `step ${formatNumber(s.stepAt(row.index))}` }),
-          h("span", { text: `value ${formatNumber(row.value)}` }),
-          row.smoothed !== null ? h("span", { text: `smoothed ${formatNumber(row.smoothed)}` }) : null,
-          h("span", { text: Number.isFinite(wall) ? new Date(wall * 1000).toLocaleString() : "" }),
-        ]));
-      }
-    }
-
+    // show the zoomed range at once, then ask the kernel for the full-resolution points of
+    // the downsampled series inside it
     async function zoom(card, range) {
       card.windows.clear();
-      save("x_range", range ? [range[0], range[1]] : []);
-      if (!range) { redraw(card); return; }
-      redraw(card); // immediately, with the data already here
+      ctx.save("x_range", range ? [range[0], range[1]] : []);
+      redraw(card);
+      if (!range) return;
       const width = Math.max(card.el.clientWidth - 70, 100);
       for (const run of selection.runs) {
-        const series = state.series.get(key(run, card.tag));
+        const series = state.series.get(seriesKey(run, card.tag));
         if (!series || series.mode !== "sampled" || !selection.isShown(run)) continue;
-        const offset = xKind === "relative" ? series.wall[0] : 0;
-        const axisName = xKind === "step" ? "step" : "wall";
-        const wanted = { xKind, range };
-        ctx.request("range", { run, tag: card.tag, x0: range[0] + offset, x1: range[1] + offset, axis: axisName, px: Math.round(width) })
+        const xKind = settings.x_axis;
+        ctx.request("range", rangeRequest(series, xKind, range, width))
           .then((data) => {
-            if (card.chart.domain !== range || xKind !== wanted.xKind) return; // zoom moved on
+            if (card.chart.domain !== range || settings.x_axis !== xKind) return; // zoom moved on
             card.windows.set(run, { data, version: series.version });
             redraw(card);
           })
@@ -216,39 +163,36 @@ export default {
       const runs = selection.runs.filter((run) => selection.isShown(run));
       try {
         const data = await ctx.request("csv", { tag, runs });
-        const blob = new Blob([data.csv], { type: "text/csv" });
-        const url = URL.createObjectURL(blob);
-        const link = h("a", { href: url, download: data.filename });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
+        downloadFile(data.csv, data.filename, "text/csv");
       } catch (error) {
         console.warn("jupyter-tb: CSV download failed", error);
       }
     }
 
     let approximated = false;
-    function seriesFor(card) {
+    // the chart's lines: a refined zoom window where one arrived at this weight, else the
+    // series as held (smoothed in the browser when the kernel's smoothing is not there)
+    function linesFor(card) {
+      const weight = settings.smoothing;
       const out = [];
       for (const run of selection.runs) {
         if (!selection.isShown(run)) continue;
-        const series = state.series.get(key(run, card.tag));
+        const series = state.series.get(seriesKey(run, card.tag));
         if (!series || series.n === 0) continue;
         const window = card.windows.get(run);
+        const base = { name: run, color: selection.color(run) };
         if (window && window.data.weight === weight) {
           const d = window.data;
-          const x = xKind === "step" ? d.step : xKind === "wall" ? d.wall : d.wall.map((w) => w - series.wall[0]);
           out.push({
-            name: run, color: selection.color(run), x, y: d.value, smooth: weight ? d.smoothed : null, n: d.value.length,
+            ...base, x: windowXs(d, settings.x_axis, series.wall[0]), y: d.value, smooth: weight ? d.smoothed : null, n: d.value.length,
             stepAt: (i) => d.step[i], wallAt: (i) => d.wall[i],
           });
           continue;
         }
-        const [smoothed, approx] = smoothedOf(series);
+        const { values, approximated: approx } = smoothed(series, weight);
         if (approx) approximated = true;
         out.push({
-          name: run, color: selection.color(run), x: xsOf(series), y: series.value, smooth: smoothed, n: series.n,
+          ...base, x: xsOf(series), y: series.value, smooth: values, n: series.n,
           stepAt: (i) => series.step[i], wallAt: (i) => series.wall[i],
         });
       }
@@ -258,10 +202,10 @@ export default {
     function redraw(card) {
       if (!card.visible) { card.dirty = true; return; }
       card.dirty = false;
-      const series = seriesFor(card);
-      card.chart.update({ series, xKind, logY, ignoreOutliers });
+      const lines = linesFor(card);
+      card.chart.update({ series: lines, xKind: settings.x_axis, logY: settings.log_y, ignoreOutliers: settings.ignore_outliers });
       card.drawn += 1;
-      card.el.setAttribute("data-jtb-points", String(series.reduce((sum, s) => sum + s.n, 0)));
+      card.el.setAttribute("data-jtb-points", String(lines.reduce((sum, s) => sum + s.n, 0)));
       card.el.setAttribute("data-jtb-drawn", String(card.drawn));
     }
 
@@ -275,6 +219,7 @@ export default {
     }, { rootMargin: "200px" });
     const sections = tagSections(charts, makeCard, (card) => { observer.unobserve(card.el); card.chart.destroy(); });
 
+    const showNote = () => { toolbar.note.style.display = approximated ? "" : "none"; };
     function redrawAll() {
       approximated = false;
       selection.setRuns(state.runs);
@@ -282,9 +227,10 @@ export default {
       empty.style.display = tags.length ? "none" : "";
       sections.update(tags);
       for (const card of sections.cards.values()) redraw(card);
-      note.style.display = approximated ? "" : "none";
+      showNote();
     }
 
+    // kernel messages touch a tag or two: redraw those cards once per frame
     let pending = 0;
     const changedTags = new Set();
     let everything = false;
@@ -307,11 +253,11 @@ export default {
         changedTags.clear();
         for (const card of sections.cards.values()) {
           for (const run of selection.runs) {
-            const series = state.series.get(key(run, card.tag));
-            if (series && selection.isShown(run) && series.mode === "sampled" && weight && series.weight !== weight) approximated = true;
+            const series = state.series.get(seriesKey(run, card.tag));
+            if (series && selection.isShown(run) && smoothingApproximated(series, settings.smoothing)) approximated = true;
           }
         }
-        note.style.display = approximated ? "" : "none";
+        showNote();
       });
     }
     cleanups.push(ctx.onMessage((msg) => {

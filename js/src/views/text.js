@@ -1,6 +1,6 @@
 // Text view: per tag a card with a step slider; for each shown run the string logged at that
 // step, as sanitised markdown or raw text (toggle). Table-shaped text (2-D string tensors)
-// becomes a table of text cells. Protocol in jupyter_tb/widgets/text.py. All data needed for
+// becomes a table of text cells. Protocol in jupyter_tb/widgets/views/text.py. All data needed for
 // the slider is in the browser, so it works while the kernel is busy.
 import { h, tagSections } from "../lib/dom.js";
 import { renderMarkdown } from "../lib/markdown.js";
