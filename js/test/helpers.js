@@ -13,3 +13,12 @@ export function recordingContext() {
     set(obj, key, value) { obj[key] = value; return true; },
   });
 }
+
+// A jsdom window whose document and Node become globals (lib/dom.js's h() uses them).
+export async function installDom() {
+  const { JSDOM } = await import("jsdom");
+  const { window } = new JSDOM("<!doctype html><body></body>");
+  globalThis.document = window.document;
+  globalThis.Node = window.Node;
+  return window;
+}
