@@ -20,6 +20,8 @@ import numpy as np
 
 from jupyter_tb._proto import hparams_pb2
 from jupyter_tb.reading.hparams_sessions import SESSION_STATUSES, UNKNOWN_STATUS, metric_name, session_status
+from jupyter_tb.reading.protocol import Reader
+from jupyter_tb.reading.series import HParams
 
 _DECLARED_KINDS = {
     hparams_pb2.DATA_TYPE_STRING: "string",
@@ -258,7 +260,7 @@ def _metric_keys(experiment, sessions) -> list[tuple[str, str]]:
     return keys
 
 
-def sessions_table(ld, hparams=None) -> SessionsTable:
+def sessions_table(ld: Reader, hparams: HParams | None = None) -> SessionsTable:
     """Build the table from a reader's ``ld.hparams()``.
 
     ``hparams``: an already fetched ``ld.hparams()`` result, to avoid reading it twice.

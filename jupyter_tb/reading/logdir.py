@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 
-from jupyter_tb._proto import event_pb2, graph_pb2
+from jupyter_tb._proto import event_pb2, graph_pb2, plugins_pb2, summary_pb2
 from jupyter_tb.format import migrate
 from jupyter_tb.format.protowire import message_fields
 from jupyter_tb.reading import hparams_sessions
@@ -22,6 +22,7 @@ from jupyter_tb.reading.custom_scalars_layout import merge_layouts
 from jupyter_tb.reading.embeddings import parse_projector_config
 from jupyter_tb.reading.ingest import GRAPH_TAG, ingest_chunk
 from jupyter_tb.reading.loader import EventFileLoader, ReadBuffer
+from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.reading.run_store import RunStore
 from jupyter_tb.reading.series import (
     AudioEntry,
@@ -45,7 +46,7 @@ class _Run:
         self.loaders: dict[str, EventFileLoader] = {}
 
 
-class Logdir:
+class Logdir(Reader):
     """The runs of one logdir. Use :func:`read` to create one."""
 
     def __init__(
@@ -60,10 +61,10 @@ class Logdir:
         # A live board may start before training creates its logdir (as TensorBoard does):
         # with missing_ok, an absent root reads as empty until it appears.
         if missing_ok:
-            self.waiting = self._root_missing()
+            self._waiting = self._root_missing()
         else:
             self._storage.check()
-            self.waiting = False
+            self._waiting = False
         self.path = self._storage.url
         self.verify_crc = verify_crc
         self._lock = threading.RLock()  # guards everything below
@@ -76,7 +77,7 @@ class Logdir:
         self._loaded_once = False
         self.version = 0
         self.errors: list[str] = []
-        self.progress = (0, 0, 0)
+        self._progress = (0, 0, 0)
 
     def __repr__(self) -> str:
         return f"Logdir({self.path!r}, runs={len(self.runs)})"
@@ -94,9 +95,9 @@ class Logdir:
     def reload(self) -> set[tuple[str, str, str]]:
         """Read what was appended since the last call; returns the changed (run, kind, tag)."""
         with self._reload_lock:
-            if self.waiting:  # only until the root appears: then the listing reports a vanished one
-                self.waiting = self._root_missing()
-                if self.waiting:
+            if self._waiting:  # only until the root appears: then the listing reports a vanished one
+                self._waiting = self._root_missing()
+                if self._waiting:
                     return set()
             before = self.version
             first, self._loaded_once = not self._loaded_once, True
@@ -119,7 +120,7 @@ class Logdir:
                         if run in listing.event_files or run == "."
                     }
                 )
-                self.progress = (done, total, len(listing.event_files))
+                self._progress = (done, total, len(listing.event_files))
             buffer = ReadBuffer()  # one for the whole pass: each chunk is ingested before the next
             for name in sorted(listing.event_files):
                 run = self._runs.get(name)
@@ -132,7 +133,7 @@ class Logdir:
                 for info in listed:
                     done += self._read_file(name, run, info, buffer, newest=info is listed[-1])
                     with self._lock:
-                        self.progress = (done, total, len(listing.event_files))
+                        self._progress = (done, total, len(listing.event_files))
             if first:
                 self._trim()
             return self.changes_since(before)[1]
@@ -212,6 +213,16 @@ class Logdir:
         with self._lock:
             return sorted(set(self._runs) | set(self._projector_configs))
 
+    @property
+    def progress(self) -> tuple[int, int, int]:
+        """(bytes read, bytes listed, runs) of the read under way."""
+        return self._progress
+
+    @property
+    def waiting(self) -> bool:
+        """True while the logdir does not exist yet (``missing_ok``): it reads as empty."""
+        return self._waiting
+
     def tags(self, run: str) -> dict[str, list[str]]:
         """{kind: [tag, ...]} of one run, for the kinds it holds."""
         with self._lock:
@@ -232,7 +243,7 @@ class Logdir:
                 out["projector"] = names
             return {kind: sorted(tags) for kind, tags in sorted(out.items())}
 
-    def metadata(self, run: str, tag: str):
+    def metadata(self, run: str, tag: str) -> summary_pb2.SummaryMetadata:
         """The tag's SummaryMetadata (plugin_name, content) from its first value."""
         with self._lock:
             return self._store(run).metadata[tag]
@@ -365,7 +376,7 @@ class Logdir:
             values = list(data)
         return TensorSeries(run, tag, steps, walls, values)
 
-    def graph(self, run: str):
+    def graph(self, run: str) -> graph_pb2.GraphDef | None:
         """The run's GraphDef (from graph_def, else meta_graph_def), or None."""
         with self._lock:
             store = self._store(run)
@@ -401,7 +412,7 @@ class Logdir:
             ]
         return hparams_sessions.assemble(self, found, self._report_now)
 
-    def custom_scalars_layout(self):
+    def custom_scalars_layout(self) -> plugins_pb2.Layout | None:
         """plugins_pb2.Layout merged over runs (categories by title, charts in order), or None."""
         with self._lock:
             layouts = []

@@ -36,9 +36,9 @@ Python side
 - Messages are dicts; any numpy array (or bytes) anywhere inside becomes a binary buffer
   (:mod:`jupyter_tb.widgets.wire`) and arrives in JS as a typed array. Never put float
   lists into JSON.
-- ``self.logdir`` is the reader (``jupyter_tb.read`` API of CONTRACTS.md), shared by every
-  view of the same logdir in the kernel; ``self.post(message)`` sends one message at any
-  time from any thread.
+- ``self.logdir`` is the reader (the :class:`~jupyter_tb.reading.protocol.Reader` protocol:
+  use nothing else of it), shared by every view of the same logdir in the kernel;
+  ``self.post(message)`` sends one message at any time from any thread.
 - Public traits are knobs users set and read (``runs``, ``tags``, ``selected_runs`` ...);
   ``selected_runs`` is two-way: the browser writes it back when the user toggles runs.
 - ``register_view`` makes the class a dashboard tab: the dashboard creates one instance when
@@ -67,6 +67,7 @@ from typing import Any, ClassVar
 import anywidget
 import traitlets
 
+from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.widgets.library import _Library, library, static_file
 from jupyter_tb.widgets.wire import pack
 
@@ -140,7 +141,7 @@ class View(anywidget.AnyWidget):
 
     # -- helpers for subclasses --------------------------------------------------------------
     @property
-    def logdir(self):
+    def logdir(self) -> Reader:
         return self.source.logdir
 
     def run_names(self) -> list[str]:
@@ -327,14 +328,14 @@ class ViewInfo:
     cls: type
     title: str
     order: int
-    has_data: Callable[[Any], bool]  # logdir -> bool
+    has_data: Callable[[Reader], bool]
 
 
 _views: dict[str, ViewInfo] = {}
 
 
-def _kinds_present(view_cls: type) -> Callable[[Any], bool]:
-    def has_data(logdir) -> bool:
+def _kinds_present(view_cls: type) -> Callable[[Reader], bool]:
+    def has_data(logdir: Reader) -> bool:
         for run in logdir.runs:
             tags = logdir.tags(run)
             if any(tags.get(kind) for kind in view_cls.kinds):
@@ -344,7 +345,7 @@ def _kinds_present(view_cls: type) -> Callable[[Any], bool]:
     return has_data
 
 
-def register_view(title: str, order: int = 100, has_data: Callable[[Any], bool] | None = None):
+def register_view(title: str, order: int = 100, has_data: Callable[[Reader], bool] | None = None):
     """Class decorator: make a :class:`View` subclass a dashboard tab (see module doc)."""
 
     def decorate(cls: type) -> type:

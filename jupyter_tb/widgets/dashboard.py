@@ -93,7 +93,7 @@ class Dashboard(View):
             "bytes_total": total,
             "runs": runs,
             "loaded": self.source.loaded.is_set() if self.source else True,
-            "waiting": bool(getattr(self.logdir, "waiting", False)),
+            "waiting": self.logdir.waiting,
         }
 
     def snapshot(self) -> list[dict]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+
+from jupyter_tb.reading.spec_logdir import SpecLogdir, spec_run_name
 
 Change = tuple  # (run, kind, tag)
 
@@ -147,70 +148,6 @@ def open_sources() -> list[LiveSource]:
 # -- several logdirs under names (TensorBoard's --logdir_spec) -----------------------------------
 
 
-def _joined(name: str, run: str) -> str:
-    return name if run == "." else f"{name}/{run}"
-
-
-class SpecLogdir:
-    """Several logdirs read as one: run ``r`` of the logdir named ``n`` appears as ``n/r``
-    (``n`` for the logdir's own root run). Run-keyed accessors are forwarded; experiment-wide
-    ones (``hparams()``, ``embeddings()``, ``custom_scalars_layout()``) come from the first."""
-
-    _RUN_METHODS: ClassVar[set[str]] = {
-        "tags",
-        "metadata",
-        "scalars",
-        "images",
-        "audio",
-        "histograms",
-        "pr_curves",
-        "text",
-        "tensors",
-        "graph",
-        "run_metadata",
-    }
-
-    def __init__(self, named: dict):
-        self._named = dict(named)  # name -> Logdir
-        self.path = ",".join(f"{n}:{ld.path}" for n, ld in self._named.items())
-
-    def _split(self, run: str):
-        for name, ld in self._named.items():
-            if run == name:
-                return ld, "."
-            if run.startswith(name + "/"):
-                return ld, run[len(name) + 1 :]
-        raise KeyError(f"no run {run!r}")
-
-    @property
-    def runs(self) -> list[str]:
-        return sorted(_joined(n, r) for n, ld in self._named.items() for r in ld.runs)
-
-    @property
-    def progress(self) -> tuple[int, int, int]:
-        parts = [ld.progress for ld in self._named.values()]
-        return tuple(sum(p[i] for p in parts) for i in range(3))
-
-    @property
-    def errors(self) -> list[str]:
-        return [f"{n}: {e}" for n, ld in self._named.items() for e in ld.errors]
-
-    @property
-    def version(self) -> int:
-        return sum(ld.version for ld in self._named.values())
-
-    def __getattr__(self, attr):
-        first = next(iter(self._named.values()))
-        if attr not in self._RUN_METHODS:
-            return getattr(first, attr)
-
-        def forward(run, *args, **kwargs):
-            ld, inner = self._split(run)
-            return getattr(ld, attr)(inner, *args, **kwargs)
-
-        return forward
-
-
 class SpecSource:
     """Live source over several named logdirs (each its own shared :class:`LiveSource`)."""
 
@@ -232,7 +169,7 @@ class SpecSource:
         for name, source in self.sources.items():
 
             def renamed(changes, name=name):
-                callback({(_joined(name, run), kind, tag) for run, kind, tag in changes})
+                callback({(spec_run_name(name, run), kind, tag) for run, kind, tag in changes})
 
             unsubscribers.append(source.subscribe(renamed))
         return lambda: [u() for u in unsubscribers]

@@ -37,6 +37,7 @@ import numpy as np
 import traitlets
 
 from jupyter_tb.compute import projections
+from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.widgets.base import View, register_view
 
 VECTOR_LIMIT = 4_000_000  # floats (16 MB): above this, neighbours are computed in the kernel
@@ -137,7 +138,7 @@ def _sprite_png(image, size) -> tuple[bytes, int, int] | None:
     return out.getvalue(), int(width), int(height)
 
 
-def logdir_datasets(logdir) -> list[Dataset]:
+def logdir_datasets(logdir: Reader) -> list[Dataset]:
     out = []
     for embedding in logdir.embeddings():
         label = embedding.name if embedding.run == "." else f"{embedding.run}/{embedding.name}"
