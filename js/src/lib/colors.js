@@ -9,7 +9,7 @@ const PALETTE = [
   "#ff22bb", "#dd9977", "#aa6600", "#ff0000", "#8800bb", "#55bbdd", "#9999ff", "#00bb77",
 ]; // chosen greedily for distance in CIELAB: no two closer than ΔE 30, none too pale on white
 
-export function nameHash(name) { // FNV-1a
+function nameHash(name) { // FNV-1a
   let hash = 2166136261;
   for (let i = 0; i < name.length; i++) {
     hash ^= name.charCodeAt(i);

@@ -16,7 +16,7 @@ const CATEGORY_COLORS = [
 const GRADIENT = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"].map((hex) => hexToRgb(hex)); // viridis stops
 const PLAIN = hexToRgb("#3b73b9");
 const MISSING = [200, 200, 200];
-export const MAX_SEARCH_LABELS = 50; // search matches get labels only when this few
+const MAX_SEARCH_LABELS = 50; // search matches get labels only when this few
 
 // [r, g, b] of the viridis ramp at t in [0, 1] (clamped).
 export function gradientAt(t) {

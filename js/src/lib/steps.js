@@ -48,7 +48,7 @@ export function unionSteps(seriesList) {
 }
 
 // Blob URLs keyed by (run, tag, step); content types outside `safeTypes` become safeTypes[0].
-export function createBlobUrls(safeTypes) {
+function createBlobUrls(safeTypes) {
   const allowed = new Set(safeTypes);
   const urls = new Map();
   const key = (run, tag, step) => `${run}\u0000${tag}\u0000${step}`;

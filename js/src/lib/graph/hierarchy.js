@@ -33,7 +33,7 @@ export function buildHierarchy(model) {
 }
 
 // For each item the item drawn in its place.
-export function representatives(h, open) {
+function representatives(h, open) {
   const { parent } = h.model;
   const rep = new Int32Array(h.n);
   for (let i = 0; i < h.n; i++) {
@@ -84,7 +84,7 @@ export function openKey(open) {
   return key;
 }
 
-export function isInside(h, j, scope) {
+function isInside(h, j, scope) {
   for (let p = h.model.parent[j]; p >= 0; p = h.model.parent[p]) if (p === scope) return true;
   return false;
 }

@@ -8,8 +8,8 @@
 import dagre from "@dagrejs/dagre";
 import { KIND_OP, KIND_SCOPE, visibleGraph } from "./hierarchy.js";
 
-export const PAD = 10; // inside a cluster box
-export const HEADER = 20; // cluster label band
+const PAD = 10; // inside a cluster box
+const HEADER = 20; // cluster label band
 // Levels between these sizes go through dagre (routed edges); tiny levels (a chain of a
 // few ops: dagre's fixed cost dominates) and wide ones use the quick layering.
 const DAGRE_LEVEL_MIN = 6;
@@ -19,7 +19,7 @@ const RANK_GAP = 30; // quick layout: between rows
 
 // Box of a drawn, not expanded item: ops are pills, collapsed scopes taller boxes with a
 // second line ("N ops").
-export function nodeSize(h, i) {
+function nodeSize(h, i) {
   const label = h.labels[i];
   if (h.model.kind[i] === KIND_OP) return { width: Math.min(200, Math.max(44, label.length * 6.6 + 18)), height: 24 };
   const sub = `${h.model.n_ops[i]} ops`;

@@ -6,7 +6,7 @@
 import { KIND_OP } from "./hierarchy.js";
 import { boxInRect, endsInRect, pathInRect } from "./viewport.js";
 
-export const COLORS = {
+const COLORS = {
   op: "#ffffff", opStroke: "#5f6b7a", meta: "#dbe7f6", metaStroke: "#44698f",
   cluster: "rgba(120,150,190,0.08)", clusterStroke: "#8aa2c0", edge: "#8a9099",
   control: "#b0b6bd", selected: "#f28e2b", text: "#1f2933", muted: "#6b7785",
@@ -124,7 +124,7 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected) {
 
 // Stroke width (world units at zoom 1) of a merged edge: control edges hairlines, data edges
 // thicker the more op edges they stand for.
-export function edgeWidth(ed) {
+function edgeWidth(ed) {
   return ed.control ? 1 : Math.min(6, 1 + Math.log2(ed.count));
 }
 

@@ -8,7 +8,7 @@
 // of the buffer is a uniform sample.
 export const MOVING_LIMIT = 40000;
 export const SETTLE_MS = 180;
-export const MAX_LABELS = 200;
+const MAX_LABELS = 200;
 
 // A seeded permutation of 0..n-1 (xorshift32 Fisher-Yates): the same cloud, the same sample.
 export function shuffledOrder(n, seed = 12345) {
