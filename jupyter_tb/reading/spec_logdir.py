@@ -7,29 +7,29 @@ Run-keyed accessors go to the logdir the run belongs to; experiment-wide ones
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
 
+from jupyter_tb._proto import plugins_pb2
+from jupyter_tb.reading import series
+from jupyter_tb.reading.logdir import Logdir
 from jupyter_tb.reading.protocol import Reader
-
-if TYPE_CHECKING:
-    from jupyter_tb._proto import graph_pb2, plugins_pb2, summary_pb2
-    from jupyter_tb.reading.logdir import Logdir
-    from jupyter_tb.reading.series import (
-        AudioSeries,
-        Embedding,
-        HistogramSeries,
-        HParams,
-        ImageSeries,
-        PrCurveSeries,
-        ScalarSeries,
-        TensorSeries,
-        TextSeries,
-    )
 
 
 def spec_run_name(name: str, run: str) -> str:
     """The name run ``run`` of the logdir named ``name`` goes by."""
     return name if run == "." else f"{name}/{run}"
+
+
+def _in_run_logdir(method):
+    """A SpecLogdir method (same signature as the Logdir ``method``, run first) that calls
+    ``method`` on the logdir holding the run, with the run's name there."""
+
+    @functools.wraps(method)
+    def in_run_logdir(self, run: str, *args, **kwargs):
+        ld, inner = self._split(run)
+        return method(ld, inner, *args, **kwargs)
+
+    return in_run_logdir
 
 
 class SpecLogdir(Reader):
@@ -73,59 +73,27 @@ class SpecLogdir(Reader):
     def version(self) -> int:
         return sum(ld.version for ld in self._named.values())
 
-    # ------------------------------------------------------------------ by run
+    # ------------------------------------------------------------------ by run: the run's logdir
 
-    def tags(self, run: str) -> dict[str, list[str]]:
-        ld, inner = self._split(run)
-        return ld.tags(inner)
-
-    def metadata(self, run: str, tag: str) -> summary_pb2.SummaryMetadata:
-        ld, inner = self._split(run)
-        return ld.metadata(inner, tag)
-
-    def scalars(self, run: str, tag: str) -> ScalarSeries:
-        ld, inner = self._split(run)
-        return ld.scalars(inner, tag)
-
-    def images(self, run: str, tag: str) -> ImageSeries:
-        ld, inner = self._split(run)
-        return ld.images(inner, tag)
-
-    def audio(self, run: str, tag: str) -> AudioSeries:
-        ld, inner = self._split(run)
-        return ld.audio(inner, tag)
-
-    def histograms(self, run: str, tag: str) -> HistogramSeries:
-        ld, inner = self._split(run)
-        return ld.histograms(inner, tag)
-
-    def pr_curves(self, run: str, tag: str) -> PrCurveSeries:
-        ld, inner = self._split(run)
-        return ld.pr_curves(inner, tag)
-
-    def text(self, run: str, tag: str) -> TextSeries:
-        ld, inner = self._split(run)
-        return ld.text(inner, tag)
-
-    def tensors(self, run: str, tag: str) -> TensorSeries:
-        ld, inner = self._split(run)
-        return ld.tensors(inner, tag)
-
-    def graph(self, run: str) -> graph_pb2.GraphDef | None:
-        ld, inner = self._split(run)
-        return ld.graph(inner)
-
-    def run_metadata(self, run: str, tag: str) -> bytes:
-        ld, inner = self._split(run)
-        return ld.run_metadata(inner, tag)
+    tags = _in_run_logdir(Logdir.tags)
+    metadata = _in_run_logdir(Logdir.metadata)
+    scalars = _in_run_logdir(Logdir.scalars)
+    images = _in_run_logdir(Logdir.images)
+    audio = _in_run_logdir(Logdir.audio)
+    histograms = _in_run_logdir(Logdir.histograms)
+    pr_curves = _in_run_logdir(Logdir.pr_curves)
+    text = _in_run_logdir(Logdir.text)
+    tensors = _in_run_logdir(Logdir.tensors)
+    graph = _in_run_logdir(Logdir.graph)
+    run_metadata = _in_run_logdir(Logdir.run_metadata)
 
     # ------------------------------------------------------------------ experiment-wide: the first logdir's
 
-    def hparams(self) -> HParams:
+    def hparams(self) -> series.HParams:
         return self._first.hparams()
 
     def custom_scalars_layout(self) -> plugins_pb2.Layout | None:
         return self._first.custom_scalars_layout()
 
-    def embeddings(self) -> list[Embedding]:
+    def embeddings(self) -> list[series.Embedding]:
         return self._first.embeddings()

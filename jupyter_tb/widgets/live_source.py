@@ -12,8 +12,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 
-from jupyter_tb.reading.spec_logdir import SpecLogdir, spec_run_name
-
 Change = tuple  # (run, kind, tag)
 
 
@@ -152,6 +150,8 @@ class SpecSource:
     """Live source over several named logdirs (each its own shared :class:`LiveSource`)."""
 
     def __init__(self, spec: dict, reload_interval: float = 1.0, samples_per_plugin=None):
+        from jupyter_tb.reading.spec_logdir import SpecLogdir
+
         if not spec:
             raise ValueError("logdir_spec is empty")
         for name in spec:
@@ -165,6 +165,8 @@ class SpecSource:
         self.closed = False
 
     def subscribe(self, callback):
+        from jupyter_tb.reading.spec_logdir import spec_run_name
+
         unsubscribers = []
         for name, source in self.sources.items():
 
