@@ -37,7 +37,7 @@ def status_name(status) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
+class HParamColumn:
     """One hparam column. ``values`` holds Python values (float, str, bool or None)."""
 
     name: str
@@ -94,7 +94,7 @@ def _text(value) -> str:
 @dataclass(frozen=True)
 class SessionsTable:
     runs: tuple[str, ...]
-    hparams: tuple[Column, ...]
+    hparams: tuple[HParamColumn, ...]
     metric_names: tuple[str, ...]  # "tag", or "group/tag" when the metric lives in a sub-run
     metrics: np.ndarray  # float64 (n_sessions, n_metrics), NaN where never logged
     status: tuple[str, ...]
@@ -284,7 +284,7 @@ def sessions_table(ld: Reader, hparams: HParams | None = None) -> SessionsTable:
     for name in names:
         raw = [s.hparams.get(name) for s in sessions]
         kind = declared.get(name) or _infer_kind(raw)
-        columns.append(Column(name, kind, tuple(_as_kind(v, kind) for v in raw)))
+        columns.append(HParamColumn(name, kind, tuple(_as_kind(v, kind) for v in raw)))
 
     keys = _metric_keys(experiment, sessions)
     metrics = np.full((len(sessions), len(keys)), np.nan, dtype=np.float64)

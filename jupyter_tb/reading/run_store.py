@@ -17,7 +17,7 @@ _GROWTH = 1.5
 _TRIM_BELOW = 4 << 20  # bytes; numpy maps bigger arrays on their own pages
 
 
-class Column:
+class GrowableArray:
     """A growable numpy array; ``view()`` is a read-only slice of the visible part.
 
     Capacity grows geometrically, or at once to a size the caller expects (``reserve``): room
@@ -88,8 +88,8 @@ class Ragged:
     __slots__ = ("ends", "rows")
 
     def __init__(self, width: int):
-        self.rows = Column(np.float64, width)
-        self.ends = Column(np.int64)
+        self.rows = GrowableArray(np.float64, width)
+        self.ends = GrowableArray(np.int64)
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -105,7 +105,7 @@ class Ragged:
 
     def append_empty(self, sizes: np.ndarray, expect_rows: int = 0) -> np.ndarray:
         """Append blocks of ``sizes[i]`` rows each; returns their rows, unfilled, for the
-        caller to fill (see :meth:`Column.append_empty`). ``expect_rows``: rows expected in
+        caller to fill (see :meth:`GrowableArray.append_empty`). ``expect_rows``: rows expected in
         all from here on, this call's included; room for them is made at once."""
         self.rows.reserve(len(self.rows) + expect_rows)
         self.ends.extend(len(self.rows) + np.cumsum(sizes))
@@ -120,7 +120,7 @@ class Ragged:
         row_mask = np.repeat(mask, ends - starts)
         self.rows.keep(row_mask)
         kept = ends[mask] - starts[mask]
-        self.ends = Column(np.int64)
+        self.ends = GrowableArray(np.int64)
         self.ends.extend(np.cumsum(kept))
 
     def trim(self) -> None:
@@ -163,7 +163,7 @@ class BlobRef:
 
 
 _PAYLOAD = {
-    "scalars": lambda: Column(np.float64),
+    "scalars": lambda: GrowableArray(np.float64),
     "histograms": lambda: Ragged(3),
     "pr_curves": lambda: Ragged(6),  # stored transposed: one row per threshold
 }
@@ -176,8 +176,8 @@ class Track:
 
     def __init__(self, kind: str):
         self.kind = kind
-        self.steps = Column(np.int64)
-        self.wall_times = Column(np.float64)
+        self.steps = GrowableArray(np.int64)
+        self.wall_times = GrowableArray(np.float64)
         self.data = _PAYLOAD.get(kind, Objects)()
 
     def __len__(self) -> int:

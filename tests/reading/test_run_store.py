@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jupyter_tb.reading.run_store import Column, Ragged, RunStore
+from jupyter_tb.reading.run_store import GrowableArray, Ragged, RunStore
 
 
 def test_column_views_survive_growth_and_purge():
-    column = Column(np.float64)
+    column = GrowableArray(np.float64)
     column.extend(np.arange(5.0))
     first = column.view()
     for _ in range(50):

@@ -46,6 +46,17 @@ def png_bytes(pixels: np.ndarray) -> bytes:
     return out.getvalue()
 
 
+def write_normal_histograms(logdir) -> None:
+    """Run "run", tag "w/layer1": tensorboardX histograms of 3000 draws of N(step / 10, 1)
+    at steps 0, 10 and 20."""
+    from tensorboardX import SummaryWriter
+
+    rng = np.random.default_rng(0)
+    with SummaryWriter(os.path.join(logdir, "run")) as w:
+        for step in (0, 10, 20):
+            w.add_histogram("w/layer1", rng.normal(step / 10, 1.0, 3000), step)
+
+
 def write_tensorboardx_run(logdir: str, steps: int = 20) -> None:
     """Every kind tensorboardX writes, in one run."""
     from tensorboardX import SummaryWriter

@@ -35,8 +35,8 @@ TAIL_LIMIT = 2_000  # raw points appended to a sampled series before it is resam
 
 
 @dataclass
-class _Sent:
-    """What the browser holds for one (run, tag)."""
+class _SentScalarSeries:
+    """What the browser holds for one (run, tag): the whole series or a sampled overview."""
 
     mode: str  # "whole" or "sampled"
     count: int  # points of the full series already reflected in the browser
@@ -89,12 +89,12 @@ class Scalars(TaggedView):
         total = len(steps)
         message = {"type": "series", "run": run, "tag": tag, "total": total}
         if total <= WHOLE_LIMIT:
-            self.sent[(run, tag)] = _Sent("whole", total)
+            self.sent[(run, tag)] = _SentScalarSeries("whole", total)
             message.update(mode="whole", step=steps, wall=walls, value=values)
             return message
         chosen = minmax_indices(steps, values, PIXELS)
         smoothed_full, state = smooth_with_state(values, self.smoothing)
-        self.sent[(run, tag)] = _Sent("sampled", total, chosen, state)
+        self.sent[(run, tag)] = _SentScalarSeries("sampled", total, chosen, state)
         message.update(
             mode="sampled",
             step=steps[chosen],

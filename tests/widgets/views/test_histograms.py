@@ -1,65 +1,23 @@
-"""Histograms and distributions computed from a tensorboardX logdir, checked against
-TensorBoard's own compressor (the reference implementation of the basis points)."""
+"""Histograms and distributions views on a tensorboardX logdir: the messages they send
+(the arithmetic is :mod:`jupyter_tb.compute.histograms`, tested in tests/compute)."""
 
 import numpy as np
 import pytest
-from tensorboard.plugins.distribution import compressor
 from tensorboardX import SummaryWriter as TBXWriter
 
-from jupyter_tb.widgets.live_source import open_source
-from jupyter_tb.widgets.views.histograms import (
-    BASIS_POINTS,
-    BINS,
-    Distributions,
-    Histograms,
-    percentiles,
-    rebin,
-)
+from jupyter_tb.widgets.views.histograms import BINS, Distributions, Histograms
+from tests.support.reader_fixtures import write_normal_histograms
 from tests.support.widget_capture import make_view
 
 
 @pytest.fixture
 def logdir(tmp_path):
-    rng = np.random.default_rng(0)
-    with TBXWriter(str(tmp_path / "run")) as w:
-        for step in (0, 10, 20):
-            w.add_histogram("w/layer1", rng.normal(step / 10, 1.0, 3000), step)
+    write_normal_histograms(str(tmp_path))
     return tmp_path
 
 
 def make(cls, logdir, **traits):
     return make_view(cls, logdir, **traits)
-
-
-def test_percentiles_match_tensorboard_compressor(logdir, live_sources):
-    source = open_source(logdir)
-    source.wait_loaded(30)
-    series = source.logdir.histograms("run", "w/layer1")
-    for i in range(len(series)):
-        buckets = series[i]
-        ours = percentiles(buckets)
-        # TensorBoard's compressor takes cumulative-able buckets [left, right, count]
-        pairs = compressor.compress_histogram(buckets.tolist(), BASIS_POINTS.astype(int).tolist())
-        theirs = [value for _bp, value in pairs]
-        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9)
-        assert ours[0] <= ours[4] <= ours[-1]
-
-
-def test_percentiles_with_empty_buckets_match_tensorboard():
-    buckets = np.array(
-        [[-2.0, -1.0, 0.0], [-1.0, 0.0, 4.0], [0.0, 1.0, 0.0], [1.0, 2.0, 4.0], [2.0, 3.0, 0.0]]
-    )
-    theirs = [
-        v for _bp, v in compressor.compress_histogram(buckets.tolist(), BASIS_POINTS.astype(int).tolist())
-    ]
-    np.testing.assert_allclose(percentiles(buckets), theirs, rtol=1e-12)
-
-
-def test_rebin_preserves_counts():
-    buckets = np.array([[0.0, 1.0, 10.0], [1.0, 3.0, 20.0], [3.0, 3.5, 5.0]])
-    counts = rebin(buckets, np.linspace(0.0, 4.0, 9))
-    assert counts.sum() == pytest.approx(35.0)
-    assert counts[0] == pytest.approx(5.0) and counts[2] == pytest.approx(5.0)
 
 
 def test_histogram_messages(logdir, outbox, live_sources):
