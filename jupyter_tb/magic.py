@@ -16,7 +16,6 @@ import shlex
 import sys
 
 IGNORED_FLAGS = ("port", "host", "bind_all", "load_fast")
-_colab_enabled = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,18 +87,6 @@ def parse(line: str) -> dict:
     }
 
 
-def enable_colab_widgets(shell) -> bool:
-    """In Colab, third-party widgets need Colab's custom widget manager: enable it once."""
-    global _colab_enabled
-    if _colab_enabled or type(shell).__module__ != "google.colab._shell":
-        return False
-    from google.colab import output  # only importable in Colab
-
-    output.enable_custom_widget_manager()
-    _colab_enabled = True
-    return True
-
-
 # notebook cell id -> the board %tensorboard last showed in it: re-running the cell replaces
 # its board, so the old one (gone from the page with the old output) stops taking updates
 _cell_boards: dict[str, object] = {}
@@ -149,8 +136,6 @@ def tensorboard(line: str = "", shell=None):
         else:
             print(f"jupyter-tb: stopped {close_all()} live reader(s)")
         return None
-    if shell is not None:
-        enable_colab_widgets(shell)
     traits = {"height": options["height"]} if options["height"] else {}
     widget = board(
         options["logdir"],

@@ -85,19 +85,18 @@ def test_magic_waits_for_a_logdir_not_created_yet(ip, tmp_path):
     assert source.wait_loaded(10) and source.logdir.waiting  # the board says "waiting"
 
 
-def test_colab_widget_manager_enabled_once(monkeypatch):
+def test_colab_widget_manager_is_enabled_by_anywidget_once(ip, logdir, monkeypatch, live_sources):
+    """In Colab, third-party widgets need Colab's custom widget manager: anywidget enables it
+    itself when a widget is created (AnyWidget.__init__), once per kernel."""
     import sys
     import types
 
     calls = []
-    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append(1))
-    colab = types.ModuleType("google.colab")
-    colab.output = output
-    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    output = types.SimpleNamespace(
+        enable_custom_widget_manager=lambda: calls.append(1),
+        _widgets=types.SimpleNamespace(_installed_url=None),  # what anywidget's repr reads
+    )
     monkeypatch.setitem(sys.modules, "google.colab.output", output)
-    monkeypatch.setattr(magic, "_colab_enabled", False)
-    Shell = type("Shell", (), {"__module__": "google.colab._shell"})
-    assert magic.enable_colab_widgets(Shell()) is True
-    assert magic.enable_colab_widgets(Shell()) is False
+    ip.run_line_magic("tensorboard", f"--logdir {logdir}")
+    ip.run_line_magic("tensorboard", f"--logdir {logdir} --height 300")
     assert calls == [1]
-    assert magic.enable_colab_widgets(object()) is False
