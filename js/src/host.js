@@ -1,9 +1,9 @@
-// View registry and the JS side of the view-plugin API (Python side: jupyter_tb/widgets/base.py,
-// one module per view in jupyter_tb/widgets/views/).
+// The host of the views: view registry and the JS side of the view-plugin API (Python side:
+// jupyter_tb/widgets/base.py, one module per view in jupyter_tb/widgets/views/).
 //
 // WRITING A VIEW
 // A view is the module js/src/views/<kind>.js, where <kind> is the Python class's `_kind`.
-// It is found automatically (every module in this folder is bundled into lib.js; no list to
+// It is found automatically (every module in js/src/views/ is bundled into lib.js; no list to
 // edit). It default-exports:
 //
 //   export default {
@@ -70,20 +70,20 @@
 //   histograms / distributions:
 //     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
 //     [data-jtb-histogram-mode] (select: offset|overlay)
-import { createSelection } from "../lib/selection.js";
-import { createRunSelector } from "../lib/runselector.js";
-import { h, tagSections } from "../lib/dom.js";
+import { createSelection } from "./lib/selection.js";
+import { createRunSelector } from "./lib/runselector.js";
+import { h, tagSections } from "./lib/dom.js";
 import { sessionFor } from "./session.js";
 
 const cache = new Map();
 
 export async function loadView(kind) {
-  if (!/^[a-z][a-z0-9_]*$/.test(kind) || kind === "index" || kind === "session") {
+  if (!/^[a-z][a-z0-9_]*$/.test(kind)) {
     throw new Error(`unknown view kind ${JSON.stringify(kind)}`);
   }
   if (!cache.has(kind)) {
-    // esbuild bundles every module of this folder for this pattern
-    cache.set(kind, import(`./${kind}.js`).then((module) => module.default));
+    // esbuild bundles every module of views/ for this pattern
+    cache.set(kind, import(`./views/${kind}.js`).then((module) => module.default));
   }
   return cache.get(kind);
 }

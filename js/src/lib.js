@@ -1,7 +1,7 @@
 // The shared renderer library (static/lib.js), carried by the kernel's single _Library model
 // so it reaches the page once. initialize() publishes the API on a page-global symbol (for
 // widget.js without anywidget's host API) and returns it (anywidget host.getWidget exports).
-import { renderView, loadView } from "./views/index.js";
+import { renderView, loadView } from "./host.js";
 import css from "./style.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");

@@ -1,7 +1,7 @@
 // One session per widget model: folds the kernel's messages (queued in the model's inbox by
 // widget.js since the model was created) into the view's state, notifies rendered views, and
 // pairs requests with replies.
-import { decode } from "../lib/wire.js";
+import { decode } from "./lib/wire.js";
 
 export function sessionFor(inbox, view) {
   if (inbox.session) return inbox.session;

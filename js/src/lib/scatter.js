@@ -15,16 +15,17 @@
 //   their points (text via textContent only). mode "lasso" (or shift-drag in any mode)
 //   draws a free-hand lasso; the points inside are reported through "select".
 // Drawing happens on demand (camera moves, data changes), never in a free-running loop, so
-// an idle plot costs nothing. This module holds the three.js scene and camera; the pieces
+// an idle plot costs nothing. This module holds the renderer, camera and data shown; the pieces
 // are in ./scatter/: points.js (data as uploaded), hit.js (screen projection, picking,
-// lasso selection), paint.js (shaders, camera frame, lasso, labels), pointer.js (gestures).
+// lasso selection), paint.js (the WebGL points, camera frame, lasso, labels), pointer.js
+// (gestures).
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import {
-  MOVING_LIMIT, SETTLE_MS, drawCount, drawableLabels, gather, highlightPoints, normalise, pointSizes, shuffledOrder, withHiddenAlpha,
+  MOVING_LIMIT, SETTLE_MS, drawCount, drawableLabels, highlightPoints, normalise, pointSizes, shuffledOrder, withHiddenAlpha,
 } from "./scatter/points.js";
 import { pickNearest, pointsInPolygon, projectToScreen } from "./scatter/hit.js";
-import { CAMERA_DISTANCE, drawLasso, labelPlacement, orthoFrame, pointMaterial } from "./scatter/paint.js";
+import { CAMERA_DISTANCE, createCloud, drawLasso, labelPlacement, orthoFrame } from "./scatter/paint.js";
 import { attachPointer } from "./scatter/pointer.js";
 
 export function createScatter(el, options = {}) {
@@ -57,18 +58,7 @@ export function createScatter(el, options = {}) {
   Object.assign(labelLayer.style, { position: "absolute", inset: "0", pointerEvents: "none", overflow: "hidden" });
   root.append(canvas, overlay, labelLayer);
 
-  const scene = new THREE.Scene();
-  const geometry = new THREE.BufferGeometry();
-  const baseMaterial = pointMaterial(false, true);
-  const cloud = new THREE.Points(geometry, baseMaterial);
-  cloud.frustumCulled = false;
-  const highlightGeometry = new THREE.BufferGeometry();
-  const highlightMaterial = pointMaterial(true, false);
-  const highlightCloud = new THREE.Points(highlightGeometry, highlightMaterial);
-  highlightCloud.frustumCulled = false;
-  highlightCloud.renderOrder = 1;
-  scene.add(cloud, highlightCloud);
-  for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(background);
+  const cloud = createCloud(background);
 
   const data = { n: 0, dims: 3, positions: new Float32Array(0), hidden: new Uint8Array(0), colors: new Uint8Array(0), highlight: [], order: null };
   let lastMove = -Infinity;
@@ -88,11 +78,11 @@ export function createScatter(el, options = {}) {
     if (!camera || width === 0) return;
     const started = performance.now();
     stats.drawn = drawCount(data.n, !!data.order, started - lastMove, movingLimit);
-    geometry.setDrawRange(0, stats.drawn);
+    cloud.setDrawCount(stats.drawn);
     if (stats.drawn < data.n && !settleTimer) {
       settleTimer = setTimeout(() => { settleTimer = null; requestDraw(); }, SETTLE_MS + 10);
     }
-    renderer.render(scene, camera);
+    renderer.render(cloud.scene, camera);
     placeLabels();
     stats.renders += 1;
     stats.lastRenderMs = performance.now() - started;
@@ -133,11 +123,7 @@ export function createScatter(el, options = {}) {
       camera.aspect = aspect;
     }
     camera.updateProjectionMatrix();
-    const sizes = pointSizes(data.n, renderer.getPixelRatio(), options.pointSize);
-    for (const m of [baseMaterial, highlightMaterial]) {
-      m.uniforms.uPerspective.value = data.dims === 3 ? 1 : 0;
-      m.uniforms.uSize.value = m === highlightMaterial ? sizes.highlight : sizes.base;
-    }
+    cloud.setStyle(pointSizes(data.n, renderer.getPixelRatio(), options.pointSize), data.dims === 3);
     poseVersion += 1;
     requestDraw();
   }
@@ -166,7 +152,7 @@ export function createScatter(el, options = {}) {
     stats.points = result.visible;
     root.dataset.jtbPoints = String(result.visible);
     data.order = n > movingLimit ? shuffledOrder(n) : null;
-    geometry.setAttribute("position", new THREE.BufferAttribute(gather(data.positions, data.order, 3), 3));
+    cloud.setPositions(data.positions, data.order);
     if (data.colors.length !== 4 * n) setColors(new Uint8Array(4 * n).fill(96));
     else applyColors();
     setHighlight(data.highlight.filter((i) => i < n));
@@ -174,8 +160,7 @@ export function createScatter(el, options = {}) {
   }
 
   function applyColors() {
-    const rgba = withHiddenAlpha(data.colors, data.hidden); // own copy: alpha 0 marks hidden points
-    geometry.setAttribute("rgba", new THREE.BufferAttribute(gather(rgba, data.order, 4), 4, true));
+    cloud.setColors(withHiddenAlpha(data.colors, data.hidden), data.order); // own copy: alpha 0 marks hidden points
   }
 
   function setColors(colors) {
@@ -188,10 +173,7 @@ export function createScatter(el, options = {}) {
   function setHighlight(indices) {
     const shown = highlightPoints(indices, data.positions, data.colors, data.hidden);
     data.highlight = shown.keep;
-    highlightGeometry.setAttribute("position", new THREE.BufferAttribute(shown.positions, 3));
-    highlightGeometry.setAttribute("rgba", new THREE.BufferAttribute(shown.colors, 4, true));
-    highlightGeometry.setDrawRange(0, shown.keep.length);
-    baseMaterial.uniforms.uDim.value = shown.keep.length ? 0.75 : 0;
+    cloud.setHighlight(shown);
     requestDraw();
   }
 
@@ -305,8 +287,7 @@ export function createScatter(el, options = {}) {
       clearTimeout(settleTimer);
       detachPointer();
       if (controls) controls.dispose();
-      geometry.dispose(); highlightGeometry.dispose();
-      baseMaterial.dispose(); highlightMaterial.dispose();
+      cloud.dispose();
       renderer.dispose();
       renderer.forceContextLoss();
       root.remove();

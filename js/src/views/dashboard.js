@@ -3,8 +3,8 @@
 // Child views are found through their inboxes (registered by widget.js under their _uid).
 import { h } from "../lib/dom.js";
 import { createRunSelector } from "../lib/runselector.js";
-import { loadView, renderView } from "./index.js";
-import { sessionFor } from "./session.js";
+import { loadView, renderView } from "../host.js";
+import { sessionFor } from "../session.js";
 
 const INBOXES = Symbol.for("jupyter_tb.inboxes");
 

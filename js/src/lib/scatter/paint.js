@@ -1,6 +1,7 @@
-// Drawing the point cloud: the WebGL point shaders (three.js), the 2-D camera's frame, the
-// lasso outline and where point labels go.
+// Drawing the point cloud: the WebGL points (three.js shaders and buffers), the 2-D
+// camera's frame, the lasso outline and where point labels go.
 import * as THREE from "three";
+import { gather } from "./points.js";
 
 export const CAMERA_DISTANCE = 3.2;
 
@@ -35,7 +36,7 @@ void main() {
 }`;
 
 // Round points; `ring` draws a dark ring (highlighted points, drawn on top without depth).
-export function pointMaterial(ring, depthTest) {
+function pointMaterial(ring, depthTest) {
   return new THREE.ShaderMaterial({
     vertexShader: VERTEX,
     fragmentShader: FRAGMENT,
@@ -50,6 +51,51 @@ export function pointMaterial(ring, depthTest) {
       uBackground: { value: new THREE.Color(1, 1, 1) },
     },
   });
+}
+
+// The scene: every point, and the highlighted ones again on top (larger, ringed) while the
+// rest fade toward the background. Buffers are uploaded in `order` (see points.js).
+export function createCloud(background) {
+  const scene = new THREE.Scene();
+  const geometry = new THREE.BufferGeometry();
+  const baseMaterial = pointMaterial(false, true);
+  const cloud = new THREE.Points(geometry, baseMaterial);
+  cloud.frustumCulled = false;
+  const highlightGeometry = new THREE.BufferGeometry();
+  const highlightMaterial = pointMaterial(true, false);
+  const highlightCloud = new THREE.Points(highlightGeometry, highlightMaterial);
+  highlightCloud.frustumCulled = false;
+  highlightCloud.renderOrder = 1;
+  scene.add(cloud, highlightCloud);
+  for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(background);
+  return {
+    scene,
+    setPositions(positions, order) {
+      geometry.setAttribute("position", new THREE.BufferAttribute(gather(positions, order, 3), 3));
+    },
+    setColors(rgba, order) {
+      geometry.setAttribute("rgba", new THREE.BufferAttribute(gather(rgba, order, 4), 4, true));
+    },
+    // shown = highlightPoints(...)
+    setHighlight(shown) {
+      highlightGeometry.setAttribute("position", new THREE.BufferAttribute(shown.positions, 3));
+      highlightGeometry.setAttribute("rgba", new THREE.BufferAttribute(shown.colors, 4, true));
+      highlightGeometry.setDrawRange(0, shown.keep.length);
+      baseMaterial.uniforms.uDim.value = shown.keep.length ? 0.75 : 0;
+    },
+    // sizes = pointSizes(...); perspective: sizes shrink with distance (3-D)
+    setStyle(sizes, perspective) {
+      for (const m of [baseMaterial, highlightMaterial]) {
+        m.uniforms.uPerspective.value = perspective ? 1 : 0;
+        m.uniforms.uSize.value = m === highlightMaterial ? sizes.highlight : sizes.base;
+      }
+    },
+    setDrawCount(count) { geometry.setDrawRange(0, count); },
+    dispose() {
+      geometry.dispose(); highlightGeometry.dispose();
+      baseMaterial.dispose(); highlightMaterial.dispose();
+    },
+  };
 }
 
 // The orthographic camera's frame for a canvas of this aspect: the unit square with a
