@@ -36,20 +36,6 @@ import numpy as np
 from jupyter_tb._proto import plugins_pb2, summary_pb2, types_pb2
 from jupyter_tb.format.tfrecord import unaligned
 
-# The plugin names TensorBoard's plugins register; anything else is kept as generic tensors.
-KINDS = (
-    "scalars",
-    "images",
-    "audio",
-    "histograms",
-    "pr_curves",
-    "text",
-    "hparams",
-    "custom_scalars",
-    "mesh",
-    "tensors",
-    "graphs",
-)
 CUSTOM_SCALARS_TAG = "custom_scalars__config__"
 
 _NUMPY_DTYPES = {
@@ -406,6 +392,7 @@ _BY_ONEOF: dict[str, Callable] = {
     None: _from_metadata_only,
 }
 
+# by the plugin names TensorBoard's plugins register; anything else is kept as generic tensors
 _BY_PLUGIN: dict[str, Callable] = {
     "scalars": _scalar_tensor,
     "histograms": _histogram_tensor,
