@@ -17,38 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.static_page import bundle, launch
 from jupyter_tb.compute.graph_model import build_graph_model
 from tests.support.graph_hparams_fixtures import tf_style_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 HARNESS = """
 import { createGraphView } from "./src/lib/graph.js";
 window.__graph = { createGraphView };
 """
-
-
-def bundle(out: Path) -> None:
-    subprocess.run(
-        [
-            str(ROOT / "js/node_modules/.bin/esbuild"),
-            "--bundle",
-            "--format=iife",
-            f"--outfile={out}",
-            "--sourcefile=harness.js",
-            "--log-level=warning",
-        ],
-        input=HARNESS.encode(),
-        cwd=ROOT / "js",
-        check=True,
-    )
 
 
 def model_json(n_nodes: int) -> str:
@@ -107,7 +89,7 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        bundle(tmp / "graph.js")
+        bundle(HARNESS, tmp / "graph.js")
         t0 = time.perf_counter()
         text = model_json(n_nodes)
         print(
@@ -119,7 +101,7 @@ def run(n_nodes: int, screenshot_dir: Path | None) -> list[dict]:
             '<div id="root"></div><script src="graph.js"></script>'
         )
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1400, "height": 800})
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))

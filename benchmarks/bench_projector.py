@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import subprocess
 import tempfile
 import threading
 import time
@@ -33,22 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.static_page import bundle, launch
 from jupyter_tb.compute import projections
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",  # WebGL through SwiftShader when there is no GPU
-]
 
 HARNESS = """
 import { createScatter } from "./src/lib/scatter.js";
@@ -191,23 +179,6 @@ def palette_colors(labels) -> np.ndarray:
     return rgba
 
 
-def bundle(out: Path) -> None:
-    subprocess.run(
-        [
-            str(ROOT / "js/node_modules/.bin/esbuild"),
-            "--bundle",
-            "--format=iife",
-            "--minify",
-            f"--outfile={out}",
-            "--sourcefile=harness.js",
-            "--log-level=warning",
-        ],
-        input=HARNESS.encode(),
-        cwd=ROOT / "js",
-        check=True,
-    )
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -321,14 +292,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        bundle(folder / "bundle.js")
+        bundle(HARNESS, folder / "bundle.js", minify=True)
         (folder / "index.html").write_text(PAGE)
         (folder / "positions.bin").write_bytes(projection.positions(args.points).tobytes())
         (folder / "colors.bin").write_bytes(palette_colors(labels).tobytes())
         server = serve(folder)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch(p, webgl=True)
                 page = browser.new_page(viewport={"width": 1040, "height": 700})
                 errors = []
                 page.on("pageerror", lambda error: errors.append(str(error)))
