@@ -1,6 +1,6 @@
 """Selectors and in-page probes for the board's DOM.
 
-The selectors follow the data-jtb-* contract at the top of js/src/views/index.js; the JS
+The selectors follow the data-jtb-* contract at the top of js/src/host.js; the JS
 snippets run inside the page so timings use the page's own clock (performance.now()),
 not Playwright's polling.
 """
