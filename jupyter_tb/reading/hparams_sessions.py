@@ -13,7 +13,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import DecodeError
 
 from jupyter_tb._proto import hparams_pb2
@@ -74,6 +73,8 @@ def assemble(reader, found, report: Callable[[str], None]) -> HParams:
 
 
 def _session(reader, run, start, end, experiment) -> Session:
+    from google.protobuf.json_format import MessageToDict  # only logdirs with sessions need it
+
     if experiment is not None and experiment.metric_infos:
         wanted = [(m.name.group, m.name.tag) for m in experiment.metric_infos]
     else:
