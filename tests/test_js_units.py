@@ -20,5 +20,7 @@ def test_node_unit_tests_pass():
         [node, "--test", "--test-reporter=tap", "test/"], cwd=JS, capture_output=True, text=True, timeout=600
     )
     summary = dict(re.findall(r"^# (tests|pass|fail) (\d+)$", result.stdout, flags=re.M))
-    assert result.returncode == 0 and summary.get("fail") == "0", result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 0 and summary.get("fail") == "0", (
+        result.stdout[-6000:] + result.stderr[-2000:]
+    )
     assert int(summary["pass"]) >= 40, summary
