@@ -300,30 +300,11 @@ class Logdir(Reader):
         entries = []
         for step, wall, (ref, info) in zip(steps.tolist(), walls.tolist(), items):
             fetch = _BlobFetcher(self._storage, ref, kind)
+            common = (step, wall, info.samples, info.content_type, fetch)
             if kind == "images":
-                entries.append(
-                    ImageEntry(
-                        step,
-                        wall,
-                        info.samples,
-                        info.content_type,
-                        fetch,
-                        width=info.width,
-                        height=info.height,
-                    )
-                )
+                entries.append(ImageEntry(*common, width=info.width, height=info.height))
             else:
-                entries.append(
-                    AudioEntry(
-                        step,
-                        wall,
-                        info.samples,
-                        info.content_type,
-                        fetch,
-                        sample_rate=info.sample_rate,
-                        labels=info.labels,
-                    )
-                )
+                entries.append(AudioEntry(*common, sample_rate=info.sample_rate, labels=info.labels))
         return series_class(run, tag, steps, walls, tuple(entries))
 
     def histograms(self, run: str, tag: str) -> HistogramSeries:

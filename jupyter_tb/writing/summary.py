@@ -271,6 +271,12 @@ def _check_image_size(tag: str, height: int, width: int) -> None:
         )
 
 
+def _image_value(tag: str, height: int, width: int, channels: int, encoded: bytes) -> Value:
+    """An image summary value (PNG or GIF bytes), as TensorBoard's image plugin reads it."""
+    image = Summary.Image(height=height, width=width, colorspace=channels, encoded_image_string=encoded)
+    return Value(tag=tag, image=image)
+
+
 def image_from_hwc(tag: str, hwc: np.ndarray) -> Value:
     """HWC uint8-convertible array -> PNG ``Summary.Image``."""
     from PIL import Image
@@ -285,15 +291,7 @@ def image_from_hwc(tag: str, hwc: np.ndarray) -> Value:
     Image.fromarray(pixels[..., 0] if channels == 1 else pixels, mode).save(
         buffer, format="PNG", compress_level=1
     )
-    return Value(
-        tag=tag,
-        image=Summary.Image(
-            height=height,
-            width=width,
-            colorspace=channels,
-            encoded_image_string=buffer.getvalue(),
-        ),
-    )
+    return _image_value(tag, height, width, channels, buffer.getvalue())
 
 
 def image(tag: str, img, dataformats: str = "CHW") -> Value:
@@ -387,15 +385,7 @@ def video(tag: str, vid, fps: float = 4, dataformats: str = "NTCHW") -> Value:
         duration=max(1, round(1000 / fps)),
         loop=0,
     )
-    return Value(
-        tag=tag,
-        image=Summary.Image(
-            height=height,
-            width=width,
-            colorspace=channels,
-            encoded_image_string=buffer.getvalue(),
-        ),
-    )
+    return _image_value(tag, height, width, channels, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------- audio
