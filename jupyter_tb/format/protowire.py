@@ -122,10 +122,11 @@ def varint_size_array(values: np.ndarray) -> np.ndarray:
     return size
 
 
-def encode_sized_varint_array(values: np.ndarray, size: int) -> np.ndarray:
+def encode_sized_varint_array(values: np.ndarray, size: int, out: np.ndarray | None = None) -> np.ndarray:
     """The varints of uint64 ``values`` that all take ``size`` bytes, as a uint8 (n, size)
-    matrix: one row of bytes per value."""
-    out = np.empty((len(values), size), dtype=np.uint8)
+    matrix: one row of bytes per value, written into ``out`` when given (no temporary)."""
+    if out is None:
+        out = np.empty((len(values), size), dtype=np.uint8)
     for k in range(size):  # little-endian base 128, continuation bit on all but the last byte
         group = ((values >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8)
         out[:, k] = group | 0x80 if k < size - 1 else group

@@ -307,7 +307,7 @@ class _ScalarFramer:
             value = np.array(values, dtype=np.float64).astype("<f4")
         step = np.array(steps, dtype=np.int64).view(np.uint64)  # OverflowError: caller's path
         wall = np.array(walls, dtype="<f8")
-        step_size = np.where(step != 0, varint_size_array(step), 0)  # 0: the field is omitted
+        step_size = varint_size_array(step) * (step != 0)  # 0: the field is omitted
         has_wall = wall.view(np.uint64) != 0  # 0.0 is omitted, -0.0 is not
         prefix_len = np.array([len(p) for p in tag_prefix], np.int64)[tag_id]
         length = 9 * has_wall + np.where(step_size > 0, step_size + 1, 0) + prefix_len + 4
@@ -345,7 +345,7 @@ class _ScalarFramer:
         if wall_at >= 0:
             body[:, wall_at : wall_at + 8] = wall.view(np.uint8).reshape(m, 8)
         if step_size:
-            body[:, step_at : step_at + step_size] = encode_sized_varint_array(step, step_size)
+            encode_sized_varint_array(step, step_size, out=body[:, step_at : step_at + step_size])
         body[:, size - 4 :] = value.view(np.uint8).reshape(m, 4)
         crc = np.full(m, crc0, dtype=np.uint32)
         for table, at in zip(tables, positions):
