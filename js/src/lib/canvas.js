@@ -1,11 +1,9 @@
 import { formatNumber } from "./format.js";
 
-// Size a canvas to its wrapper in CSS pixels at the device's pixel ratio and clear it.
-// Returns the drawing size in CSS pixels; the context is scaled so 1 unit = 1 CSS pixel.
-export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
+// Size a canvas to width x height CSS pixels at the device's pixel ratio (resized only when
+// that changed) and clear it. Returns the context, scaled so 1 unit = 1 CSS pixel.
+export function sizeCanvas(canvas, width, height, ctx = canvas.getContext("2d")) {
   const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(wrap.clientWidth, minWidth);
-  const height = Math.max(wrap.clientHeight, minHeight);
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
@@ -14,6 +12,15 @@ export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
+  return ctx;
+}
+
+// Size a canvas to its wrapper (at least minWidth x minHeight) and clear it; returns the
+// drawing size in CSS pixels.
+export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
+  const width = Math.max(wrap.clientWidth, minWidth);
+  const height = Math.max(wrap.clientHeight, minHeight);
+  sizeCanvas(canvas, width, height, ctx);
   return { width, height };
 }
 

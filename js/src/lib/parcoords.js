@@ -12,6 +12,7 @@
 //
 // Column names and category labels are painted with fillText (never HTML).
 import { formatNumber } from "./format.js";
+import { sizeCanvas } from "./canvas.js";
 
 const FAINT = "rgba(160,168,178,0.35)";
 
@@ -49,17 +50,6 @@ export function brushMask(columns, scales, brushes, n) {
     }
   }
   return mask;
-}
-
-function setupCanvas(canvas, width, height) {
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  return ctx;
 }
 
 export function createParallelCoordinates(el, { height = 300, onBrush = () => {}, onPick = () => {} } = {}) {
@@ -102,7 +92,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
 
   function draw() {
     width = Math.max(320, el.clientWidth || 600);
-    const ctx = setupCanvas(canvas, width, height);
+    const ctx = sizeCanvas(canvas, width, height);
     ctx.clearRect(0, 0, width, height);
     const rows = n();
     ctx.lineWidth = 1;
@@ -271,7 +261,7 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
     const nx = data.xColumns.length, ny = data.yColumns.length;
     const width = M.left + nx * (cell + M.gap);
     const height = M.top + ny * (cell + M.gap) + M.bottom;
-    const ctx = setupCanvas(canvas, Math.max(width, 200), Math.max(height, 60));
+    const ctx = sizeCanvas(canvas, Math.max(width, 200), Math.max(height, 60));
     ctx.clearRect(0, 0, width, height);
     placed = [];
     ctx.font = "10px sans-serif";
