@@ -446,26 +446,12 @@ def _pr_metadata(num_thresholds: int) -> summary_pb2.SummaryMetadata:
     return _metadata("pr_curves", content.SerializeToString())
 
 
-def pr_curve_raw(
-    tag,
-    true_positive_counts,
-    false_positive_counts,
-    true_negative_counts,
-    false_negative_counts,
-    precision,
-    recall,
-) -> Value:
-    rows = [
-        to_numpy(r).astype(np.float32).reshape(-1)
-        for r in (
-            true_positive_counts,
-            false_positive_counts,
-            true_negative_counts,
-            false_negative_counts,
-            precision,
-            recall,
-        )
-    ]
+def pr_curve_raw(tag, *rows) -> Value:
+    """``rows``: true positive, false positive, true negative and false negative counts, then
+    precision and recall, one value per threshold (the tensor's rows, in TensorBoard's order)."""
+    if len(rows) != 6:
+        raise TypeError(f"pr curve {tag!r}: six rows (tp, fp, tn, fn, precision, recall), got {len(rows)}")
+    rows = [to_numpy(r).astype(np.float32).reshape(-1) for r in rows]
     n = rows[0].size
     if any(r.size != n for r in rows):
         raise ValueError(f"pr curve {tag!r}: the six rows differ in length")
