@@ -4,10 +4,11 @@
 // to and takes the next free one when another run has it; past the palette's 24 colours,
 // further runs get generated hues.
 const PALETTE = [
-  "#ff7043", "#0077bb", "#009988", "#ee3377", "#5500ff", "#00cc00", "#bbaa00", "#dd77ff",
-  "#665522", "#dd99bb", "#117711", "#1144cc", "#883377", "#ff00ff", "#993333", "#99bb77",
-  "#ff22bb", "#dd9977", "#aa6600", "#ff0000", "#8800bb", "#55bbdd", "#9999ff", "#00bb77",
-]; // chosen greedily for distance in CIELAB: no two closer than ΔE 30, none too pale on white
+  "#ff7043", "#0077bb", "#009988", "#ee3377", "#33bbee", "#00cc00", "#bbaa00", "#dd77ff",
+  "#dd99cc", "#448822", "#cc9966", "#3377ff", "#cc00ff", "#ff00bb", "#ff0000", "#cc6666",
+  "#dd8800", "#00bb77", "#99bb77", "#8855ff", "#88bb00", "#cc55aa", "#aa99ff", "#ff0044",
+]; // greedy for distance in CIELAB from TensorBoard-like first picks: no two closer than
+// ΔE 28, all of mid lightness (L* 48-72) so each reads on JupyterLab's light and dark themes
 
 function nameHash(name) { // FNV-1a
   let hash = 2166136261;
@@ -27,7 +28,7 @@ export function hexToRgb(color, fallback = [80, 80, 80]) {
 // The k-th colour after the palette: golden-angle hues at three lightnesses, as "#rrggbb".
 function extraColor(k) {
   const hue = (k * 137.508) % 360;
-  const light = [0.42, 0.55, 0.32][k % 3];
+  const light = [0.5, 0.62, 0.42][k % 3]; // mid lightness, like the palette: readable on both themes
   const a = 0.75 * Math.min(light, 1 - light); // saturation 75%
   const channel = (n) => {
     const at = (n + hue / 30) % 12;
