@@ -4,7 +4,9 @@ The caller's side of ``add_scalar`` only enqueues a 4-tuple on a ``queue.SimpleQ
 queue: no Python-level lock). The worker takes everything queued so far, serialises it, frames
 each record as TFRecord (see :mod:`jupyter_tb.format.tfrecord`; headers cached by payload length), writes
 the batch with one ``write`` to an unbuffered file, then calls
-:func:`jupyter_tb._appended.notify_written` so same-kernel views update.
+:func:`jupyter_tb._appended.notify_written` so same-kernel views update. A logdir given as an
+fsspec URL (``s3://``, ``gs://``...) gets a :class:`~jupyter_tb.writing.object_store.PieceUploader`
+instead of a file: the same bytes, uploaded in immutable pieces.
 
 Writing promptly after every batch means data reaches the OS long before ``max_queue`` items or
 ``flush_secs`` seconds would require; both knobs are therefore always honoured. Under load the
@@ -34,6 +36,7 @@ import os
 import queue
 import socket
 import struct
+import sys
 import threading
 import time
 import weakref
@@ -45,6 +48,7 @@ from jupyter_tb._proto import event_pb2
 from jupyter_tb.format.crc import byte_tables, crc32c, mask_array, masked_crc32c
 from jupyter_tb.format.protowire import encode_sized_varint_array, encode_varint, varint_size_array
 from jupyter_tb.format.tfrecord import FOOTER_SIZE, HEADER_SIZE, encode_record
+from jupyter_tb.writing import object_store
 
 FILE_VERSION = "brain.Event:2"
 
@@ -65,7 +69,54 @@ class EventWriterError(RuntimeError):
 
 def event_file_name(suffix: str = "") -> str:
     # TensorBoard's name: seconds as 10 digits, host, pid, a per-process counter
-    return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_counter)}{suffix}"
+    return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{_file_number()}{suffix}"
+
+
+def _file_number() -> int:
+    """The name's counter. torch's and TensorBoard's writers count from 0 in TensorBoard's
+    module and open their name with "wb", overwriting a file of ours with the same name; so
+    once that module is loaded we draw from its counter too, and neither picks the other's."""
+    theirs = getattr(sys.modules.get("tensorboard.summary.writer.event_file_writer"), "_global_uid", None)
+    if theirs is not None:
+        try:
+            return int(theirs.get())
+        except Exception:  # another TensorBoard version: our own count (and a free-name check)
+            pass
+    return next(_counter)
+
+
+class _LocalFile:
+    """The worker's end of a local event file: every write goes straight to the OS."""
+
+    def __init__(self, logdir: str, filename_suffix: str) -> None:
+        os.makedirs(logdir, exist_ok=True)
+        while True:
+            # torch's or tensorboardX's writer, opened in this process in this second, counts
+            # from 0 too and may hold the name: take the next one (ours never clobber theirs)
+            self.path = os.path.join(logdir, event_file_name(filename_suffix))
+            try:
+                self.file = open(self.path, "xb", buffering=0)
+                break
+            except FileExistsError:
+                continue
+
+    def write(self, data) -> None:
+        data = memoryview(data)
+        while data:  # a raw file may write less than asked
+            data = data[self.file.write(data) :]
+        _appended.notify_written(self.path)
+
+    def start(self, header: bytes) -> None:
+        self.write(header)
+
+    def due_in(self) -> None:
+        return None  # nothing waits: every write reached the OS
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def _envelope(wall_time: float, step: int) -> bytes:
@@ -129,18 +180,22 @@ class EventFileWriter:
         filename_suffix: str = "",
         *,
         purge_step: int | None = None,
+        storage_options: dict | None = None,
     ) -> None:
+        """``logdir`` is a local directory or an fsspec URL (``storage_options`` are the
+        filesystem's: endpoint, credentials...). Remote files ignore ``max_queue``: they upload
+        per piece (see :mod:`~jupyter_tb.writing.object_store`)."""
         self.logdir = os.fspath(logdir)
-        if "://" in self.logdir:
-            raise ValueError(
-                f"cannot write to {self.logdir!r}: SummaryWriter writes local directories; "
-                "sync them to object storage afterwards (reading URLs works)"
-            )
-        os.makedirs(self.logdir, exist_ok=True)
         self.max_queue = max_queue
         self.flush_secs = flush_secs
-        self.path = os.path.join(self.logdir, event_file_name(filename_suffix))
-        self._file = open(self.path, "xb", buffering=0)
+        if object_store.is_remote(self.logdir):
+            self._sink = object_store.PieceUploader(
+                self.logdir, event_file_name, filename_suffix, flush_secs, storage_options
+            )
+        else:
+            local = self.logdir[len("file://") :] if self.logdir.startswith("file://") else self.logdir
+            self._sink = _LocalFile(local, filename_suffix)
+        self.path = self._sink.path
         first = event_pb2.Event(wall_time=time.time(), file_version=FILE_VERSION)
         records = [first]
         if purge_step is not None:
@@ -155,13 +210,12 @@ class EventFileWriter:
                 session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START),
             )
             records += [start, start]
-        self._file.write(b"".join(encode_record(e.SerializeToString()) for e in records))
-        _appended.notify_written(self.path)
+        self._sink.start(b"".join(encode_record(e.SerializeToString()) for e in records))
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._state = _State()
         self._thread = threading.Thread(
             target=_work,
-            args=(self._queue, self._file, self.path, self._state),
+            args=(self._queue, self._sink, self._state),
             name=f"jupyter_tb writer {os.path.basename(self.path)}",
             daemon=True,
         )
@@ -223,6 +277,8 @@ class EventFileWriter:
 
     def _raise_pending(self, closing: bool = False) -> None:
         error, self._state.error = self._state.error, None
+        if isinstance(error, object_store.UploadError):  # nothing was lost (yet): say so
+            raise EventWriterError(str(error)) from error
         if error is not None:
             raise EventWriterError(
                 f"writing {self.path} failed: {type(error).__name__}: {error}; the events of "
@@ -381,14 +437,19 @@ def _scalar_record_template(has_wall: bool, step_size: int, prefix: bytes) -> tu
     )
 
 
-def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
-    """Worker loop: block for one item, take whatever else is queued, write it as one batch."""
+def _work(work: queue.SimpleQueue, sink, state: _State) -> None:
+    """Worker loop: block for one item, take whatever else is queued, write it as one batch.
+    A remote sink's pending piece is uploaded when its time comes even if nothing arrives."""
     prefixes: dict[str, bytes] = {}
     framer = _Framer()
     bulk = _ScalarFramer()
-    get, get_nowait, Empty = work.get, work.get_nowait, queue.Empty
+    get, get_nowait, Empty, due_in = work.get, work.get_nowait, queue.Empty, sink.due_in
     while True:
-        items = [get()]
+        try:
+            items = [get(timeout=due_in())]
+        except Empty:
+            _upload(sink, state)
+            continue
         try:
             while len(items) < 65536:
                 items.append(get_nowait())
@@ -405,14 +466,15 @@ def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
             try:
                 if type(item) is tuple:  # (summary, step, wall_time)
                     framer.add(summary_event_bytes(*item))
-                elif isinstance(item, threading.Event):
-                    _write(file, path, framer.take(), state)
+                elif isinstance(item, threading.Event):  # flush(): a barrier
+                    _write(sink, framer.take(), state)
+                    _upload(sink, state)
                     item.set()
                     continue
                 elif item is _STOP:
-                    _write(file, path, framer.take(), state)
+                    _write(sink, framer.take(), state)
                     try:
-                        file.close()
+                        sink.close()
                     except Exception as error:
                         state.error = state.error or error
                     return
@@ -422,10 +484,10 @@ def _work(work: queue.SimpleQueue, file, path: str, state: _State) -> None:
                 state.error = state.error or error
                 continue
             if framer.size >= _BATCH_BYTES:
-                _write(file, path, framer.take(), state)
+                _write(sink, framer.take(), state)
         if scalars:
             _frame_scalars(scalars, framer, bulk, prefixes, state)
-        _write(file, path, framer.take(), state)
+        _write(sink, framer.take(), state)
 
 
 def _frame_scalars(items: list, framer: _Framer, bulk: _ScalarFramer, prefixes: dict, state: _State) -> None:
@@ -448,16 +510,21 @@ def _frame_scalars(items: list, framer: _Framer, bulk: _ScalarFramer, prefixes: 
             state.error = state.error or error
 
 
-def _write(file, path: str, taken: tuple[list, int], state: _State) -> None:
+def _write(sink, taken: tuple[list, int], state: _State) -> None:
     parts, count = taken
     if not parts:
         return
-    data = memoryview(b"".join(parts))
     try:
-        while data:  # a raw file may write less than asked
-            data = data[file.write(data) :]
+        sink.write(b"".join(parts))
     except Exception as error:
         state.error = state.error or error
         return
     state.written += count
-    _appended.notify_written(path)
+
+
+def _upload(sink, state: _State) -> None:
+    """Hand a remote sink's pending bytes to the store (local files have none)."""
+    try:
+        sink.flush()
+    except Exception as error:
+        state.error = state.error or error

@@ -45,13 +45,19 @@ class SummaryWriter:
         filename_suffix: str = "",
         *,
         logdir=None,
+        storage_options: dict | None = None,
         **unused,
     ) -> None:
         if log_dir is None:
             log_dir = logdir
         self._logdir = os.fspath(log_dir) if log_dir else default_logdir(comment)
         self.purge_step = purge_step
-        self._options = dict(max_queue=max_queue, flush_secs=flush_secs, filename_suffix=filename_suffix)
+        self._options = dict(
+            max_queue=max_queue,
+            flush_secs=flush_secs,
+            filename_suffix=filename_suffix,
+            storage_options=storage_options,  # a logdir URL's fsspec options (endpoint, keys...)
+        )
         self._main: EventFileWriter | None = None
         self._children: dict[str, EventFileWriter] = {}  # add_scalars runs, by path
         self._children_lock = threading.Lock()

@@ -92,6 +92,63 @@ def test_counter_makes_names_unique(tmp_path):
     assert len(set(glob.glob(str(tmp_path / "events.out.tfevents.*")))) == 5
 
 
+def _values_by_file(logdir) -> dict[str, list[tuple[str, int, float]]]:
+    """(tag, step, value) of every scalar in each event file, as TensorBoard's loader reads it."""
+    return {
+        os.path.basename(path): [
+            (v.tag, e.step, v.simple_value) for e in events(path)[1:] for v in e.summary.value
+        ]
+        for path in sorted(glob.glob(str(logdir / "events.out.tfevents.*")))
+    }
+
+
+@pytest.fixture
+def one_second(monkeypatch):
+    """Every writer opened in the test opens in the same second, as in one fast process."""
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
+
+
+@pytest.mark.parametrize("ours_first", [False, True])
+def test_torch_writer_and_ours_in_one_second_each_get_their_own_file(tmp_path, one_second, ours_first):
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    import jupyter_tb
+
+    opened = []
+    for kind in ("ours", "torch") if ours_first else ("torch", "ours"):
+        writer = jupyter_tb.SummaryWriter(tmp_path) if kind == "ours" else TorchWriter(str(tmp_path))
+        opened.append((kind, writer))
+    for step in range(3):
+        for kind, writer in opened:
+            writer.add_scalar(kind, float(step), step)
+            writer.flush()
+    for _, writer in opened:
+        writer.close()
+    files = _values_by_file(tmp_path)
+    assert len(files) == 2 and len({name.rsplit(".", 1)[0] for name in files}) == 1  # same second
+    assert sorted(files.values()) == [
+        [("ours", step, float(step)) for step in range(3)],
+        [("torch", step, float(step)) for step in range(3)],
+    ]
+
+
+def test_a_name_held_by_another_writer_is_skipped(tmp_path, one_second):
+    probe = EventFileWriter(tmp_path)  # the name ours takes now; the next ones are taken below
+    probe.close()
+    base, number = probe.path.rsplit(".", 1)
+    for taken in (int(number) + 1, int(number) + 2):
+        with open(f"{base}.{taken}", "wb") as f:  # a foreign writer's file
+            f.write(encode_record(event_pb2.Event(file_version="theirs").SerializeToString()))
+    writer = EventFileWriter(tmp_path)
+    writer.add_scalar("x", 1.0, 1, 1.0)
+    writer.close()
+    assert writer.path == f"{base}.{int(number) + 3}"
+    assert [e.file_version for e in events(f"{base}.{int(number) + 1}")] == ["theirs"]
+    assert [e.step for e in events(writer.path)[1:]] == [1]
+
+
 def test_framing_equals_tensorboardx_record_writer(tmp_path):
     from tensorboardX.record_writer import RecordWriter
 
@@ -180,7 +237,7 @@ def test_worker_error_is_raised_in_caller_then_writer_continues(tmp_path):
 
 def test_disk_error_is_raised_on_next_call(tmp_path):
     writer = EventFileWriter(tmp_path)
-    os.close(writer._file.fileno())  # the OS rejects every further write
+    os.close(writer._sink.file.fileno())  # the OS rejects every further write
     writer.add_scalar("x", 1.0, 1, 1.0)
     with pytest.raises(EventWriterError, match="Bad file descriptor"):
         writer.flush()

@@ -589,11 +589,6 @@ def test_add_scalar_returns_while_the_disk_write_is_stuck(tmp_path, monkeypatch)
     assert len(values(accumulate(tmp_path), "x")) == 2000
 
 
-def test_urls_are_refused_with_a_clear_error():
-    with pytest.raises(ValueError, match="local directories"):
-        SummaryWriter("s3://bucket/runs")
-
-
 def test_purge_step_makes_tensorboard_drop_orphaned_steps(tmp_path):
     with SummaryWriter(tmp_path) as writer:
         for step in range(10):
