@@ -28,13 +28,25 @@
 //   selection,     // shared runs + tag filter (js/src/lib/selection.js): runs, isShown(run),
 //                  //   tagShown(tag), color(run), subscribe(fn). Inside the dashboard it is
 //                  //   the dashboard's; standalone the host makes one (with a run selector).
+//   settings,      // the board's settings (js/src/lib/settings.js): get(name), set(name, v),
+//                  //   subscribe(fn(name, value)) -> unsubscribe, all(). Names: smoothing,
+//                  //   x_axis, ignore_outliers, log_y, card_width, tooltip_sort, tooltip_rows,
+//                  //   histogram_mode, image_brightness, image_contrast (SETTINGS there).
+//                  //   Inside the dashboard it is the dashboard's (synced to its `settings`
+//                  //   dict); standalone the host makes one bound to the view's own traits
+//                  //   (smoothing, x_axis, log_y, ignore_outliers, mode, brightness, contrast)
+//                  //   and mount() shows its panel. Read settings.get(...) when drawing and
+//                  //   redraw on subscribe; never keep a private copy of a setting.
 //   embedded,      // true inside the dashboard (it shows the run selector and tag filter)
 //   signal,        // AbortSignal: aborted when the view is removed
 //   // helpers
 //   mount(main),   // place the view's main element: alone it gets a run selector beside it
+//                  //   and the settings panel (gear button)
 //   save(name, value), // model.set + save_changes, debounced (two-way traits, e.g. smoothing)
 //   redrawOn(fn) -> schedule // fn() once per animation frame after kernel messages, selection
-//                  //   changes or schedule() calls (cleaned up with the view)
+//                  //   or settings changes, a theme switch (light/dark) or schedule() calls
+//                  //   (cleaned up with the view). Canvas colours: themeColors(el) from
+//                  //   lib/theme.js (--jp-* variables), read at each draw.
 //   showTagCards(container, empty, {makeCard(tag) -> {el}, drawCard(card), dropCard?(card)})
 //                  // one card per shown tag, grouped in collapsible sections by the first "/"
 //                  //   segment, kept in sync with state.runs / state.tags ({run: [tag]}) and the
@@ -71,7 +83,10 @@
 //     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
 //     [data-jtb-histogram-mode] (select: offset|overlay)
 import { createSelection } from "./lib/selection.js";
-import { createRunSelector } from "./lib/runselector.js";
+import { bindSettings } from "./lib/settings.js";
+import { createShell } from "./lib/shell.js";
+import { onThemeChange } from "./lib/theme.js";
+import { GROUPS_OF_KIND } from "./lib/settingspanel.js";
 import { h, tagSections } from "./lib/dom.js";
 import { sessionFor } from "./session.js";
 
@@ -88,22 +103,43 @@ export async function loadView(kind) {
   return cache.get(kind);
 }
 
-// A selection for a view shown on its own, written back to its model's selected_runs.
-function standaloneSelection(model) {
+// The selection of a view shown on its own (or of the dashboard, shared with its tabs),
+// kept in its model's traits: selected_runs / deselected_runs (what is ticked; Python reads
+// selected_runs) and run_colors ({run: "#rrggbb"}, so colours survive a reload). Python
+// setting run_colors recolours runs here.
+function boundSelection(model, save) {
   const selection = createSelection({
     selected: model.get("selected_runs") || [],
+    deselected: model.get("deselected_runs") || [],
+    colors: model.get("run_colors") || {},
     tagFilter: model.get("tag_filter") || "",
   });
-  selection.subscribe((reason) => {
-    if (reason !== "selected") return;
-    model.set("selected_runs", selection.selectedRuns());
-    model.save_changes();
+  const unsubscribe = selection.subscribe((reason) => {
+    if (reason === "runs" || reason === "selected") {
+      save("deselected_runs", selection.deselectedRuns());
+      save("selected_runs", selection.selectedRuns());
+    }
+    if (reason === "runs" || reason === "colors") save("run_colors", selection.runColors());
   });
-  return selection;
+  const onColors = () => {
+    for (const [run, color] of Object.entries(model.get("run_colors") || {})) selection.setColor(run, color);
+  };
+  model.on("change:run_colors", onColors);
+  return { selection, unbind() { unsubscribe(); model.off("change:run_colors", onColors); } };
+}
+
+// model.set + save_changes debounced per trait (a dragged slider sends one update, not 60).
+function saver(model) {
+  const timers = new Map();
+  return function save(name, value) {
+    model.set(name, value);
+    clearTimeout(timers.get(name));
+    timers.set(name, setTimeout(() => model.save_changes(), 150));
+  };
 }
 
 // Render the view of `model` into `el`. Used by widget.js (standalone) and the dashboard.
-export async function renderView({ model, el, inbox, signal, selection = null, embedded = false }) {
+export async function renderView({ model, el, inbox, signal, selection = null, settings = null, embedded = false }) {
   const kind = model.get("_kind");
   const view = await loadView(kind);
   const session = sessionFor(inbox, view);
@@ -116,15 +152,23 @@ export async function renderView({ model, el, inbox, signal, selection = null, e
   const height = model.get("height");
   if (height) Object.assign(root.style, { height: `${height}px`, overflow: "auto" });
   const cleanups = [];
-  const ownSelection = !selection;
-  if (ownSelection) selection = standaloneSelection(model);
+  const save = saver(model);
+  if (!selection) {
+    const bound = boundSelection(model, save);
+    selection = bound.selection;
+    cleanups.push(bound.unbind);
+  }
+  if (!settings) {
+    const bound = bindSettings(model, save);
+    settings = bound.settings;
+    cleanups.push(bound.unbind);
+  }
   const showError = (msg) => {
     if (msg.type !== "error") return;
     error.textContent = msg.error;
     error.style.display = "";
   };
   cleanups.push(session.subscribe(showError));
-  const saveTimers = new Map();
   const ctx = {
     el: body,
     model,
@@ -132,23 +176,24 @@ export async function renderView({ model, el, inbox, signal, selection = null, e
     onMessage: (fn) => session.subscribe(fn),
     request: session.request,
     selection,
+    settings,
     embedded,
     signal,
     mount(main) {
       if (embedded) { body.append(main); return; }
-      const side = h("div", { class: "jtb-side" });
-      body.append(h("div", { class: "jtb-layout" }, [side, main]));
-      cleanups.push(createRunSelector(side, selection).destroy);
+      const shell = createShell(root, { selection, settings, groups: GROUPS_OF_KIND[kind] || [] });
+      shell.main.append(main);
+      body.append(shell.head, shell.layout);
+      cleanups.push(shell.destroy);
     },
-    save(name, value) {
-      model.set(name, value);
-      clearTimeout(saveTimers.get(name));
-      saveTimers.set(name, setTimeout(() => model.save_changes(), 150));
-    },
+    save,
     redrawOn(fn) {
       let frame = 0;
       const schedule = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; fn(); }); };
-      cleanups.push(session.subscribe(schedule), selection.subscribe(schedule), () => cancelAnimationFrame(frame));
+      cleanups.push(
+        session.subscribe(schedule), selection.subscribe(schedule), settings.subscribe(schedule), onThemeChange(schedule),
+        () => cancelAnimationFrame(frame),
+      );
       return schedule;
     },
     showTagCards(container, empty, { makeCard, drawCard, dropCard = () => {} }) {

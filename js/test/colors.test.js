@@ -55,3 +55,19 @@ test("hexToRgb reads #rrggbb and falls back for anything else", () => {
   assert.deepEqual(hexToRgb("rgb(1,2,3)"), [80, 80, 80]);
   assert.deepEqual(hexToRgb("#fff", [1, 2, 3]), [1, 2, 3]);
 });
+
+test("the first runs get the colour-blind-safe first colours, whatever their names", async () => {
+  const { PALETTE } = await import("../src/lib/colors.js");
+  for (const names of [["a", "b", "c"], ["lr=0.1", "lr=0.01", "lr=0.001", "live", "baseline"]]) {
+    const color = createRunColors();
+    for (const name of names) assert.ok(PALETTE.slice(0, 5).includes(color(name)), `${name} -> ${color(name)}`);
+  }
+});
+
+test("claim: a persisted colour is kept and avoided by later runs", () => {
+  const color = createRunColors();
+  color.claim("old", "#0077bb");
+  assert.equal(color("old"), "#0077bb");
+  const others = Array.from({ length: 30 }, (_, i) => color(`r${i}`));
+  assert.ok(!others.includes("#0077bb"));
+});

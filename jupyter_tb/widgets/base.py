@@ -40,7 +40,8 @@ Python side
   use nothing else of it), shared by every view of the same logdir in the kernel;
   ``self.post(message)`` sends one message at any time from any thread.
 - Public traits are knobs users set and read (``runs``, ``tags``, ``selected_runs`` ...);
-  ``selected_runs`` is two-way: the browser writes it back when the user toggles runs.
+  ``selected_runs`` / ``deselected_runs`` and ``run_colors`` are two-way: the browser writes
+  them back when the user toggles or recolours runs and when runs appear.
 - ``register_view`` makes the class a dashboard tab: the dashboard creates one instance when
   the logdir has data of one of ``kinds`` (or when ``has_data(logdir)`` says so). Put the
   module in ``jupyter_tb/widgets/``: every module there is imported by
@@ -71,6 +72,8 @@ from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.widgets.library import _Library, library, static_file
 from jupyter_tb.widgets.wire import pack
 
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
 
 def _widget_ref(value, _widget) -> str | None:
     """anywidget's wire form of a widget reference (``host.getWidget`` resolves it)."""
@@ -100,6 +103,15 @@ class View(anywidget.AnyWidget):
     selected_runs = traitlets.List(traitlets.Unicode(), help="runs ticked in the run selector (two-way)").tag(
         sync=True
     )
+    deselected_runs = traitlets.List(
+        traitlets.Unicode(),
+        help="runs the user unticked (two-way); any other run, one that appears later too, starts ticked",
+    ).tag(sync=True)
+    run_colors = traitlets.Dict(
+        value_trait=traitlets.Unicode(),
+        help='{run: "#rrggbb"}: each run\'s colour (two-way; the browser records the colours it '
+        "gives, setting one here recolours the run in every view)",
+    ).tag(sync=True)
     height = traitlets.Int(0, help="pixels; 0 = natural height").tag(sync=True)
 
     kinds: ClassVar[tuple[str, ...]] = ()
@@ -122,6 +134,13 @@ class View(anywidget.AnyWidget):
             self._unsubscribe = source.subscribe(self._on_changes)
         self._send_snapshot()
         self._started = True
+
+    @traitlets.validate("run_colors")
+    def _valid_colors(self, proposal) -> dict:
+        bad = {run: color for run, color in proposal["value"].items() if not _HEX_COLOR.fullmatch(color)}
+        if bad:
+            raise traitlets.TraitError(f'run_colors must map runs to "#rrggbb" colours; got {bad!r}')
+        return proposal["value"]
 
     @traitlets.observe("runs", "tags")
     def _filters_changed(self, change) -> None:

@@ -6,7 +6,12 @@ runs works while the kernel is busy. Tabs come from :func:`registered_views`, so
 other modules appear without changes here.
 
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs}``; ``progress``
-``{bytes_read, bytes_total, runs, loaded}``. Child tabs are the synced ``_tabs`` trait.
+``{bytes_read, bytes_total, runs, loaded}``. Child tabs are the synced ``_tabs`` trait, in
+TensorBoard's plugin order (:data:`TAB_ORDER`) whatever order their data arrived in.
+
+``settings`` is the board's settings panel (two-way, every key of :data:`SETTINGS`): the
+browser's tabs all read it; its values also reach the tabs' own traits of the same meaning
+(``board.view("scalars").smoothing``), and board options such as ``smoothing=0.9`` start it.
 """
 
 from __future__ import annotations
@@ -17,12 +22,49 @@ import traitlets
 
 from jupyter_tb.widgets.base import View, registered_views
 
+# TensorBoard's plugin order; kinds it does not know follow, in registration order.
+TAB_ORDER = ("scalars", "images", "audio", "histograms", "distributions", "pr_curves", "text") + (
+    "hparams", "custom_scalars", "graphs", "projector", "mesh", "profile",
+)  # fmt: skip
+
+# The settings panel's defaults (the same list as SETTINGS in js/src/lib/settings.js).
+SETTINGS = {
+    "smoothing": 0.6,
+    "x_axis": "step",
+    "ignore_outliers": False,
+    "log_y": False,
+    "card_width": 360,
+    "tooltip_sort": "default",
+    "tooltip_rows": 0,
+    "histogram_mode": "offset",
+    "image_brightness": 1.0,
+    "image_contrast": 1.0,
+}
+# setting -> the trait of the same meaning on the tab views that have one
+VIEW_TRAITS = {
+    "smoothing": "smoothing",
+    "x_axis": "x_axis",
+    "log_y": "log_y",
+    "ignore_outliers": "ignore_outliers",
+    "histogram_mode": "mode",
+    "image_brightness": "brightness",
+    "image_contrast": "contrast",
+}
+
+
+def _tab_rank(info) -> tuple:
+    kind = info.kind
+    return (TAB_ORDER.index(kind), 0) if kind in TAB_ORDER else (len(TAB_ORDER), info.order)
+
 
 class Dashboard(View):
     _kind = traitlets.Unicode("dashboard").tag(sync=True)
     _tabs = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{kind, title, uid}]
     tab = traitlets.Unicode("", help="kind of the tab shown (two-way)").tag(sync=True)
     tag_filter = traitlets.Unicode("", help="the browser's tag regex box (two-way)").tag(sync=True)
+    settings = traitlets.Dict(help="the settings panel: smoothing, x_axis, ... (two-way; see SETTINGS)").tag(
+        sync=True
+    )
 
     def __init__(self, source=None, **options):
         own = {k: v for k, v in options.items() if self.has_trait(k)}
@@ -33,6 +75,9 @@ class Dashboard(View):
         unknown = sorted(set(self._child_options) - known)
         if unknown:
             raise TypeError(f"unknown board option(s): {', '.join(unknown)}")
+        # board(..., smoothing=0.9) starts the settings panel there
+        given = {name: self._child_options[t] for name, t in VIEW_TRAITS.items() if t in self._child_options}
+        own["settings"] = {**SETTINGS, **given, **own.get("settings", {})}
         super().__init__(source, **own)
 
     def setup(self) -> None:
@@ -52,11 +97,12 @@ class Dashboard(View):
             if not self._has_data(info):
                 continue
             options = {k: v for k, v in self._child_options.items() if info.cls.class_traits().get(k)}
+            options.update(self._setting_traits(info.cls))
             options.update(runs=self.runs, tags=self.tags, selected_runs=list(self.selected_runs))
             self.views[info.kind] = info.cls(self.source, **options)
             added = True
         if added:
-            order = {info.kind: i for i, info in enumerate(registered_views())}
+            order = {info.kind: i for i, info in enumerate(sorted(registered_views(), key=_tab_rank))}
             titles = {info.kind: info.title for info in registered_views()}
             self._tabs = [
                 {"kind": kind, "title": titles[kind], "uid": view._uid}
@@ -122,10 +168,28 @@ class Dashboard(View):
             self.post(self._progress())
 
     # -- two-way --------------------------------------------------------------------------------
-    @traitlets.observe("selected_runs")
+    @traitlets.observe("selected_runs", "deselected_runs")
     def _selection_changed(self, change) -> None:
         for view in getattr(self, "views", {}).values():
-            view.selected_runs = list(change["new"])
+            setattr(view, change["name"], list(change["new"]))
+
+    def _setting_traits(self, cls) -> dict:
+        """The settings as the traits of view class ``cls`` that mean the same."""
+        traits = cls.class_traits()
+        out = {}
+        for name, trait in VIEW_TRAITS.items():
+            if trait in traits and name in self.settings:
+                out[trait] = self.settings[name]
+        return out
+
+    @traitlets.observe("settings")
+    def _settings_changed(self, change) -> None:
+        for view in getattr(self, "views", {}).values():
+            for trait, value in self._setting_traits(type(view)).items():
+                try:
+                    setattr(view, trait, value)
+                except traitlets.TraitError:  # a value only the newer panel knows: not the view's business
+                    pass
 
     @traitlets.observe("runs", "tags")
     def _filters_changed(self, change) -> None:

@@ -4,11 +4,12 @@ import time
 
 import numpy as np
 import pytest
+import traitlets
 from tensorboardX import SummaryWriter as TBXWriter
 
 import jupyter_tb
 from jupyter_tb.widgets.base import View, register_view, registered_views
-from jupyter_tb.widgets.dashboard import Dashboard
+from jupyter_tb.widgets.dashboard import SETTINGS, TAB_ORDER, Dashboard, _tab_rank
 
 
 @pytest.fixture
@@ -41,9 +42,40 @@ def test_tabs_follow_the_data(logdir, outbox, live_sources):
         w.add_histogram("h", np.arange(10.0), 0)
     outbox.wait_for(board, lambda m: m["type"] == "catalog" and "run2" in m["runs"])
     kinds = [t["kind"] for t in board._tabs]
-    assert kinds == ["scalars", "distributions", "histograms"]
+    assert kinds == ["scalars", "histograms", "distributions"]  # TensorBoard's order, not arrival's
     with pytest.raises(KeyError, match="images"):
         board.view("images")
+
+
+def test_settings_start_from_options_and_reach_the_tabs(logdir, outbox, live_sources):
+    with TBXWriter(str(logdir / "run2")) as w:
+        w.add_histogram("h", np.arange(10.0), 0)
+    board = wait(jupyter_tb.board(logdir, smoothing=0.8, mode="overlay"))
+    outbox.wait_for(board, lambda m: m["type"] == "progress" and m["loaded"])
+    assert set(board.settings) == set(SETTINGS)  # every key, readable in Python
+    assert board.settings["smoothing"] == 0.8 and board.settings["histogram_mode"] == "overlay"
+    assert board.settings["x_axis"] == SETTINGS["x_axis"]
+    # what the browser's settings panel writes back reaches the tabs' traits of the same meaning
+    board.settings = {**board.settings, "smoothing": 0.3, "histogram_mode": "offset", "log_y": True}
+    assert board.view("scalars").smoothing == 0.3 and board.view("scalars").log_y is True
+    assert board.view("histograms").mode == "offset"
+    board.settings = {**board.settings, "x_axis": "not an axis"}  # a bad value troubles no tab
+    assert board.view("scalars").x_axis == "step"
+
+
+def test_tabs_in_tensorboards_order():
+    kinds = [info.kind for info in sorted(registered_views(), key=_tab_rank)]
+    known = [kind for kind in TAB_ORDER if kind in kinds]
+    assert kinds[: len(known)] == known
+    assert kinds.index("scalars") == 0 and kinds.index("images") < kinds.index("custom_scalars")
+
+
+def test_run_colors_must_be_hex(logdir, live_sources):
+    board = wait(jupyter_tb.board(logdir))
+    board.run_colors = {"run1": "#00aaFF"}
+    with pytest.raises(traitlets.TraitError, match="#rrggbb"):
+        board.run_colors = {"run1": "red"}
+    assert board.run_colors == {"run1": "#00aaFF"}
 
 
 def test_filters_decide_which_tabs_exist(logdir, outbox, live_sources):
@@ -67,7 +99,6 @@ def test_unknown_option_is_a_clear_error(logdir, live_sources):
 
 
 def test_plugin_views_register_as_tabs(logdir, outbox, live_sources):
-    import traitlets
 
     @register_view(title="Loss table", order=99, has_data=lambda ld: "run1" in ld.runs)
     class LossTable(View):

@@ -24,14 +24,8 @@ export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
   return { width, height };
 }
 
-// Theme colours (JupyterLab variables, with fallbacks elsewhere) for axis text and grid lines.
-export function themeColors(el) {
-  const style = getComputedStyle(el);
-  return {
-    fg: style.getPropertyValue("--jp-ui-font-color2").trim() || "#666",
-    grid: style.getPropertyValue("--jp-border-color2").trim() || "#e0e0e0",
-  };
-}
+// Theme colours for axis text and grid lines: lib/theme.js (re-exported for the charts).
+export { themeColors } from "./theme.js";
 
 // Grid lines and labels: x ticks along the bottom, y ticks on the left.
 // view = {left, right, top, bottom, sx(x), sy(y)}

@@ -1,14 +1,18 @@
 // One colour per run, the same in every view on the page. A run keeps the colour it got
 // first for as long as the page lives (runs coming and going never recolour others), and
-// different runs get different colours: each run prefers the palette slot its name hashes
-// to and takes the next free one when another run has it; past the palette's 24 colours,
-// further runs get generated hues.
+// different runs get different colours: each run prefers the slot its name hashes to in the
+// first tier of the palette that still has a free colour (the first SAFE colours stay apart
+// under red-green and blue-yellow colour blindness too), taking the next free one of that
+// tier when another run has it; past the palette's 24 colours, further runs get generated
+// hues. Boards persist what their runs got (selection.js), so a reload changes nothing.
 const PALETTE = [
   "#ff7043", "#0077bb", "#009988", "#ee3377", "#33bbee", "#00cc00", "#bbaa00", "#dd77ff",
   "#dd99cc", "#448822", "#cc9966", "#3377ff", "#cc00ff", "#ff00bb", "#ff0000", "#cc6666",
   "#dd8800", "#00bb77", "#99bb77", "#8855ff", "#88bb00", "#cc55aa", "#aa99ff", "#ff0044",
 ]; // greedy for distance in CIELAB from TensorBoard-like first picks: no two closer than
 // ΔE 28, all of mid lightness (L* 48-72) so each reads on JupyterLab's light and dark themes
+const SAFE = 5; // orange, blue, teal, magenta, cyan: ΔE >= 13 apart under simulated
+// deuteranopia, protanopia and tritanopia (Machado 2009) as well
 
 function nameHash(name) { // FNV-1a
   let hash = 2166136261;
@@ -39,24 +43,44 @@ function extraColor(k) {
 }
 
 // A colour allocator: color(name) -> "#rrggbb", stable per name, distinct across names.
-export function createRunColors(palette = PALETTE) {
+// color.claim(name, c) gives `name` the colour `c` (a persisted or user-chosen one) so that
+// later runs avoid it; a name already coloured keeps its colour.
+export function createRunColors(palette = PALETTE, safe = SAFE) {
   const assigned = new Map();
   const taken = new Set();
+  const tiers = [palette.slice(0, safe), palette.slice(safe)].filter((tier) => tier.length);
   let extra = 0;
-  return function color(name) {
+  function color(name) {
     let c = assigned.get(name);
     if (c) return c;
-    const start = nameHash(name) % palette.length;
-    for (let k = 0; k < palette.length && !c; k++) {
-      const candidate = palette[(start + k) % palette.length];
-      if (!taken.has(candidate)) c = candidate;
+    const hash = nameHash(name);
+    for (const tier of tiers) {
+      const start = hash % tier.length;
+      for (let k = 0; k < tier.length && !c; k++) {
+        const candidate = tier[(start + k) % tier.length];
+        if (!taken.has(candidate)) c = candidate;
+      }
+      if (c) break;
     }
     while (!c || taken.has(c)) c = extraColor(extra++);
     taken.add(c);
     assigned.set(name, c);
     return c;
+  }
+  color.claim = (name, c) => {
+    if (assigned.has(name)) return;
+    assigned.set(name, c);
+    taken.add(c);
   };
+  return color;
 }
+
+// Is `color` a "#rrggbb" string (what persisted state and the colour picker hold)?
+export function isHexColor(color) {
+  return typeof color === "string" && /^#[0-9a-f]{6}$/i.test(color);
+}
+
+export { PALETTE };
 
 // The page's run colours (lib.js is loaded once per page, so every view shares them).
 export const runColor = createRunColors();

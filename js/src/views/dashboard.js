@@ -2,11 +2,23 @@
 // selection lives here and is shared with every tab (so it works while the kernel is busy).
 // Child views are found through their inboxes (registered by widget.js under their _uid).
 import { h } from "../lib/dom.js";
-import { createRunSelector } from "../lib/runselector.js";
+import { createShell } from "../lib/shell.js";
+import { ALL_GROUPS } from "../lib/settingspanel.js";
 import { loadView, renderView } from "../host.js";
 import { sessionFor } from "../session.js";
 
 const INBOXES = Symbol.for("jupyter_tb.inboxes");
+
+// TensorBoard's plugin order; kinds it does not know follow in the kernel's order.
+const TAB_ORDER = [
+  "scalars", "images", "audio", "histograms", "distributions", "pr_curves", "text", "hparams",
+  "custom_scalars", "graphs", "projector", "mesh", "profile",
+];
+
+export function sortedTabs(entries) {
+  const rank = (kind) => { const i = TAB_ORDER.indexOf(kind); return i < 0 ? TAB_ORDER.length : i; };
+  return entries.map((entry, i) => [entry, i]).sort((a, b) => rank(a[0].kind) - rank(b[0].kind) || a[1] - b[1]).map(([entry]) => entry);
+}
 
 function formatBytes(n) {
   if (n < 1024) return `${n} B`;
@@ -25,26 +37,27 @@ export default {
   },
 
   render(ctx) {
-    const { model, state, signal, selection } = ctx; // the selection every tab shares
+    const { model, state, signal, selection, settings } = ctx; // shared by every tab
     const progress = h("span", { class: "jtb-progress", "data-jtb-progress": "" });
     const tagFilter = h("input", {
-      type: "search", class: "jtb-input", placeholder: "filter tags (regex)",
+      type: "search", class: "jtb-input", placeholder: "filter tags (regex)", "aria-label": "Filter tags (regex)",
       "data-jtb-tag-filter": "", value: selection.tagFilter,
     });
-    const tabBar = h("div", { class: "jtb-tabs", role: "tablist", "data-jtb-tabs": "" });
+    const tabBar = h("div", { class: "jtb-tabs", role: "tablist", "aria-label": "Dashboards", "data-jtb-tabs": "" });
+    // narrow boards show the tabs as one drop-down instead of rows of buttons
+    const tabSelect = h("select", { class: "jtb-input jtb-tab-select", "aria-label": "Dashboard", "data-jtb-tab-select": "" });
     const panels = h("div", { class: "jtb-panels" });
-    const side = h("div", { class: "jtb-side" });
-    ctx.el.append(
-      h("div", { class: "jtb-head" }, [tagFilter, progress]),
-      h("div", { class: "jtb-layout" }, [side, h("div", { class: "jtb-main" }, [tabBar, panels])]),
-    );
-    const runSelector = createRunSelector(side, selection);
+    const shell = createShell(ctx.el.closest("[data-jtb-view]") || ctx.el, { selection, settings, groups: ALL_GROUPS });
+    shell.headMain.append(tabSelect, tagFilter, progress);
+    shell.main.append(tabBar, panels);
+    ctx.el.append(shell.head, shell.layout);
 
     const save = ctx.save;
     tagFilter.addEventListener("input", () => {
       selection.setTagFilter(tagFilter.value);
       save("tag_filter", tagFilter.value);
     });
+    tabSelect.addEventListener("change", () => { activate(tabSelect.value); save("tab", tabSelect.value); });
 
     const tabs = new Map(); // kind -> {button, panel, rendered}
     let active = model.get("tab");
@@ -62,32 +75,55 @@ export default {
       for (const [k, tab] of tabs) {
         const on = k === kind;
         tab.button.setAttribute("aria-selected", on ? "true" : "false");
+        tab.button.tabIndex = on ? 0 : -1;
         tab.panel.style.display = on ? "" : "none";
       }
+      tabSelect.value = kind;
       const tab = tabs.get(kind);
       if (!tab || tab.rendered) return;
       tab.rendered = true;
       const inbox = await globalThis[INBOXES].get(tab.uid);
-      await renderView({ model: inbox.model, el: tab.panel, inbox, signal, selection, embedded: true });
+      await renderView({ model: inbox.model, el: tab.panel, inbox, signal, selection, settings, embedded: true });
     }
 
+    // arrow keys move between tabs (the WAI-ARIA tabs pattern: one tab stop, arrows inside)
+    tabBar.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const kinds = [...tabs.keys()];
+      const next = kinds[(kinds.indexOf(active) + step + kinds.length) % kinds.length];
+      activate(next);
+      save("tab", next);
+      tabs.get(next).button.focus();
+      event.preventDefault();
+    });
+
     function syncTabs() {
-      for (const entry of model.get("_tabs") || []) {
+      const entries = sortedTabs(model.get("_tabs") || []);
+      for (const entry of entries) {
         if (tabs.has(entry.kind)) continue;
         const button = h("button", {
-          class: "jtb-tab", role: "tab", "data-jtb-tab": entry.kind, text: entry.title, "aria-selected": "false",
+          class: "jtb-tab", role: "tab", type: "button", "data-jtb-tab": entry.kind, text: entry.title,
+          "aria-selected": "false", tabindex: "-1",
         });
-        const panel = h("div", { class: "jtb-panel", "data-jtb-panel": entry.kind, style: { display: "none" } });
+        const panel = h("div", { class: "jtb-panel", role: "tabpanel", "aria-label": entry.title, "data-jtb-panel": entry.kind, style: { display: "none" } });
         button.addEventListener("click", () => { activate(entry.kind); save("tab", entry.kind); });
-        tabs.set(entry.kind, { button, panel, uid: entry.uid, rendered: false });
+        tabs.set(entry.kind, { button, panel, uid: entry.uid, rendered: false, title: entry.title });
         // fold the tab's messages into its state now, not when first shown: a hidden tab
         // must not queue raw live updates for hours
         Promise.all([globalThis[INBOXES].get(entry.uid), loadView(entry.kind)])
           .then(([inbox, view]) => sessionFor(inbox, view))
           .catch((error) => console.warn("jupyter-tb: tab", entry.kind, error));
-        tabBar.append(button);
         panels.append(panel);
       }
+      // the same order however the data arrived (TensorBoard's plugin order): re-place all
+      const ordered = new Map(entries.filter((e) => tabs.has(e.kind)).map((e) => [e.kind, tabs.get(e.kind)]));
+      tabs.clear();
+      for (const [kind, tab] of ordered) {
+        tabs.set(kind, tab);
+        tabBar.append(tab.button);
+      }
+      tabSelect.replaceChildren(...[...tabs].map(([kind, tab]) => h("option", { value: kind, text: tab.title })));
       if (!tabs.has(active) && tabs.size) active = tabs.keys().next().value;
       if (active) activate(active);
     }
@@ -105,7 +141,7 @@ export default {
 
     return () => {
       unsubscribe();
-      runSelector.destroy();
+      shell.destroy();
       model.off("change:_tabs", onTabs);
       model.off("change:tab", onTab);
     };

@@ -1,0 +1,81 @@
+// The frame around a board (or a view shown alone): a head row, the runs table on the left,
+// the main area, the settings panel on the right. It folds by the width of its own root
+// (a ResizeObserver, not the window: a side panel is narrow on a wide screen):
+//   wide   (>= WIDE px)   runs table | main | settings docked (when open)
+//   medium                runs table | main, settings over the main area
+//   narrow (< NARROW px)  runs table behind a "Runs" drop-down button, settings overlaid,
+//                         dashboard tabs as a <select> (css: .jtb-narrow)
+// Nothing here scrolls sideways: every column may shrink (min-width: 0).
+import { h } from "./dom.js";
+import { createRunSelector } from "./runselector.js";
+import { createSettingsPanel } from "./settingspanel.js";
+
+export const NARROW = 720;
+export const WIDE = 1100;
+
+// root: the view's root element (gets the size classes); selection, settings: the stores;
+// groups: settings panel groups. Returns {head, headMain, side, main, layout, destroy}:
+// put the view's own head items in headMain and its content in main.
+let shells = 0;
+
+export function createShell(root, { selection, settings, groups }) {
+  const sideId = `jtb-side-${++shells}`;
+  const side = h("div", { class: "jtb-side", id: sideId, "data-jtb-side": "" });
+  const main = h("div", { class: "jtb-main" });
+  const panel = createSettingsPanel(settings, { groups });
+  const layout = h("div", { class: "jtb-layout" }, [side, main, panel.el]);
+  const runsButton = h("button", {
+    class: "jtb-button jtb-runs-toggle", type: "button", "data-jtb-runs-toggle": "",
+    "aria-expanded": "false", "aria-controls": sideId, text: "Runs",
+  });
+  const headMain = h("div", { class: "jtb-head-main" });
+  const head = h("div", { class: "jtb-head" }, [runsButton, headMain, panel.button]);
+  const runs = createRunSelector(side, selection);
+
+  const setRunsOpen = (open) => {
+    layout.classList.toggle("jtb-runs-open", open);
+    runsButton.setAttribute("aria-expanded", String(open));
+  };
+  runsButton.addEventListener("click", () => setRunsOpen(!layout.classList.contains("jtb-runs-open")));
+  side.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && layout.classList.contains("jtb-runs-open")) { setRunsOpen(false); runsButton.focus(); }
+  });
+  const countRuns = () => {
+    const shown = selection.runs.filter((run) => selection.isSelected(run)).length;
+    runsButton.textContent = `Runs ${shown}/${selection.runs.length} ▾`;
+  };
+  const unsubscribe = selection.subscribe(countRuns);
+  countRuns();
+
+  // card width (a setting) reaches every card grid through one CSS variable
+  const applyWidth = () => root.style.setProperty("--jtb-card-width", `${settings.get("card_width")}px`);
+  const unwatchWidth = settings.subscribe((name) => { if (name === "card_width") applyWidth(); });
+  applyWidth();
+
+  let size = "";
+  const fit = (width) => {
+    if (!width) return; // not laid out (hidden tab, detached): keep the last size
+    const next = width < NARROW ? "narrow" : width < WIDE ? "medium" : "wide";
+    if (next === size) return;
+    size = next;
+    root.classList.toggle("jtb-narrow", size === "narrow");
+    root.classList.toggle("jtb-wide", size === "wide");
+    root.setAttribute("data-jtb-size", size);
+    if (size !== "narrow") setRunsOpen(false);
+  };
+  const observer = typeof ResizeObserver === "function"
+    ? new ResizeObserver((entries) => fit(entries[entries.length - 1].contentRect.width)) : null;
+  if (observer) observer.observe(root);
+  fit(root.getBoundingClientRect().width);
+
+  return {
+    head, headMain, side, main, layout, settingsPanel: panel,
+    destroy() {
+      if (observer) observer.disconnect();
+      unsubscribe();
+      unwatchWidth();
+      runs.destroy();
+      panel.destroy();
+    },
+  };
+}
