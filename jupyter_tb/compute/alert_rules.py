@@ -1,0 +1,259 @@
+"""Alert rules over scalar series: NaN, divergence, plateau, and custom callables.
+
+Each rule scans only the points appended since its last call. Its memory of the series is a
+small immutable state the caller keeps (this layer holds no state), so a rule is a pure
+function ``scan(state, steps, values) -> (state, findings)``. A finding either raises the
+rule's alert at a new point (``message`` set) or says the condition ended (``message`` None).
+At most one raise and one clear come out of a scan, so a series flickering between good and
+bad values can never flood the alert list.
+
+The stalled-run rule is not here: it is about wall-clock time between writes, not about a
+series' values (see ``jupyter_tb.widgets.alert_monitor``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from jupyter_tb.compute.smoothing import EmaState, ema
+
+
+@dataclass(frozen=True)
+class Finding:
+    position: int  # index into the scanned points
+    message: str | None  # None: the condition ended
+
+
+class Rule:
+    """Base: ``name``, ``tags`` (regex a tag must match), ``start()`` and ``scan()``."""
+
+    name = ""
+    tags: str = ""
+
+    def wants(self, tag: str) -> bool:
+        return not self.tags or re.search(self.tags, tag, re.IGNORECASE) is not None
+
+    def start(self):
+        return None
+
+    def scan(self, state, steps: np.ndarray, values: np.ndarray):
+        raise NotImplementedError
+
+
+def _edges(state_bad: bool, bad: np.ndarray) -> tuple[int | None, int | None, bool]:
+    """First position turning bad (if it was good before), the first good position after the
+    last bad one (if it ends good after being bad), and whether it ends bad."""
+    raised = cleared = None
+    bad_at = np.flatnonzero(bad)
+    if len(bad_at) and not state_bad:
+        raised = int(bad_at[0])
+    ends_bad = bool(bad[-1]) if len(bad) else state_bad
+    was_bad = state_bad or len(bad_at) > 0
+    if was_bad and not ends_bad:
+        after = int(bad_at[-1]) + 1 if len(bad_at) else 0
+        cleared = after
+    return raised, cleared, ends_bad
+
+
+def _findings(raised, cleared, raise_message: str) -> list[Finding]:
+    out = []
+    if raised is not None:
+        out.append(Finding(raised, raise_message))
+    if cleared is not None and (raised is None or cleared > raised):
+        out.append(Finding(cleared, None))
+    return out
+
+
+@dataclass
+class NonFinite(Rule):
+    """A value becomes NaN or +-inf (any tag)."""
+
+    name = "nan"
+    tags: str = ""
+
+    def start(self) -> bool:
+        return False  # currently non-finite
+
+    def scan(self, state: bool, steps, values):
+        bad = ~np.isfinite(values)
+        raised, cleared, ends_bad = _edges(state, bad)
+        message = ""
+        if raised is not None:
+            message = f"value is {values[raised]} at step {int(steps[raised])}"
+        return ends_bad, _findings(raised, cleared, message)
+
+
+@dataclass(frozen=True)
+class _TrendState:
+    tail: tuple = ()  # the last `window - 1` finite values (the rolling median continues them)
+    levels: tuple = ()  # the last `patience` rolling medians (for "still climbing")
+    seen: int = 0  # finite values so far
+    best: float = np.inf  # lowest level after the warm-up
+    firing: bool = False
+
+
+@dataclass
+class Diverging(Rule):
+    """A loss-like tag climbs well above its best and keeps climbing.
+
+    The level is the rolling median of the last ``window`` values: a spike of a few points
+    cannot move it, and over a long run its lowest value stays close to the true minimum
+    (the minimum of a noisy mean drifts far below it). The rule raises where the level is
+    above ``best + ratio * |best|`` and higher than ``patience`` values before, and holds
+    until the level is back under that line.
+    """
+
+    name = "diverging"
+    tags: str = "loss"
+    ratio: float = 0.75  # how far above its best the level must be (0.75: 1.75x the best)
+    window: int = 15  # values in the rolling median
+    warmup: int = 30  # values before the best is tracked (early losses often rise first)
+    patience: int = 5  # "still climbing": higher than this many values before
+
+    def start(self) -> _TrendState:
+        return _TrendState()
+
+    def scan(self, state: _TrendState, steps, values):
+        finite = np.flatnonzero(np.isfinite(values))
+        if not len(finite):
+            return state, []
+        fresh = values[finite]
+        history = np.concatenate((np.asarray(state.tail, dtype=np.float64), fresh))
+        levels = _rolling_medians(history, len(fresh), self.window)
+        counts = state.seen + 1 + np.arange(len(fresh))
+        eligible = np.where(counts > self.warmup, levels, np.inf)
+        best = np.minimum.accumulate(np.concatenate(([state.best], eligible)))[1:]
+        above = np.isfinite(best) & (levels > best + self.ratio * np.maximum(np.abs(best), 1e-12))
+        past = np.concatenate((np.asarray(state.levels, dtype=np.float64), levels))
+        back = np.arange(len(fresh)) + len(state.levels) - self.patience
+        earlier = np.where(back >= 0, past[np.maximum(back, 0)], np.inf)
+        climbing = above & (levels > earlier)
+        raised = cleared = None
+        if not state.firing:
+            starts = np.flatnonzero(climbing)
+            raised = int(starts[0]) if len(starts) else None
+        if state.firing or raised is not None:
+            held_from = raised or 0
+            below = np.flatnonzero(~above[held_from:])
+            cleared = held_from + int(below[0]) if len(below) else None
+        message = ""
+        if raised is not None:
+            level, low = levels[raised], best[raised]
+            times = f"{level / low:.3g}x " if low > 0 else ""
+            message = f"level {level:.4g} is {times}its best {low:.4g} and climbing"
+        new_state = _TrendState(
+            tail=tuple(history[max(0, len(history) - self.window + 1) :].tolist()),
+            levels=tuple(past[-self.patience :].tolist()),
+            seen=state.seen + len(fresh),
+            best=float(best[-1]),
+            firing=(state.firing or raised is not None) and cleared is None,
+        )
+        findings = _findings(raised, cleared, message)
+        return new_state, [replace(f, position=int(finite[f.position])) for f in findings]
+
+
+def _rolling_medians(history: np.ndarray, count: int, window: int) -> np.ndarray:
+    """Median of the (up to) ``window`` values ending at each of the last ``count`` positions."""
+    if len(history) < window + count - 1:  # a young series: its first windows are shorter
+        history = np.concatenate((np.full(window + count - 1 - len(history), np.nan), history))
+        return np.nanmedian(np.lib.stride_tricks.sliding_window_view(history, window)[-count:], axis=1)
+    return np.median(np.lib.stride_tricks.sliding_window_view(history, window)[-count:], axis=1)
+
+
+@dataclass(frozen=True)
+class _PlateauState:
+    ema: EmaState = field(default_factory=EmaState)
+    steps: tuple = ()  # the smoothed series over the last window of steps
+    values: tuple = ()
+    best_before: float = np.inf  # best smoothed value before that window
+    firing: bool = False
+
+
+@dataclass
+class Plateau(Rule):
+    """The smoothed value has not improved by more than ``tolerance`` (relative) over the last
+    ``window`` steps. ``mode`` "min" for losses, "max" for accuracies. Checked at the newest
+    point of each scan: a plateau is slow, so once per reload is soon enough."""
+
+    name = "plateau"
+    tags: str = "loss"
+    mode: str = "min"
+    window: int = 1000
+    tolerance: float = 0.01
+    smoothing: float = 0.9
+
+    def __post_init__(self):
+        if self.mode not in ("min", "max"):
+            raise ValueError(f"plateau mode must be 'min' or 'max', got {self.mode!r}")
+
+    def start(self) -> _PlateauState:
+        return _PlateauState()
+
+    def scan(self, state: _PlateauState, steps, values):
+        finite = np.isfinite(values)
+        if not finite.any():
+            return state, []
+        sign = 1.0 if self.mode == "min" else -1.0  # work on "lower is better"
+        smoothed, ema_state = ema(values[finite], self.smoothing, state.ema)
+        all_steps = np.concatenate((np.asarray(state.steps, dtype=np.int64), steps[finite]))
+        all_values = np.concatenate((np.asarray(state.values, dtype=np.float64), sign * smoothed))
+        newest = all_steps[-1]
+        old = all_steps <= newest - self.window
+        best_before = min(state.best_before, float(all_values[old].min()) if old.any() else np.inf)
+        recent_best = float(all_values[~old].min())
+        stuck = np.isfinite(best_before) and recent_best > best_before - self.tolerance * abs(best_before)
+        findings = []
+        position = int(np.flatnonzero(finite)[-1])
+        if stuck and not state.firing:
+            findings.append(
+                Finding(
+                    position,
+                    f"no improvement over {self.window} steps (best {sign * best_before:.4g}, "
+                    f"recent best {sign * recent_best:.4g})",
+                )
+            )
+        elif state.firing and not stuck:
+            findings.append(Finding(position, None))
+        new_state = _PlateauState(
+            ema=ema_state,
+            steps=tuple(all_steps[~old].tolist()),
+            values=tuple(all_values[~old].tolist()),
+            best_before=best_before,
+            firing=bool(stuck),
+        )
+        return new_state, findings
+
+
+@dataclass
+class Custom(Rule):
+    """A callable ``(run, tag, steps, values) -> message | None`` over each batch of new points;
+    a message raises its alert at the batch's last point, None clears it."""
+
+    function: Callable = field(default=None)
+    name: str = ""
+    tags: str = ""
+
+    def __post_init__(self):
+        if not callable(self.function):
+            raise TypeError(f"a custom rule must be callable, got {self.function!r}")
+        self.name = self.name or getattr(self.function, "__name__", "custom")
+
+    def start(self) -> bool:
+        return False
+
+    def scan_series(self, state: bool, run: str, tag: str, steps, values):
+        message = self.function(run, tag, steps, values)
+        last = len(steps) - 1
+        if message and not state:
+            return True, [Finding(last, str(message))]
+        if not message and state:
+            return False, [Finding(last, None)]
+        return state, []
+
+
+NAMED_RULES = {"nan": NonFinite, "diverging": Diverging, "plateau": Plateau}
+DEFAULT_RULES = ("nan", "diverging", "stalled")
