@@ -37,6 +37,7 @@ _EXPORTS = {
     "graphs": "jupyter_tb.api",
     "mesh": "jupyter_tb.api",
     "projector": "jupyter_tb.api",
+    "watch": "jupyter_tb.api",
 }
 
 __all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]

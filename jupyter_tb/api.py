@@ -28,6 +28,7 @@ __all__ = [
     "projector",
     "scalars",
     "text",
+    "watch",
 ]
 
 
@@ -145,3 +146,56 @@ def close_all() -> int:
     for source in sources:
         source.close()
     return len(sources)
+
+
+def watch(
+    logdir,
+    *,
+    rules=("nan", "diverging", "stalled"),
+    on_alert=None,
+    reload_interval: float = 1.0,
+    logdir_spec: dict[str, str] | None = None,
+):
+    """Watch ``logdir`` for alerts without a board (a script, a cluster job).
+
+    ``rules``: names ("nan", "diverging", "plateau", "stalled"), rule objects from
+    :mod:`jupyter_tb.compute.alert_rules`, callables ``(run, tag, steps, values) -> message |
+    None``, or ``{name: {parameter: value}}``. ``on_alert(alert)`` runs on the reader thread once
+    per new alert. Returns the monitor: ``.alerts`` (list of dicts with run, tag, rule, step,
+    wall_time, message, active) and ``.close()``.
+    """
+    source = _source(logdir, reload_interval, None, logdir_spec)
+    return _Watch(source, rules, on_alert)
+
+
+class _Watch:
+    """What :func:`watch` returns: the alert monitor plus the reader it opened."""
+
+    def __init__(self, source, rules, on_alert):
+        from jupyter_tb.widgets.alert_monitor import AlertMonitor
+
+        self._source = source
+        self.monitor = AlertMonitor(source, rules, on_alert)
+
+    @property
+    def alerts(self) -> list[dict]:
+        return self.monitor.alerts
+
+    def on_alert(self, callback):
+        return self.monitor.on_alert(callback)
+
+    def close(self) -> None:
+        """Stop watching; the reader thread stops too unless a board still shows the logdir."""
+        self.monitor.close()
+        if not getattr(self._source, "has_subscribers", lambda: False)():
+            self._source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self) -> str:
+        active = sum(a["active"] for a in self.alerts)
+        return f"<jupyter_tb.watch {self._source.logdir.path!r}: {len(self.alerts)} alerts, {active} active>"

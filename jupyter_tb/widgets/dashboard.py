@@ -20,7 +20,9 @@ import threading
 
 import traitlets
 
+from jupyter_tb.compute.alert_rules import DEFAULT_RULES
 from jupyter_tb.widgets.base import View, registered_views
+from jupyter_tb.widgets.board_alerts import attach_alerts, stop_on_changed
 
 # TensorBoard's plugin order; kinds it does not know follow, in registration order.
 TAB_ORDER = ("scalars", "images", "audio", "histograms", "distributions", "pr_curves", "text") + (
@@ -65,8 +67,13 @@ class Dashboard(View):
     settings = traitlets.Dict(help="the settings panel: smoothing, x_axis, ... (two-way; see SETTINGS)").tag(
         sync=True
     )
+    alerts = traitlets.List(traitlets.Dict(), help="alerts raised on this logdir (read-only)").tag(sync=True)
+    stop_on = traitlets.List(traitlets.Unicode(), help="alert rules that stop the running cell").tag(
+        sync=True
+    )
 
-    def __init__(self, source=None, **options):
+    def __init__(self, source=None, alert_rules=DEFAULT_RULES, **options):
+        self._alert_rules = alert_rules
         own = {k: v for k, v in options.items() if self.has_trait(k)}
         self._child_options = {k: v for k, v in options.items() if k not in own}
         known = set()
@@ -84,6 +91,7 @@ class Dashboard(View):
         self.views: dict[str, View] = {}
         self._runs: tuple = ()
         self._add_tabs()
+        self._alert_monitor = attach_alerts(self, self._alert_rules) if self.source is not None else None
         if self.source is not None and not self.source.loaded.is_set():
             threading.Thread(target=self._report_progress, daemon=True, name="jupyter_tb-progress").start()
 
@@ -197,9 +205,22 @@ class Dashboard(View):
         for view in getattr(self, "views", {}).values():
             setattr(view, change["name"], change["new"])
 
+    @traitlets.observe("stop_on")
+    def _stop_on_changed(self, change) -> None:
+        stop_on_changed(change["new"])
+
+    def on_alert(self, callback):
+        """Call ``callback(alert)`` once per new alert, on the reader thread (see ``alerts``)."""
+        if self._alert_monitor is None:
+            raise RuntimeError("this board has no logdir to watch")
+        return self._alert_monitor.on_alert(callback)
+
     def close(self) -> None:
         """Close the board and its tabs; the logdir's reader thread stops too unless another
         view in this kernel still shows that logdir."""
+        monitor = getattr(self, "_alert_monitor", None)
+        if monitor is not None:
+            monitor.close()
         for view in getattr(self, "views", {}).values():
             view.close()
         super().close()
