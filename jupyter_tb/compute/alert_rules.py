@@ -89,30 +89,35 @@ class NonFinite(Rule):
 
 @dataclass(frozen=True)
 class _TrendState:
-    tail: tuple = ()  # the last `window - 1` finite values (the rolling median continues them)
-    levels: tuple = ()  # the last `patience` rolling medians (for "still climbing")
+    tail: tuple = ()  # the last `window - 1` finite values
+    tail_high: tuple = ()  # whether each was above the line when it arrived
     seen: int = 0  # finite values so far
     best: float = np.inf  # lowest level after the warm-up
+    above: int = 0  # values in a row whose window was mostly above the line
     firing: bool = False
 
 
 @dataclass
 class Diverging(Rule):
-    """A loss-like tag climbs well above its best and keeps climbing.
+    """A loss-like tag climbs well above its best and stays there.
 
-    The level is the rolling median of the last ``window`` values: a spike of a few points
-    cannot move it, and over a long run its lowest value stays close to the true minimum
-    (the minimum of a noisy mean drifts far below it). The rule raises where the level is
-    above ``best + ratio * |best|`` and higher than ``patience`` values before, and holds
-    until the level is back under that line.
+    The level is the median of the last ``window`` values: a spike of a few values cannot
+    move it, and over a long run its lowest value (``best``) stays close to the true minimum,
+    where the lowest point of a noisy average drifts far below it. The line is
+    ``best + ratio * |best|``; the rule raises once most values of the window have been above
+    the line for ``patience`` values in a row, and clears when most are back under it.
+
+    Cost: medians only every ``stride`` values (the best moves slowly); the "mostly above"
+    test is a running count, so a scan is a few numpy passes over the new values.
     """
 
     name = "diverging"
     tags: str = "loss"
-    ratio: float = 0.75  # how far above its best the level must be (0.75: 1.75x the best)
-    window: int = 15  # values in the rolling median
+    ratio: float = 0.75  # how far above its best the values must be (0.75: 1.75x the best)
+    window: int = 15  # values in the median and in the "mostly above" count
     warmup: int = 30  # values before the best is tracked (early losses often rise first)
-    patience: int = 5  # "still climbing": higher than this many values before
+    patience: int = 5  # values in a row the window must be mostly above the line
+    stride: int = 4  # a median every this many values
 
     def start(self) -> _TrendState:
         return _TrendState()
@@ -122,46 +127,71 @@ class Diverging(Rule):
         if not len(finite):
             return state, []
         fresh = values[finite]
+        n, carried = len(fresh), len(state.tail)
         history = np.concatenate((np.asarray(state.tail, dtype=np.float64), fresh))
-        levels = _rolling_medians(history, len(fresh), self.window)
-        counts = state.seen + 1 + np.arange(len(fresh))
-        eligible = np.where(counts > self.warmup, levels, np.inf)
-        best = np.minimum.accumulate(np.concatenate(([state.best], eligible)))[1:]
-        above = np.isfinite(best) & (levels > best + self.ratio * np.maximum(np.abs(best), 1e-12))
-        past = np.concatenate((np.asarray(state.levels, dtype=np.float64), levels))
-        back = np.arange(len(fresh)) + len(state.levels) - self.patience
-        earlier = np.where(back >= 0, past[np.maximum(back, 0)], np.inf)
-        climbing = above & (levels > earlier)
+        index = state.seen + np.arange(n)  # each fresh value's position in the whole series
+        # medians where the position is a multiple of the stride and past the warm-up
+        sampled = np.flatnonzero((index % self.stride == 0) & (index >= self.warmup))
+        best = np.full(n, state.best)
+        if len(sampled):
+            levels = _window_medians(history, carried + sampled, self.window)
+            best[sampled] = levels
+            best = np.minimum.accumulate(np.concatenate(([state.best], best)))[1:]
+        line = best + self.ratio * np.maximum(np.abs(best), 1e-12)
+        high = np.concatenate((np.asarray(state.tail_high, dtype=bool), fresh > line))
+        counts = np.cumsum(np.concatenate(([0], high)), dtype=np.int64)
+        # values above the line among the window ending at each fresh value
+        ends = carried + np.arange(n) + 1
+        in_window = counts[ends] - counts[np.maximum(ends - self.window, 0)]
+        mostly = in_window * 2 > self.window
+        run = _run_lengths(mostly, state.above)
         raised = cleared = None
         if not state.firing:
-            starts = np.flatnonzero(climbing)
+            starts = np.flatnonzero(run >= self.patience)
             raised = int(starts[0]) if len(starts) else None
         if state.firing or raised is not None:
             held_from = raised or 0
-            below = np.flatnonzero(~above[held_from:])
-            cleared = held_from + int(below[0]) if len(below) else None
+            back_under = np.flatnonzero(~mostly[held_from:])
+            cleared = held_from + int(back_under[0]) if len(back_under) else None
         message = ""
         if raised is not None:
-            level, low = levels[raised], best[raised]
-            times = f"{level / low:.3g}x " if low > 0 else ""
-            message = f"level {level:.4g} is {times}its best {low:.4g} and climbing"
+            recent = float(
+                np.median(history[max(0, carried + raised - self.window + 1) : carried + raised + 1])
+            )
+            low = best[raised]
+            times = f"{recent / low:.3g}x " if low > 0 else ""
+            message = f"climbed to {times}its best: recent median {recent:.4g}, best {low:.4g}"
+        keep = max(0, len(history) - self.window + 1)
         new_state = _TrendState(
-            tail=tuple(history[max(0, len(history) - self.window + 1) :].tolist()),
-            levels=tuple(past[-self.patience :].tolist()),
-            seen=state.seen + len(fresh),
+            tail=tuple(history[keep:].tolist()),
+            tail_high=tuple(high[keep:].tolist()),
+            seen=state.seen + n,
             best=float(best[-1]),
+            above=int(run[-1]),
             firing=(state.firing or raised is not None) and cleared is None,
         )
         findings = _findings(raised, cleared, message)
         return new_state, [replace(f, position=int(finite[f.position])) for f in findings]
 
 
-def _rolling_medians(history: np.ndarray, count: int, window: int) -> np.ndarray:
-    """Median of the (up to) ``window`` values ending at each of the last ``count`` positions."""
-    if len(history) < window + count - 1:  # a young series: its first windows are shorter
-        history = np.concatenate((np.full(window + count - 1 - len(history), np.nan), history))
-        return np.nanmedian(np.lib.stride_tricks.sliding_window_view(history, window)[-count:], axis=1)
-    return np.median(np.lib.stride_tricks.sliding_window_view(history, window)[-count:], axis=1)
+def _window_medians(history: np.ndarray, ends: np.ndarray, window: int) -> np.ndarray:
+    """Median of the (up to) ``window`` values ending at each position in ``ends``."""
+    windows = ends[:, None] + np.arange(1 - window, 1)  # indices into history
+    if ends[0] >= window - 1:  # every window full: np.partition is 10x np.median on small rows
+        lower, upper = (window - 1) // 2, window // 2
+        ranked = np.partition(history[windows], [lower, upper], axis=1)
+        return 0.5 * (ranked[:, lower] + ranked[:, upper])
+    gathered = np.where(windows >= 0, history[np.maximum(windows, 0)], np.nan)
+    return np.nanmedian(gathered, axis=1)
+
+
+def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:
+    """Length of the run of True ending at each position (0 where False); ``carry`` is the
+    length of the run ending just before the first position."""
+    positions = np.arange(len(flags))
+    last_false = np.maximum.accumulate(np.where(flags, -1, positions))
+    lengths = np.where(last_false < 0, positions + 1 + carry, positions - last_false)
+    return np.where(flags, lengths, 0)
 
 
 @dataclass(frozen=True)
