@@ -22,6 +22,7 @@ from jupyter_tb.reading.custom_scalars_layout import merge_layouts
 from jupyter_tb.reading.embeddings import parse_projector_config
 from jupyter_tb.reading.ingest import GRAPH_TAG, ingest_chunk
 from jupyter_tb.reading.loader import EventFileLoader, ReadBuffer
+from jupyter_tb.reading.profile_trace import RunProfile, TraceFiles
 from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.reading.run_store import RunStore
 from jupyter_tb.reading.series import (
@@ -78,6 +79,7 @@ class Logdir(Reader):
         self.version = 0
         self.errors: list[str] = []
         self._progress = (0, 0, 0)
+        self._traces = TraceFiles(self._storage, self._report_now)  # torch.profiler traces
 
     def __repr__(self) -> str:
         return f"Logdir({self.path!r}, runs={len(self.runs)})"
@@ -136,7 +138,21 @@ class Logdir(Reader):
                         self._progress = (done, total, len(listing.event_files))
             if first:
                 self._trim()
+            self._read_traces(listing, done, total)
             return self.changes_since(before)[1]
+
+    def _read_traces(self, listing, done: int, total: int) -> None:
+        runs = len(set(listing.event_files) | set(listing.trace_files))
+
+        def progress(parsed: int, listed: int) -> None:
+            with self._lock:
+                self._progress = (done + parsed, total + listed, runs)
+
+        changed = self._traces.refresh(listing.trace_files, progress)
+        with self._lock:
+            for key in changed:
+                self.version += 1
+                self._key_versions[key] = self.version
 
     def _trim(self) -> None:
         # after the bulk first load, give back the columns' spare growth room (one copy each);
@@ -211,7 +227,7 @@ class Logdir(Reader):
     @property
     def runs(self) -> list[str]:
         with self._lock:
-            return sorted(set(self._runs) | set(self._projector_configs))
+            return sorted(set(self._runs) | set(self._projector_configs) | set(self._traces.runs()))
 
     @property
     def progress(self) -> tuple[int, int, int]:
@@ -228,8 +244,11 @@ class Logdir(Reader):
         with self._lock:
             out: dict[str, list[str]] = {}
             state = self._runs.get(run)
-            if state is None and run not in self._projector_configs:
+            cycles = self._traces.cycles(run)
+            if state is None and run not in self._projector_configs and not cycles:
                 raise KeyError(self._no_run(run))
+            if cycles:
+                out["profile"] = [cycle.name for cycle in cycles]
             if state is not None:
                 store = state.store
                 for (kind, tag), track in store.tracks.items():
@@ -419,6 +438,14 @@ class Logdir(Reader):
             if self._projector_configs.get(run) == info:
                 self._embedding_cache[run] = embeddings
         return embeddings
+
+    def profile(self, run: str) -> RunProfile:
+        """The run's torch.profiler traces (one cycle per trace file): ``.operators()``,
+        ``.steps()``, ``.kernels()``, ``.memory()``, ``.trace()``."""
+        cycles = self._traces.cycles(run)
+        if not cycles:
+            raise KeyError(f"run {run!r} holds no profiler trace; runs with one: {self._traces.runs()}")
+        return RunProfile(run, cycles, self._storage)
 
     # ------------------------------------------------------------------ helpers
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from jupyter_tb._proto import graph_pb2, plugins_pb2, summary_pb2
-from jupyter_tb.reading import series
+from jupyter_tb.reading import profile_trace, series
 
 
 class Reader(Protocol):
@@ -56,6 +56,10 @@ class Reader(Protocol):
     def tensors(self, run: str, tag: str) -> series.TensorSeries: ...
 
     def graph(self, run: str) -> graph_pb2.GraphDef | None: ...
+
+    def profile(self, run: str) -> profile_trace.RunProfile:
+        """The run's torch.profiler traces (KeyError when it holds none)."""
+        ...
 
     def hparams(self) -> series.HParams: ...
 

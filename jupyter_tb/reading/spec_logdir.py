@@ -86,6 +86,7 @@ class SpecLogdir(Reader):
     tensors = _in_run_logdir(Logdir.tensors)
     graph = _in_run_logdir(Logdir.graph)
     run_metadata = _in_run_logdir(Logdir.run_metadata)
+    profile = _in_run_logdir(Logdir.profile)
 
     # ------------------------------------------------------------------ experiment-wide: the first logdir's
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 EVENT_FILE_MARK = "tfevents"
 PROJECTOR_CONFIG = "projector_config.pbtxt"
+TRACE_SUFFIXES = (".trace.json", ".trace.json.gz")  # torch.profiler / Chrome traces
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Listing:
 
     event_files: dict[str, list[FileInfo]] = field(default_factory=dict)
     projector_configs: dict[str, FileInfo] = field(default_factory=dict)  # run -> its config
+    trace_files: dict[str, list[FileInfo]] = field(default_factory=dict)  # run -> profiler traces
     errors: list[str] = field(default_factory=list)
 
 
@@ -35,11 +37,21 @@ def is_event_file(name: str) -> bool:
     return EVENT_FILE_MARK in name
 
 
+def is_trace_file(name: str) -> bool:
+    return name.endswith(TRACE_SUFFIXES)
+
+
+def _wanted(name: str) -> bool:
+    return is_event_file(name) or name == PROJECTOR_CONFIG or is_trace_file(name)
+
+
 def _add(listing: Listing, run: str, name: str, path: str, size: int) -> None:
     if is_event_file(name):
         listing.event_files.setdefault(run, []).append(FileInfo(path, size))
     elif name == PROJECTOR_CONFIG:
         listing.projector_configs[run] = FileInfo(path, size)
+    elif is_trace_file(name):
+        listing.trace_files.setdefault(run, []).append(FileInfo(path, size))
 
 
 def _sorted(listing: Listing) -> Listing:
@@ -84,7 +96,7 @@ class LocalStorage:
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, entry.name if run == "." else f"{run}/{entry.name}"))
-                    elif is_event_file(entry.name) or entry.name == PROJECTOR_CONFIG:
+                    elif _wanted(entry.name):
                         _add(listing, run, entry.name, entry.path, entry.stat().st_size)
                 except OSError as error:
                     listing.errors.append(f"cannot stat {entry.path}: {error.strerror or error}")

@@ -27,6 +27,7 @@ def test_the_protocol_lists_what_the_widgets_use():
         "images",
         "metadata",
         "pr_curves",
+        "profile",
         "progress",
         "runs",
         "scalars",
