@@ -87,7 +87,8 @@ class PieceUploader:
         self._interval = min(FIRST_INTERVAL, flush_secs)
         self._max_interval = max(flush_secs, self._interval)
         self._retry_at = 0.0  # after a failed upload, size-triggered ones wait for this time
-        self.uploaded: list[tuple[str, int]] = []  # (object path, bytes), for tests and diagnostics
+        # (object path, bytes, seconds the upload took), for tests and diagnostics
+        self.uploaded: list[tuple[str, int, float]] = []
         # everything a local writer would append goes to the first piece's name prefix
         self.path = posixpath.join(self._url_directory, self._base)
 
@@ -144,6 +145,7 @@ class PieceUploader:
         self._pending = [data]
         name = self.piece_name(self._index)
         path = posixpath.join(self._directory, name)
+        started = time.monotonic()
         try:
             self.fs.pipe_file(path, data)
         except Exception as error:
@@ -152,7 +154,7 @@ class PieceUploader:
                 f"uploading {len(data):,} bytes to {posixpath.join(self._url_directory, name)} failed: "
                 f"{type(error).__name__}: {error}; they stay queued and are retried at the next flush"
             ) from error
-        self.uploaded.append((path, len(data)))
+        self.uploaded.append((path, len(data), time.monotonic() - started))
         self._pending, self._pending_size, self._pending_since = [], 0, None
         self._interval = min(self._interval * 2, self._max_interval)
         self._retry_at = 0.0

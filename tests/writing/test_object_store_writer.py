@@ -125,7 +125,7 @@ def test_piece_names_sort_in_write_order_past_ten_pieces(s3, monkeypatch):
             writer.flush()
     uploader = writer.file_writer._sink
     writer.close()
-    uploaded = [path.split("/", 1)[1] for path, _ in uploader.uploaded]
+    uploaded = [path.split("/", 1)[1] for path, _, _ in uploader.uploaded]
     assert len(uploaded) > 20
     assert _pieces(s3, "many/run/") == sorted(uploaded) == uploaded  # name order is upload order
     assert all(count == 1 for count in _versions(s3, "many/").values())
@@ -229,6 +229,15 @@ def test_killed_writer_leaves_everything_flushed_readable(s3):
     assert ld.errors == []
 
 
+def test_an_unclosed_writer_uploads_its_tail_at_interpreter_exit(s3):
+    code = "import sys, jupyter_tb\nw = jupyter_tb.SummaryWriter(sys.argv[1])\n"
+    code += "for i in range(20000): w.add_scalar('x', float(i), i)\n"  # no flush, no close
+    env = {**os.environ, **s3.env, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", code, s3.url("exit", "run")], env=env, check=True, timeout=120)
+    ld = jupyter_tb.read(s3.url("exit"), storage_options=s3.options)
+    assert ld.scalars("run", "x").steps.tolist() == list(range(20000))
+
+
 def test_a_failed_upload_loses_nothing_and_is_retried(s3):
     flaky = s3.bucket + "-flaky"
     s3.create_bucket(flaky)
@@ -251,6 +260,21 @@ def test_a_failed_upload_loses_nothing_and_is_retried(s3):
 
 def _pieces_in(s3, bucket: str) -> list[str]:
     return [o["Key"] for o in s3.client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def test_a_name_another_writer_holds_in_the_bucket_is_skipped(s3, monkeypatch):
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)  # every name in one second
+    probe = jupyter_tb.SummaryWriter(s3.url("taken", "run"), storage_options=s3.options)
+    probe_piece = s3.keys("taken/run/")[0]
+    probe.close()
+    stem, number, _piece = probe_piece.rsplit(".", 2)
+    foreign = f"{stem}.{int(number) + 1}"  # a whole event file another writer uploaded there
+    s3.client.put_object(Bucket=s3.bucket, Key=foreign, Body=b"theirs")
+    with jupyter_tb.SummaryWriter(s3.url("taken", "run"), storage_options=s3.options) as writer:
+        writer.add_scalar("x", 1.0, 1)
+    ours = [k for k in s3.keys("taken/run/") if k.startswith(f"{stem}.{int(number) + 2}.")]
+    assert len(ours) == 2  # its header and its data, under the next free name
+    assert s3.client.get_object(Bucket=s3.bucket, Key=foreign)["Body"].read() == b"theirs"
 
 
 def test_a_missing_bucket_fails_at_open_naming_the_url(s3):
