@@ -19,46 +19,21 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
-
-TAGS = [f"train/loss_{k}" for k in range(4)]
+from benchmarks.bench_writer import TAGS, time_add_scalar
 
 
 def _child(target: str, calls: int, flush_secs: float) -> None:
     import jupyter_tb
 
     writer = jupyter_tb.SummaryWriter(target, flush_secs=flush_secs)
-    sink = writer.file_writer._sink
-    values = np.random.default_rng(0).random(calls).tolist()
-    times = np.empty(calls, dtype=np.int64)
-    clock = time.perf_counter_ns
-    add = writer.add_scalar
-    for step in range(calls):
-        start = clock()
-        add(TAGS[step & 3], values[step], step)
-        times[step] = clock() - start
-    start = clock()
-    writer.close()
-    close_ns = clock() - start
-    us = times / 1000.0
-    uploaded = getattr(sink, "uploaded", [])
-    print(
-        json.dumps(
-            {
-                "mean_us": (times.sum() + close_ns) / calls / 1000.0,
-                "median_us": float(np.median(us)),
-                "p99_us": float(np.percentile(us, 99)),
-                "max_us": float(us.max()),
-                "close_ms": close_ns / 1e6,
-                "objects": len(uploaded),
-                "bytes": sum(size for _, size, _ in uploaded),
-                "upload_s": sum(seconds for _, _, seconds in uploaded),
-            }
-        )
-    )
+    uploaded = getattr(writer.file_writer._sink, "uploaded", [])  # local files upload nothing
+    result = time_add_scalar(writer, calls)
+    result["objects"] = len(uploaded)
+    result["bytes"] = sum(size for _, size, _ in uploaded)
+    result["upload_s"] = sum(seconds for _, _, seconds in uploaded)
+    print(json.dumps(result))
 
 
 def _run(target: str, calls: int, flush_secs: float, env: dict) -> dict:
