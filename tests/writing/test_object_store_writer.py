@@ -139,14 +139,14 @@ def test_tensorboard_reads_the_pieces_while_they_are_written(s3, tensorboard_s3)
     url = s3.url("tb-live", "run")
     writer = jupyter_tb.SummaryWriter(url, storage_options=s3.options)
     accumulator = EventAccumulator(url, size_guidance={"histograms": 0})  # 0: keep all
-    for chunk in range(5):
-        for step in range(chunk * 40, chunk * 40 + 40):
+    for chunk in range(12):  # past piece 10, where unpadded numbers would sort out of order
+        for step in range(chunk * 20, chunk * 20 + 20):
             writer.add_scalar("loss", 1.0 / (step + 1), step)
             if step % 10 == 0:
                 writer.add_histogram("w", np.arange(step, step + 10.0), step)
         writer.flush()
         accumulator.Reload()  # moves on to each new piece, never back
-        assert [e.step for e in accumulator.Scalars("loss")] == list(range(chunk * 40 + 40))
+        assert [e.step for e in accumulator.Scalars("loss")] == list(range(chunk * 20 + 20))
     writer.close()
     accumulator.Reload()
     ours = jupyter_tb.read(s3.url("tb-live"), storage_options=s3.options)
@@ -154,8 +154,8 @@ def test_tensorboard_reads_the_pieces_while_they_are_written(s3, tensorboard_s3)
         np.array([e.value for e in accumulator.Scalars("loss")], np.float32),
         ours.scalars("run", "loss").values,
     )
-    assert [e.step for e in accumulator.Histograms("w")] == list(range(0, 200, 10))
-    assert len(_pieces(s3, "tb-live/run/")) == 6
+    assert [e.step for e in accumulator.Histograms("w")] == list(range(0, 240, 10))
+    assert len(_pieces(s3, "tb-live/run/")) >= 13
 
 
 def test_live_watcher_sees_new_pieces_while_the_writer_writes(s3):
@@ -299,8 +299,12 @@ def test_a_missing_filesystem_package_names_the_pip_command(monkeypatch):
 def test_memory_url_round_trip():
     import fsspec
 
-    with jupyter_tb.SummaryWriter("memory://jtb-test/run") as writer:
-        for step in range(50):
-            writer.add_scalar("x", float(step), step)
-    assert len(fsspec.filesystem("memory").ls("/jtb-test/run")) == 2
-    assert jupyter_tb.read("memory://jtb-test").scalars("run", "x").steps.tolist() == list(range(50))
+    memory = fsspec.filesystem("memory")  # one store per process: leave nothing behind
+    try:
+        with jupyter_tb.SummaryWriter("memory://jtb-test/run") as writer:
+            for step in range(50):
+                writer.add_scalar("x", float(step), step)
+        assert len(memory.ls("/jtb-test/run")) == 2
+        assert jupyter_tb.read("memory://jtb-test").scalars("run", "x").steps.tolist() == list(range(50))
+    finally:
+        memory.rm("/jtb-test", recursive=True)
