@@ -22,8 +22,8 @@ except PackageNotFoundError:  # a source tree that was never installed
 # public name -> module that defines it
 _EXPORTS = {
     "SummaryWriter": "jupyter_tb.writing.summary_writer",
-    "read": "jupyter_tb.reading.logdir",
-    "Logdir": "jupyter_tb.reading.logdir",
+    "read": "jupyter_tb.analysis",
+    "Logdir": "jupyter_tb.analysis",
     "board": "jupyter_tb.api",
     "scalars": "jupyter_tb.api",
     "images": "jupyter_tb.api",
