@@ -110,7 +110,7 @@ class _LocalFile:
         self.write(header)
 
     def due_in(self) -> None:
-        return None  # nothing waits: every write reached the OS
+        return None  # nothing waits: every write reached the OS, so upload_due is never called
 
     def flush(self) -> None:
         pass
@@ -447,8 +447,11 @@ def _work(work: queue.SimpleQueue, sink, state: _State) -> None:
     while True:
         try:
             items = [get(timeout=due_in())]
-        except Empty:
-            _upload(sink, state)
+        except Empty:  # pending remote data reached its upload time
+            try:
+                sink.upload_due()
+            except Exception as error:
+                state.error = state.error or error
             continue
         try:
             while len(items) < 65536:

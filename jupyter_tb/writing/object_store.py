@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import posixpath
 import time
+import warnings
 
 PIECE_BYTES = 8 << 20  # a single PUT (s3fs switches to multipart only above 100 MB)
 FIRST_INTERVAL = 1.0  # seconds pending data waits before the first timed upload
@@ -33,7 +34,12 @@ _INSTALL = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "a
 
 
 class UploadError(RuntimeError):
-    """An upload failed; its bytes stay pending and are retried at the next flush."""
+    """An upload failed: its bytes stay pending and are retried at the next flush (unless
+    the writer is closing: then they are lost, and the message says so)."""
+
+    def __init__(self, url: str, size: int, error: BaseException, lost: bool = False) -> None:
+        then = "the writer is closed, so they are lost" if lost else "they stay queued and are retried"
+        super().__init__(f"uploading {size:,} bytes to {url} failed: {type(error).__name__}: {error}; {then}")
 
 
 def is_remote(logdir: str) -> bool:
@@ -127,7 +133,7 @@ class PieceUploader:
         self._pending.append(bytes(data))
         self._pending_size += len(data)
         if self._pending_size >= PIECE_BYTES and time.monotonic() >= self._retry_at:
-            self.flush()
+            self.upload_due()
 
     def due_in(self) -> float | None:
         """Seconds until pending data must be uploaded; None when nothing is pending."""
@@ -135,6 +141,15 @@ class PieceUploader:
             return None
         due = max(self._pending_since + self._interval, self._retry_at)
         return max(0.0, due - time.monotonic())
+
+    def upload_due(self) -> None:
+        """A timed or size-triggered upload. A failure is only warned about: the bytes stay
+        pending and go with the next attempt, and the training loop is not interrupted for
+        an outage that may pass (``flush()`` and ``close()`` do raise)."""
+        try:
+            self.flush()
+        except UploadError as error:
+            warnings.warn(str(error), RuntimeWarning, stacklevel=1)
 
     def flush(self) -> None:
         """Upload everything pending as the next piece (raises :class:`UploadError`; the bytes
@@ -150,10 +165,7 @@ class PieceUploader:
             self.fs.pipe_file(path, data)
         except Exception as error:
             self._retry_at = time.monotonic() + self._interval
-            raise UploadError(
-                f"uploading {len(data):,} bytes to {posixpath.join(self._url_directory, name)} failed: "
-                f"{type(error).__name__}: {error}; they stay queued and are retried at the next flush"
-            ) from error
+            raise UploadError(posixpath.join(self._url_directory, name), len(data), error) from error
         self.uploaded.append((path, len(data), time.monotonic() - started))
         self._pending, self._pending_size, self._pending_since = [], 0, None
         self._interval = min(self._interval * 2, self._max_interval)
@@ -163,4 +175,8 @@ class PieceUploader:
             self._base, self._index = self._free_base(), 0
 
     def close(self) -> None:
-        self.flush()
+        try:
+            self.flush()
+        except UploadError as failed:
+            url = posixpath.join(self._url_directory, self.piece_name(self._index))
+            raise UploadError(url, self._pending_size, failed.__cause__, lost=True) from failed.__cause__
