@@ -90,7 +90,7 @@ class PieceUploader:
         self._pending: list[bytes] = []
         self._pending_size = 0
         self._pending_since: float | None = None  # monotonic time the oldest pending byte came
-        self._interval = min(FIRST_INTERVAL, flush_secs)
+        self._first_interval = self._interval = min(FIRST_INTERVAL, flush_secs)
         self._max_interval = max(flush_secs, self._interval)
         self._retry_at = 0.0  # after a failed upload, size-triggered ones wait for this time
         # (object path, bytes, seconds the upload took), for tests and diagnostics
@@ -119,6 +119,7 @@ class PieceUploader:
             error = failed.__cause__
             kind = type(error) if isinstance(error, OSError) else OSError
             raise kind(f"cannot write to {self._url_directory}: {type(error).__name__}: {error}") from error
+        self._interval = self._first_interval  # the first data piece still comes after 1 s
 
     def piece_name(self, index: int) -> str:
         return f"{self._base}.{index:0{PIECE_DIGITS}d}{self._suffix}"

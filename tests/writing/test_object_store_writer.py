@@ -197,6 +197,23 @@ def test_timed_uploads_need_no_flush(s3):
     writer.close()
 
 
+def test_pieces_are_due_after_1_2_4_seconds_then_every_flush_secs():
+    from jupyter_tb.writing.event_file_writer import event_file_name
+
+    uploader = object_store.PieceUploader("memory://jtb-schedule/run", event_file_name, flush_secs=5)
+    try:
+        uploader.start(b"header")
+        assert uploader.due_in() is None  # nothing pending: nothing due
+        waits = []
+        for _ in range(5):
+            uploader.write(b"data")
+            waits.append(round(uploader.due_in()))
+            uploader.upload_due()
+        assert waits == [1, 2, 4, 5, 5]
+    finally:
+        uploader.fs.rm("/jtb-schedule", recursive=True)
+
+
 _KILLED_WRITER = """
 import sys
 import jupyter_tb
