@@ -1,7 +1,8 @@
 """Histogram arithmetic over the reader's ``(k, 3)`` bucket arrays ``[left, right, count]``.
 
 - :func:`rebin` / :func:`common_edges`: a histogram's counts on other bins, spread uniformly
-  over each bucket's width (TensorBoard's front end shows histograms the same way);
+  over each bucket's width, on bins spanning every bucket of the series (TensorBoard's
+  histogram dashboard shows them the same way);
 - :func:`percentiles`: TensorBoard's distribution values at the basis points
   :data:`BASIS_POINTS` (0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000: min, ±1.5σ, ±1σ,
   ±0.5σ, median and max of a normal), by linear interpolation inside the bucket where the
@@ -45,6 +46,9 @@ def percentiles(buckets: np.ndarray) -> np.ndarray:
     kept = buckets[nonzero[0] :].copy()
     kept[0, 0] = lowest
     xs = np.concatenate((kept[:1, 0], kept[:, 1]))
+    if highest:  # TensorBoard clips edges to the last right edge (the recorded max), when not 0
+        xs = np.minimum(xs, highest)
+    xs = np.maximum(xs, lowest)
     cum = np.concatenate(([0.0], np.cumsum(kept[:, 2])))
     # on a plateau (empty bucket) np.interp takes its right end: the next bucket's left edge
     out = np.interp(BASIS_POINTS / 10000.0 * cum[-1], cum, xs)
@@ -62,16 +66,20 @@ def rebin(buckets: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def common_edges(histograms: list[np.ndarray], bins: int) -> np.ndarray:
-    """``bins + 1`` evenly spaced edges spanning the non-empty buckets of all ``histograms``."""
+    """``bins + 1`` evenly spaced edges from the lowest bucket edge of all ``histograms`` to
+    the highest, as TensorBoard's histogram dashboard bins them: every bucket's edges count,
+    empty or not (a legacy histogram's empty first bucket may reach below its recorded min;
+    TensorBoard's range includes it). Infinite edges are left out."""
     lows, highs = [], []
     for buckets in histograms:
-        xs, _ = _cumulative(buckets)
-        if len(xs):
-            lows.append(xs[0])
-            highs.append(xs[-1])
+        edges = np.asarray(buckets, dtype=np.float64).reshape(-1, 3)[:, :2]
+        edges = edges[np.isfinite(edges)]
+        if len(edges):
+            lows.append(edges.min())
+            highs.append(edges.max())
     if not lows:
         return np.linspace(0.0, 1.0, bins + 1)
     low, high = min(lows), max(highs)
-    if not high > low:
-        low, high = low - 0.5, high + 0.5
+    if not high > low:  # one value: TensorBoard widens the range this way
+        low, high = low / 1.1 - 1, high * 1.1 + 1
     return np.linspace(low, high, bins + 1)

@@ -27,6 +27,7 @@ graphs          bytes (RunMetadata or Keras model JSON from TF2's graph sub-plug
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,27 +85,54 @@ class BlobInfo:
     content_type: str = ""
 
 
+# TensorFlow may leave out a tensor's repeated trailing values (a short *_val field), so a
+# few values can stand for many; but a ~30-byte record must not cost gigabytes: padding beyond
+# what the bytes hold is allowed only up to this many elements.
+MAX_PADDED_ELEMENTS = 1 << 16
+
+
+def tensor_shape(tensor) -> tuple[int, ...]:
+    """The tensor's dimensions, checked: no negative (unknown) sizes."""
+    shape = tuple(d.size for d in tensor.tensor_shape.dim)
+    if any(size < 0 for size in shape):
+        raise ValueError(f"tensor shape {list(shape)} has an unknown dimension")
+    return shape
+
+
+def _backed(size: int, present: int, exact: bool) -> None:
+    """Refuse a shape claiming more elements than the bytes present can back (see
+    MAX_PADDED_ELEMENTS); ``exact``: the bytes must hold every element (tensor_content)."""
+    if size > present and (exact or size > max(present, MAX_PADDED_ELEMENTS)):
+        raise ValueError(f"tensor shape claims {size} elements but its bytes hold {present}; skipped")
+
+
 def tensor_to_numpy(tensor) -> np.ndarray:
     """A TensorProto as a numpy array (strings as an object array of bytes)."""
-    shape = tuple(d.size for d in tensor.tensor_shape.dim)
-    size = int(np.prod(shape)) if shape else 1
+    shape = tensor_shape(tensor)
+    size = math.prod(shape)
     if tensor.dtype == types_pb2.DT_STRING:
+        _backed(size, len(tensor.string_val), exact=False)
         flat = np.empty(len(tensor.string_val), dtype=object)
         flat[:] = list(tensor.string_val)
         return _fill(flat, size).reshape(shape)
     if tensor.dtype == types_pb2.DT_BFLOAT16:
+        content = bool(tensor.tensor_content)
         bits = (
             np.frombuffer(tensor.tensor_content, "<u2")
-            if tensor.tensor_content
+            if content
             else np.asarray(tensor.half_val, np.uint32).astype(np.uint16)
         )
+        _backed(size, len(bits), exact=content)
         flat = (bits.astype(np.uint32) << 16).view(np.float32)
         return _fill(flat, size).reshape(shape)
     dtype = _NUMPY_DTYPES.get(tensor.dtype)
     if dtype is None:
         raise ValueError(f"unsupported tensor dtype {types_pb2.DataType.Name(tensor.dtype)}")
     if tensor.tensor_content:
-        flat = np.frombuffer(tensor.tensor_content, np.dtype(dtype).newbyteorder("<"))
+        content = tensor.tensor_content
+        itemsize = np.dtype(dtype).itemsize
+        _backed(size, len(content) // itemsize, exact=True)
+        flat = np.frombuffer(content, np.dtype(dtype).newbyteorder("<"), count=len(content) // itemsize)
     elif tensor.dtype == types_pb2.DT_HALF:
         flat = np.asarray(tensor.half_val, np.uint32).astype(np.uint16).view(np.float16)
     else:
@@ -112,6 +140,7 @@ def tensor_to_numpy(tensor) -> np.ndarray:
         if flat.dtype.kind == "f" and np.dtype(dtype).kind == "c":
             flat = flat.view(dtype) if flat.size else flat.astype(dtype)
         flat = flat.astype(dtype, copy=False)
+    _backed(size, len(flat), exact=False)
     return _fill(flat, size).reshape(shape)
 
 
@@ -164,7 +193,7 @@ def migrate_value(value, known_kind: str | None = None) -> tuple[str, object] | 
 
 
 def _num_elements(tensor) -> int:
-    return int(np.prod([d.size for d in tensor.tensor_shape.dim])) if tensor.tensor_shape.dim else 1
+    return math.prod(d.size for d in tensor.tensor_shape.dim)
 
 
 # --- legacy oneofs -------------------------------------------------------------------------
@@ -179,80 +208,45 @@ def _from_histo(value, known_kind):
 
 
 def histo_to_buckets(histo) -> np.ndarray:
-    # Bucket i spans (limit[i-1], limit[i]]. The outermost limits may be +-DBL_MAX, so, as
-    # TensorBoard does, empty buckets at both ends are dropped and the recorded min and max
-    # become the outer edges (keeping every bucket's left <= right).
+    """A legacy HistogramProto as [left, right, count] rows, as TensorBoard's data server
+    reads it: bucket i spans (limit[i-1], limit[i]]; every bucket is kept, the first one's left
+    edge is the recorded min and the last one's right edge the recorded max (the outermost
+    limits may be +-DBL_MAX). An empty outer bucket may so come out backwards (left > right);
+    it holds nothing, and the views draw exactly TensorBoard's bars from these edges."""
     limits = np.asarray(histo.bucket_limit, np.float64)
     counts = np.asarray(histo.bucket, np.float64)
-    nonzero = np.flatnonzero(counts > 0)
-    if not len(nonzero):
-        return np.zeros((0, 3))
-    first, last = int(nonzero[0]), int(nonzero[-1])
-    out = np.empty((last - first + 1, 3))
-    out[0, 0] = histo.min
-    out[1:, 0] = limits[first:last]
-    out[:-1, 1] = limits[first:last]
-    out[-1, 1] = histo.max
-    out[:, 2] = counts[first : last + 1]
+    if len(limits) != len(counts):
+        raise ValueError(f"histogram has {len(limits)} bucket limits for {len(counts)} buckets")
+    out = np.empty((len(counts), 3))
+    _edges_from_limits(out, limits, histo.min, histo.max)
+    out[:, 2] = counts
     return out
 
 
-def bucket_spans(buf, counts_at: np.ndarray, sizes: np.ndarray):
-    """Which buckets each histogram keeps: (empty buckets before its first non-empty one,
-    buckets from there to its last non-empty one). As TensorBoard does, empty buckets at both
-    ends are dropped: the outermost limits may be +-DBL_MAX."""
-    doubles = unaligned(np.frombuffer(buf, np.uint8), "<f8")
-    return _nonempty_span(doubles, np.asarray(counts_at, np.int64), np.asarray(sizes, np.int64))
+def _edges_from_limits(out: np.ndarray, limits: np.ndarray, low: float, high: float) -> None:
+    """Left and right columns of one histogram's rows from its right-edge limits."""
+    if len(out):
+        out[:, 1] = limits
+        out[1:, 0] = limits[:-1]
+        out[0, 0], out[-1, 1] = low, high
 
 
-def fill_bucket_rows(out: np.ndarray, buf, limits_at, counts_at, lead, kept, mins, maxs) -> None:
-    """Write the [left, right, count] rows of the histograms into ``out`` ((kept.sum(), 3)),
-    copying the kept buckets' bytes once."""
+def fill_bucket_rows(out: np.ndarray, buf, limits_at, counts_at, sizes, mins, maxs) -> None:
+    """Write the [left, right, count] rows of many legacy histograms into ``out``
+    ((sizes.sum(), 3)) straight from their packed fields in ``buf``, as :func:`histo_to_buckets`
+    reads one."""
     doubles = unaligned(np.frombuffer(buf, np.uint8), "<f8")
-    for column, at in ((1, limits_at + 8 * lead), (2, counts_at + 8 * lead)):
-        pieces = [doubles[a : a + 8 * n : 8] for a, n in zip(at.tolist(), kept.tolist())]
+    for column, at in ((1, limits_at), (2, counts_at)):
+        pieces = [doubles[a : a + 8 * n : 8] for a, n in zip(at.tolist(), sizes.tolist())]
         if pieces:
             np.concatenate(pieces, out=out[:, column])
     # a bucket's left edge is the previous bucket's limit, i.e. the row above's right edge;
     # each histogram's outer edges are its recorded min and max
     out[1:, 0] = out[:-1, 1]
-    ends = np.cumsum(kept)
-    has = kept > 0
-    out[ends[has] - kept[has], 0] = np.asarray(mins, np.float64)[has]
+    ends = np.cumsum(sizes)
+    has = sizes > 0
+    out[ends[has] - sizes[has], 0] = np.asarray(mins, np.float64)[has]
     out[ends[has] - 1, 1] = np.asarray(maxs, np.float64)[has]
-
-
-_PROBES = 4  # empty outer buckets skipped in lockstep; longer runs are found per histogram
-
-
-def _nonempty_span(doubles: np.ndarray, counts_at: np.ndarray, sizes: np.ndarray):
-    """For each histogram, the number of empty buckets before its first non-empty one, and
-    the number of buckets from that one to its last non-empty one (0 if all are empty)."""
-    lead = _empty_run(doubles, counts_at, sizes, 8)
-    rest = sizes - lead
-    trail = _empty_run(doubles, counts_at + 8 * (sizes - 1), rest, -8)
-    return lead, rest - trail
-
-
-def _empty_run(doubles: np.ndarray, first: np.ndarray, room: np.ndarray, step: int):
-    """Empty counts (not > 0: NaN is empty) in a row from byte offset ``first[i]``, moving
-    ``step`` bytes at a time, at most ``room[i]``. Writers leave a bucket or two empty at an
-    end (tensorboardX starts every histogram with one), so a few vectorised probes settle
-    nearly all histograms; a longer run is searched histogram by histogram."""
-    skip = np.zeros(len(room), np.int64)
-    active = np.flatnonzero(room > 0)
-    for _ in range(_PROBES):
-        active = active[~(doubles[first[active] + step * skip[active]] > 0)]
-        skip[active] += 1
-        active = active[skip[active] < room[active]]
-        if not len(active):
-            return skip
-    for i in active.tolist():
-        at, left = int(first[i] + step * skip[i]), int(room[i] - skip[i])
-        probe = doubles[at::step][:left]
-        found = np.flatnonzero(probe > 0)
-        skip[i] += int(found[0]) if len(found) else left
-    return skip
 
 
 def _from_image(value, known_kind):
@@ -336,7 +330,7 @@ def _audio_tensor(value):
 
 
 def _audio_stride(dims) -> int:
-    return int(np.prod(dims[1:])) if len(dims) > 1 else 1
+    return max(1, math.prod(dims[1:]))
 
 
 def _text_tensor(value):

@@ -30,7 +30,12 @@ Reading (``scan_records``) is built for files of millions of small records:
   CRC is good). A bad header CRC means the length cannot be trusted: we search forward for the
   next offset whose 12-byte header validates (vectorised over all candidate offsets) and report
   the skipped byte range. Lengths are only ever used to slice, so a corrupt length claiming
-  gigabytes allocates nothing.
+  gigabytes allocates nothing; a length above ``MAX_RECORD_LENGTH`` (no protobuf message is
+  that long) is damage even when its header CRC holds, and resynchronises the same way.
+- Zeros. Filesystems leave runs of zero bytes after a crash (preallocated, never written). No
+  record header is all zeros (the masked CRC of a zero length is not 0), so the search for the
+  next header jumps over zero runs at memory speed, and a skipped range that is all zeros is
+  reported in ``zero_runs`` rather than as garbage.
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
 
 HEADER_SIZE = 12  # length + its crc
+# protobuf messages are below 2 GiB: a longer record is a damaged length, never a real one
+MAX_RECORD_LENGTH = 1 << 31
 FOOTER_SIZE = 4  # payload crc
 _OVERHEAD = HEADER_SIZE + FOOTER_SIZE
 
@@ -75,6 +82,16 @@ class RecordBatch:
     lengths: np.ndarray  # int64, payload length of each good record
     consumed: int  # bytes of buf dealt with; the rest is an incomplete tail for the next poll
     errors: list[str] = field(default_factory=list)  # damage reports with absolute offsets
+    # skipped stretches of zero bytes, [start, end) absolute: the caller reports them, merged
+    # across buffers (see describe_zero_run)
+    zero_runs: list[tuple[int, int]] = field(default_factory=list)
+
+
+def describe_zero_run(start: int, end: int) -> str:
+    return (
+        f"offsets {start}..{end}: {end - start} zero bytes, no record in them "
+        "(space a crash or a preallocating filesystem left unwritten); skipped"
+    )
 
 
 def scan_records(buf, *, base_offset: int = 0, verify_crc: bool = True, final: bool = False):
@@ -120,6 +137,7 @@ class _Scanner:
         self.verify = verify_crc
         self.final = final
         self.errors: list[str] = []
+        self.zero_runs: list[tuple[int, int]] = []
         self.starts: list[np.ndarray] = []  # payload offsets, in pieces
         self.lens: list[np.ndarray] = []
         self.recent = np.zeros(0, dtype=np.int64)  # last accepted lengths, for cycle detection
@@ -156,7 +174,7 @@ class _Scanner:
         else:
             offsets = np.zeros(0, np.int64)
             lengths = np.zeros(0, np.int64)
-        return RecordBatch(offsets, lengths, consumed, self.errors)
+        return RecordBatch(offsets, lengths, consumed, self.errors, self.zero_runs)
 
     def _accept(self, starts: np.ndarray, lens: np.ndarray) -> None:
         if len(starts):
@@ -308,14 +326,19 @@ class _Scanner:
         if n - pos < HEADER_SIZE:
             if not self.final:
                 return pos, True
-            self.errors.append(
-                f"offset {at}: {n - pos} trailing bytes, too short for a record header; ignored"
-            )
+            if not np.count_nonzero(self.u8[pos:]):  # the end of a run of zeros
+                self.zero_runs.append((at, self.base + n))
+            else:
+                self.errors.append(
+                    f"offset {at}: {n - pos} trailing bytes, too short for a record header; ignored"
+                )
             return n, True
         (length,) = _LENGTH.unpack_from(mv, pos)
         (stored,) = _CRC.unpack_from(mv, pos + 8)
         if masked_crc32c(mv[pos : pos + 8]) != stored:
-            return self._resync(pos)
+            return self._resync(pos, "bad record header CRC")
+        if length > MAX_RECORD_LENGTH:
+            return self._resync(pos, f"record header claims {length} payload bytes (over 2 GiB)")
         end = pos + _OVERHEAD + length
         if end > n:
             if not self.final:
@@ -337,28 +360,32 @@ class _Scanner:
         self._accept(np.array([body], np.int64), np.array([length], np.int64))
         return end, False
 
-    def _resync(self, pos: int) -> tuple[int, bool]:
+    def _resync(self, pos: int, why: str) -> tuple[int, bool]:
+        """Skip from the damaged header at ``pos`` to the next valid one (or as far as the
+        bytes present allow), reporting the skipped range."""
         found = _next_valid_header(self.u8, pos + 1)
-        at = self.base + pos
         if found is not None:
+            to, done = found, False
+        elif self.final:
+            to, done = self.n, True
+        else:  # every offset up to n - HEADER_SIZE was tested; later ones need more bytes
+            to, done = max(pos + 1, self.n - HEADER_SIZE + 1), True
+        at, end = self.base + pos, self.base + to
+        if to - pos >= HEADER_SIZE and not np.count_nonzero(self.u8[pos:to]):
+            self.zero_runs.append((at, end))
+        elif found is not None:
             self.errors.append(
-                f"offset {at}: bad record header CRC; skipped {found - pos} bytes "
-                f"(offsets {at}..{self.base + found}) to the next valid record"
+                f"offset {at}: {why}; skipped {to - pos} bytes (offsets {at}..{end}) to the next valid record"
             )
-            return found, False
-        if self.final:
+        elif self.final:
             self.errors.append(
-                f"offset {at}: bad record header CRC and no valid record after it; "
-                f"skipped {self.n - pos} bytes to the end of the file"
+                f"offset {at}: {why} and no valid record after it; skipped {to - pos} bytes to the end of the file"
             )
-            return self.n, True
-        # every offset up to n - HEADER_SIZE was tested; later ones need more bytes
-        skip_to = max(pos + 1, self.n - HEADER_SIZE + 1)
-        self.errors.append(
-            f"offset {at}: bad record header CRC; skipped {skip_to - pos} bytes "
-            f"(offsets {at}..{self.base + skip_to}), no valid record yet after them"
-        )
-        return skip_to, True
+        else:
+            self.errors.append(
+                f"offset {at}: {why}; skipped {to - pos} bytes (offsets {at}..{end}), no valid record yet after them"
+            )
+        return to, done
 
 
 def _cycle(recent: np.ndarray):
@@ -378,6 +405,11 @@ def _next_valid_header(u8: np.ndarray, start: int):
     last = len(u8) - HEADER_SIZE  # last offset with a whole header
     lo = start
     while lo <= last:
+        # a header holds a non-zero byte: skip candidates whose 12 bytes are all zeros
+        nonzero = _first_nonzero(u8, lo, last + HEADER_SIZE)
+        if nonzero is None:
+            return None
+        lo = max(lo, nonzero - (HEADER_SIZE - 1))
         hi = min(lo + _SEARCH_WINDOW, last + 1)
         masked = mask_array(crc32c_sliding_array(u8, lo, hi, 8))
         stored = u8[lo + 8 : hi + 8].astype(np.uint32)
@@ -387,4 +419,17 @@ def _next_valid_header(u8: np.ndarray, start: int):
         if len(hits):
             return lo + int(hits[0])
         lo = hi
+    return None
+
+
+def _first_nonzero(u8: np.ndarray, lo: int, hi: int):
+    """Offset of the first non-zero byte in ``u8[lo:hi]``, or None; zero blocks are
+    dismissed with one count (memory speed), growing from a few KB so that data is cheap."""
+    block = 4096
+    while lo < hi:
+        piece = u8[lo : min(hi, lo + block)]
+        if np.count_nonzero(piece):
+            return lo + int(np.argmax(piece != 0))
+        lo += len(piece)
+        block = min(block * 4, 16 << 20)
     return None

@@ -86,6 +86,7 @@ class _ChunkIngest:
     def _parse(self, indices) -> None:
         buf, offsets, lengths = self.chunk.buf, self.chunk.offsets, self.chunk.lengths
         view = memoryview(buf)
+        indices = indices[lengths[indices] > 0]  # an empty record is an Event with nothing in it
         for i in indices.tolist():
             start = int(offsets[i])
             event = event_pb2.Event()
@@ -97,7 +98,8 @@ class _ChunkIngest:
                     "record is not an Event; skipped"
                 )
                 continue
-            self.events[i] = event
+            if event.WhichOneof("what") is not None:  # else only a step and a time: nothing to keep
+                self.events[i] = event
 
     def _settle_kinds(self) -> None:
         """Fix the kind of tags first seen in this chunk; send misfiled fast rows the general way."""
@@ -131,8 +133,6 @@ class _ChunkIngest:
             keep = ~np.isin(h.tag_ids, demote)
             self._demote(h.rows[~keep])
             h.keep(keep)
-        # the buckets each histogram keeps; their rows are written straight into the store
-        self.histo_lead, self.histo_kept = migrate.bucket_spans(self.chunk.buf, h.counts_at, h.sizes)
         # tag id -> its stretch [start, stop) of the (tag-major) histogram columns
         ids = self.histos.tag_ids
         cuts = np.flatnonzero(np.diff(ids)) + 1
@@ -277,7 +277,7 @@ class _ChunkIngest:
         known = store.kinds.get(value.tag)
         try:
             migrated = migrate.migrate_value(value, known)
-        except (ValueError, IndexError, TypeError) as error:
+        except (ValueError, IndexError, TypeError, OverflowError, MemoryError) as error:
             self.errors.append(f"{self.chunk.path}: step {event.step} tag {value.tag!r}: {error}")
             return
         if migrated is None:
@@ -321,7 +321,7 @@ class _ChunkIngest:
             self.histos_flushed[tag_id] = end
             tag = self.tag_names[tag_id]
             part = slice(first, end)
-            sizes = self.histo_kept[part]
+            sizes = self.histos.sizes[part]
             general = self.pending.pop(("histograms", tag), None)
             if general is None:
                 rows = self.store.append_ragged_empty(
@@ -352,8 +352,7 @@ class _ChunkIngest:
             self.chunk.buf,
             h.limits_at[part],
             h.counts_at[part],
-            self.histo_lead[part],
-            self.histo_kept[part],
+            h.sizes[part],
             h.stats[part, 0],
             h.stats[part, 1],
         )
@@ -363,7 +362,7 @@ class _ChunkIngest:
         margin: room reserved once spares copying the rows at each later chunk."""
         chunk = self.chunk
         rate = (chunk.file_size - chunk.base_offset) / max(1, len(chunk.buf))
-        return int(int(self.histo_kept[start:stop].sum()) * rate * 1.05) + 64
+        return int(int(self.histos.sizes[start:stop].sum()) * rate * 1.05) + 64
 
     def _ref(self, index: int, tag: str) -> BlobRef:
         chunk = self.chunk

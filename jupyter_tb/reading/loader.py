@@ -69,6 +69,7 @@ class EventFileLoader:
             self._tail = b""
             return
         buffer = buffer or ReadBuffer()
+        zeros = _ZeroRuns()
         while self.offset < size:
             want = min(max(self.chunk_size, self._needed()), size - self.offset)
             scratch = buffer.take(want + len(self._tail))
@@ -80,6 +81,7 @@ class EventFileLoader:
             self.offset += fetched
             batch = tfrecord.scan_records(buf, base_offset=base, verify_crc=self.verify_crc)
             self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
+            zeros.add(batch.zero_runs)
             self._tail = bytes(buf[batch.consumed :])
             if len(batch.offsets):
                 yield Chunk(self.path, buf, base, batch.offsets, batch.lengths, size)
@@ -88,17 +90,36 @@ class EventFileLoader:
             base = self.offset - len(tail)
             batch = tfrecord.scan_records(tail, base_offset=base, verify_crc=self.verify_crc, final=True)
             self.errors.extend(f"{self.path}: {message}" for message in batch.errors)
+            zeros.add(batch.zero_runs)
             if len(batch.offsets):
                 yield Chunk(self.path, tail, base, batch.offsets, batch.lengths, size)
+        self.errors.extend(f"{self.path}: {message}" for message in zeros.reports())
 
     def _needed(self) -> int:
         # a record longer than a chunk: fetch all of it at once rather than re-gluing pieces
         if len(self._tail) < tfrecord.HEADER_SIZE:
             return 0
         length, header_crc = _HEADER.unpack_from(self._tail, 0)
-        if masked_crc32c(self._tail[:8]) != header_crc:
+        if masked_crc32c(self._tail[:8]) != header_crc or length > tfrecord.MAX_RECORD_LENGTH:
             return 0
         return tfrecord.HEADER_SIZE + length + tfrecord.FOOTER_SIZE - len(self._tail)
+
+
+class _ZeroRuns:
+    """The zero runs of one poll, joined across chunks: a gigabyte of zeros is one report."""
+
+    def __init__(self):
+        self.runs: list[list[int]] = []
+
+    def add(self, runs) -> None:
+        for start, end in runs:
+            if self.runs and self.runs[-1][1] >= start:
+                self.runs[-1][1] = max(self.runs[-1][1], end)
+            else:
+                self.runs.append([start, end])
+
+    def reports(self) -> list[str]:
+        return [tfrecord.describe_zero_run(start, end) for start, end in self.runs]
 
 
 class ReadBuffer:

@@ -40,8 +40,14 @@ def test_rebin_preserves_counts():
     assert counts[0] == pytest.approx(5.0) and counts[2] == pytest.approx(5.0)
 
 
-def test_common_edges_span_the_non_empty_buckets():
+def test_common_edges_span_every_bucket_edge_as_tensorboards_dashboard():
+    # TensorBoard's histogram dashboard bins from the lowest left edge to the highest right
+    # edge of all steps, empty buckets included, infinite edges aside
     a = np.array([[-5.0, 0.0, 0.0], [0.0, 1.0, 2.0]])
-    b = np.array([[2.0, 3.0, 1.0], [3.0, 9.0, 0.0]])
-    np.testing.assert_allclose(common_edges([a, b], 3), [0.0, 1.0, 2.0, 3.0])
+    b = np.array([[2.0, 3.0, 1.0], [3.0, 9.0, 0.0], [9.0, np.inf, 0.0]])
+    np.testing.assert_allclose(common_edges([a, b], 2), [-5.0, 2.0, 9.0])
+    # a legacy histogram's backwards empty first bucket [min, limit_0]: the limit is lowest
+    torch_like = np.array([[-3.9, -4.2, 0.0], [-4.2, -3.8, 1.0], [-3.8, 3.1, 9.0]])
+    np.testing.assert_allclose(common_edges([torch_like], 1), [-4.2, 3.1])
+    np.testing.assert_allclose(common_edges([np.array([[2.0, 2.0, 5.0]])], 1), [2 / 1.1 - 1, 2 * 1.1 + 1])
     np.testing.assert_allclose(common_edges([], 2), [0.0, 0.5, 1.0])

@@ -7,8 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from tensorboard import data_compat
-from tensorboard.compat.proto import summary_pb2 as tb_summary_pb2
 from tensorboard.util import tensor_util
 
 from jupyter_tb._proto import summary_pb2, tensor_pb2
@@ -66,25 +64,79 @@ def _tensorboardx_value(summary):
     return value
 
 
-def test_legacy_histogram_matches_data_compat():
-    from tensorboardX import summary as tbx
+def test_legacy_histogram_keeps_every_bucket_edge_as_tensorboards_data_server():
+    # TensorBoard's (Rust) data server, what `tensorboard --logdir` serves by default: every
+    # bucket kept, lefts [min, limit_0, ...], rights [..., limit_n-2, max] (compared with the
+    # real server in tests/reading/test_histograms_as_tensorboard.py)
+    histo = summary_pb2.HistogramProto(
+        min=-3.9, max=3.1, bucket_limit=[-4.2, -3.8, 0.0, 2.9, 3.3], bucket=[0, 1, 5, 0, 2]
+    )
+    kind, rows = migrate.migrate_value(summary_pb2.Summary.Value(tag="h", histo=histo))
+    assert kind == "histograms"
+    np.testing.assert_array_equal(
+        rows, [[-3.9, -4.2, 0], [-4.2, -3.8, 1], [-3.8, 0.0, 5], [0.0, 2.9, 0], [2.9, 3.1, 2]]
+    )
 
-    rng = np.random.default_rng(0)
-    for values in (rng.normal(size=1000), np.array([3.0, 3.0, 3.0]), np.arange(10.0) ** 3):
-        legacy = _tensorboardx_value(tbx.histogram("h", values, bins="auto"))
-        theirs = data_compat.migrate_value(_ours(legacy, tb_summary_pb2.Summary.Value))
-        kind, ours = migrate.migrate_value(_ours(legacy, summary_pb2.Summary.Value))
-        assert kind == "histograms" == theirs.metadata.plugin_data.plugin_name
-        # TensorBoard narrows the edges to float32; we keep the float64 the writer recorded
-        np.testing.assert_allclose(ours, tensor_util.make_ndarray(theirs.tensor), rtol=1e-6)
-        assert (ours[:, 0] <= ours[:, 1]).all()
+
+def test_legacy_histogram_with_mismatched_fields_is_an_error():
+    histo = summary_pb2.HistogramProto(min=0, max=1, bucket_limit=[1, 2], bucket=[3])
+    with pytest.raises(ValueError, match="2 bucket limits for 1 buckets"):
+        migrate.migrate_value(summary_pb2.Summary.Value(tag="h", histo=histo))
 
 
 def test_empty_legacy_histogram():
     value = summary_pb2.Summary.Value(
         tag="h", histo=summary_pb2.HistogramProto(min=0, max=0, bucket_limit=[1, 2], bucket=[0, 0])
     )
+    np.testing.assert_array_equal(migrate.migrate_value(value)[1], [[0, 1, 0], [1, 0, 0]])
+    value.histo.Clear()
     assert migrate.migrate_value(value)[1].shape == (0, 3)
+
+
+@pytest.mark.parametrize(
+    ("plugin", "dtype", "shape"),
+    [
+        ("histograms", 2, [10**9, 3]),
+        ("text", 7, [10**9]),
+        ("pr_curves", 1, [6, 10**9]),
+        ("scalars", 1, [10**9]),
+        ("mesh", 1, [1, 10**9, 3]),
+        ("tensors", 1, [1 << 40, 1 << 40]),
+    ],
+)
+def test_a_shape_the_bytes_cannot_back_is_refused_without_allocating(plugin, dtype, shape):
+    import tracemalloc
+
+    value = summary_pb2.Summary.Value(tag="bad")
+    value.metadata.plugin_data.plugin_name = plugin
+    value.tensor.dtype = dtype
+    for size in shape:
+        value.tensor.tensor_shape.dim.add(size=size)
+    if dtype == 7:
+        value.tensor.string_val.append(b"x")
+    else:
+        value.tensor.float_val.append(1.0) if dtype == 1 else value.tensor.double_val.append(1.0)
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="claims"):
+        migrate.migrate_value(value)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1 << 20
+    value.tensor.ClearField("float_val")
+    value.tensor.ClearField("double_val")
+    value.tensor.ClearField("string_val")
+    value.tensor.tensor_content = b"\0" * 16  # content must hold every element
+    with pytest.raises(ValueError, match="claims"):
+        migrate.migrate_value(value)
+
+
+def test_a_few_values_may_still_stand_for_a_modest_repeat():
+    proto = tensor_pb2.TensorProto(dtype=1, float_val=[0.5])
+    proto.tensor_shape.dim.add(size=migrate.MAX_PADDED_ELEMENTS)
+    assert migrate.tensor_to_numpy(proto).shape == (migrate.MAX_PADDED_ELEMENTS,)
+    proto.tensor_shape.dim[0].size += 1
+    with pytest.raises(ValueError, match="claims"):
+        migrate.tensor_to_numpy(proto)
 
 
 def test_legacy_kinds_by_oneof():
@@ -177,10 +229,10 @@ def test_graph_sub_plugins_and_audio_without_labels():
     assert migrate.blob_sample(audio, "audio", 2) == wav
 
 
-def test_bulk_histograms_trim_long_empty_runs_like_one_at_a_time():
-    """bucket_spans and fill_bucket_rows read the buckets straight from the wire bytes and skip
-    empty outer buckets with a few lockstep probes, then per histogram: runs longer than the probes, at
-    either end, all-empty and NaN counts must come out as histo_to_buckets makes them."""
+def test_bulk_histograms_read_like_one_at_a_time():
+    """fill_bucket_rows reads the buckets straight from the wire bytes of many histograms at
+    once: empty runs at either end, all-empty, NaN counts and no buckets at all must come out
+    as histo_to_buckets makes them."""
     shapes = [
         [0] * 9 + [1, 2] + [0] * 6,
         [0, 0, 5, 0, 0],

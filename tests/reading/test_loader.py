@@ -103,26 +103,48 @@ def test_a_file_that_shrank_is_reported(tmp_path):
     assert "shrank" in loader.errors[0]
 
 
-def test_a_length_claiming_a_terabyte_allocates_nothing_of_the_sort(tmp_path):
+def test_a_length_over_2_gib_is_damage_not_a_growing_tail(tmp_path):
     import struct
     import tracemalloc
 
     from jupyter_tb.format.crc import masked_crc32c
     from jupyter_tb.format.tfrecord import encode_record
 
-    good = encode_record(event_pb2.Event(step=1, file_version="brain.Event:2").SerializeToString())
-    length = struct.pack("<Q", 1 << 40)
-    bogus = length + struct.pack("<I", masked_crc32c(length)) + b"x" * 100
+    def record(step):
+        return encode_record(event_pb2.Event(step=step, file_version="brain.Event:2").SerializeToString())
+
+    length = struct.pack("<Q", 1 << 63)
+    bogus = length + struct.pack("<I", masked_crc32c(length))
     target = tmp_path / "events.out.tfevents.5.x"
-    target.write_bytes(good + bogus)
+    target.write_bytes(record(1) + bogus + record(2))
     loader = EventFileLoader(LocalStorage(tmp_path), str(target))
     tracemalloc.start()
-    got = _payloads(loader.poll(len(good) + len(bogus)))
+    got = _payloads(loader.poll(target.stat().st_size))
+    with open(target, "ab") as f:  # the writer goes on after the damage
+        f.write(record(3))
+    got += _payloads(loader.poll(target.stat().st_size))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert len(got) == 1 and event_pb2.Event.FromString(got[0]).step == 1
-    assert loader.pending == len(bogus)  # maybe a record still being written: kept for later
+    assert [event_pb2.Event.FromString(p).step for p in got] == [1, 2, 3]
+    assert loader.pending == 0
+    (message,) = loader.errors
+    assert str(target) in message and str(1 << 63) in message
     assert peak < 1 << 20
+
+
+def test_a_file_of_zeros_is_one_report_and_costs_little(tmp_path):
+    import time
+
+    target = tmp_path / "events.out.tfevents.6.x"
+    with open(target, "wb") as f:
+        f.truncate(100 << 20)  # reads as zeros, as a crash leaves them
+    loader = EventFileLoader(LocalStorage(tmp_path), str(target), chunk_size=16 << 20)
+    start = time.process_time()
+    assert _payloads(loader.poll(100 << 20, final=True)) == []
+    seconds = time.process_time() - start
+    (message,) = loader.errors
+    assert f"offsets 0..{100 << 20}" in message and "zero bytes" in message
+    assert seconds < 2.0  # ~6 s before zero runs were skipped
 
 
 def test_final_poll_reports_a_truncated_tail_once_and_reads_past_garbage(tmp_path):

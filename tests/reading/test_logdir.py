@@ -84,7 +84,17 @@ def _compare(kind, series, arrays):
         assert series.steps.dtype == np.int64 and series.values.dtype == np.float64
     elif kind == "histograms":
         for i, array in enumerate(arrays):
-            np.testing.assert_allclose(series[i], array.astype(np.float64))
+            ours = series[i]
+            if len(ours) != len(array):
+                # a legacy histogram: TensorBoard's Python reader drops its empty outer buckets,
+                # its data server (what `tensorboard` serves) keeps them as we do
+                # (tests/reading/test_histograms_as_tensorboard.py); the buckets with data agree
+                nonzero = np.flatnonzero(ours[:, 2])
+                ours = ours[nonzero[0] : nonzero[-1] + 1]
+                np.testing.assert_allclose(ours[:, 2], array[:, 2])
+                np.testing.assert_allclose(ours[1:, 0], array[1:, 0], rtol=1e-7)
+            else:
+                np.testing.assert_allclose(ours, array.astype(np.float64))
     elif kind == "images":
         for entry, array in zip(series, arrays):
             assert (entry.width, entry.height) == (int(array[0]), int(array[1]))
