@@ -58,13 +58,13 @@ CASES = [
 
 _CHILD = r"""
 import json, resource, sys, time
-import jupyter_tb
+from jupyter_tb.reading.logdir import read
 logdir, polls = sys.argv[1], int(sys.argv[2])
 t0 = time.perf_counter()
 result = {}
 if logdir:
     try:
-        board = jupyter_tb.read(logdir)
+        board = read(logdir)
         for _ in range(polls - 1):
             board.reload()
         series = board.scalars(".", "good") if "." in board.runs and "good" in board.tags(".").get("scalars", []) else []
@@ -86,7 +86,11 @@ def measure(logdir: str, code: str | None, polls: int = 3) -> dict:
     if code:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [code, env.get("PYTHONPATH")]))
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, logdir, str(polls)], env=env, capture_output=True, text=True
+        [sys.executable, "-c", _CHILD, logdir, str(polls)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),  # `python -c` imports from its working directory first
     )
     if out.returncode:
         last = (out.stderr.strip().splitlines() or ["no output"])[-1]
