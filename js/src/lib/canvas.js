@@ -16,10 +16,12 @@ export function sizeCanvas(canvas, width, height, ctx = canvas.getContext("2d"))
 }
 
 // Size a canvas to its wrapper (at least minWidth x minHeight) and clear it; returns the
-// drawing size in CSS pixels.
+// drawing size in CSS pixels. A wrapper not laid out this instant (a hidden tab, JupyterLab
+// swapping its theme's stylesheet) measures 0: the canvas keeps the size it had rather than
+// collapsing to the minimum until something happens to resize it again.
 export function fitCanvas(canvas, wrap, ctx, minWidth = 100, minHeight = 60) {
-  const width = Math.max(wrap.clientWidth, minWidth);
-  const height = Math.max(wrap.clientHeight, minHeight);
+  const width = Math.max(wrap.clientWidth || parseFloat(canvas.style.width) || 0, minWidth);
+  const height = Math.max(wrap.clientHeight || parseFloat(canvas.style.height) || 0, minHeight);
   sizeCanvas(canvas, width, height, ctx);
   return { width, height };
 }
