@@ -92,7 +92,10 @@ export function createSettingsPanel(settings, { groups = ALL_GROUPS } = {}) {
     el.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
   };
-  button.addEventListener("click", () => setOpen(el.hidden));
+  button.addEventListener("click", () => {
+    setOpen(el.hidden);
+    if (!el.hidden) { const first = el.querySelector("input, select"); if (first) first.focus({ preventScroll: true }); }
+  });
   close.addEventListener("click", () => { setOpen(false); button.focus(); });
   el.addEventListener("keydown", (event) => { if (event.key === "Escape") { setOpen(false); button.focus(); } });
   const unsubscribe = settings.subscribe((name, value) => { if (controls.has(name)) controls.get(name).show(value); });

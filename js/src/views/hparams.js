@@ -9,7 +9,6 @@
 // picked), [data-jtb-parcoords], [data-jtb-scatter-matrix], [data-jtb-clear-brushes],
 // [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"]).
 import { h, userRegex } from "../lib/dom.js";
-import { runColor } from "../lib/colors.js";
 import { createLineChart } from "../lib/linechart.js";
 import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
@@ -38,6 +37,7 @@ export default {
 
   render(ctx) {
     const { state, model } = ctx;
+    const runColor = (run) => ctx.selection.color(run); // the runs table's colours (recoloured runs too)
     let sortBy = null, descending = false;
     let brushMask = null;
     let picked = new Set(model.get("selected_sessions") || []);
