@@ -3,7 +3,8 @@
 A run is any directory under the logdir holding event files (name containing "tfevents"), at
 any depth; the logdir itself is run ".". Each run's files are read in name order (their names
 start with the creation time). :meth:`Logdir.reload` reads only bytes appended since the last
-call, picks up new files and runs and drops runs whose directory is gone. Reads happen outside
+call, picks up new files and runs and drops runs whose directory is gone (a run whose event
+files were deleted keeps what they held while its directory stays). Reads happen outside
 the data lock; each chunk is applied under it, so accessors on other threads (widgets while
 the watcher reloads) see whole chunks and never a half-applied one.
 """
@@ -113,7 +114,8 @@ class Logdir(Reader):
                 for loader in run.loaders.values()
             )
             with self._lock:
-                for name in [r for r in self._runs if r not in listing.event_files]:
+                # a run lives while its directory does: deleting its event files keeps what they held
+                for name in [r for r in self._runs if r not in listing.dirs]:
                     self._drop_run(name)
                 self._set_projector_configs(
                     {
@@ -124,14 +126,14 @@ class Logdir(Reader):
                 )
                 self._progress = (done, total, len(listing.event_files))
             buffer = ReadBuffer()  # one for the whole pass: each chunk is ingested before the next
-            for name in sorted(listing.event_files):
+            for name in sorted(set(listing.event_files) | set(self._runs)):
                 run = self._runs.get(name)
                 if run is None:
                     with self._lock:
                         run = self._runs[name] = _Run()
-                listed = listing.event_files[name]
+                listed = listing.event_files.get(name, [])
                 for gone in set(run.loaders) - {info.path for info in listed}:
-                    del run.loaders[gone]  # a deleted file: what it held stays, as in TensorBoard
+                    del run.loaders[gone]  # a deleted file: what it held stays
                 for info in listed:
                     done += self._read_file(name, run, info, buffer, newest=info is listed[-1])
                     with self._lock:

@@ -31,6 +31,9 @@ class Listing:
     projector_configs: dict[str, FileInfo] = field(default_factory=dict)  # run -> its config
     trace_files: dict[str, list[FileInfo]] = field(default_factory=dict)  # run -> profiler traces
     errors: list[str] = field(default_factory=list)
+    # every directory found (as run names): a run whose files were deleted lives while its
+    # directory does
+    dirs: set[str] = field(default_factory=set)
 
 
 def is_event_file(name: str) -> bool:
@@ -83,18 +86,27 @@ class LocalStorage:
     def list(self) -> Listing:
         listing = Listing()
         stack = [(self.root, ".")]
+        seen: set[tuple[int, int]] = set()  # (device, inode) of directories walked
         while stack:
             directory, run = stack.pop()
             try:
                 entries = list(os.scandir(directory))
+                # symlinked run directories are followed (as TensorBoard does); a link back
+                # to a directory already walked (a loop, or the same folder twice) is not
+                status = os.stat(directory)
             except OSError as error:
                 if run == ".":  # the logdir itself is gone or unreadable: nothing to compare
                     raise
                 listing.errors.append(f"cannot list {directory}: {error.strerror or error}")
                 continue
+            if (status.st_dev, status.st_ino) in seen:
+                listing.errors.append(f"{directory}: a symlink to a directory read already; not followed")
+                continue
+            seen.add((status.st_dev, status.st_ino))
+            listing.dirs.add(run)
             for entry in entries:
                 try:
-                    if entry.is_dir(follow_symlinks=False):
+                    if entry.is_dir():
                         stack.append((entry.path, entry.name if run == "." else f"{run}/{entry.name}"))
                     elif _wanted(entry.name):
                         _add(listing, run, entry.name, entry.path, entry.stat().st_size)
@@ -138,8 +150,16 @@ class FsspecStorage:
 
     def check(self) -> None:
         self.fs.invalidate_cache()
-        exists = self.fs.exists(self.root)
-        _check_root(self.url, exists and self.fs.isdir(self.root), exists)
+        try:
+            info = self.fs.info(self.root)
+        except FileNotFoundError:
+            info = None
+        except PermissionError:
+            raise
+        except Exception as error:  # endpoint down, DNS, TLS...: not the same as "not there"
+            cause = f"{type(error).__name__}: {error}"
+            raise ConnectionError(f"logdir {self.url!r} cannot be reached ({cause})") from error
+        _check_root(self.url, info is not None and info.get("type") == "directory", info is not None)
 
     def list(self) -> Listing:
         listing = Listing()
@@ -152,6 +172,10 @@ class FsspecStorage:
                 continue
             directory, name = posixpath.split(path[len(prefix) :])
             _add(listing, directory or ".", name, path, int(info.get("size") or 0))
+            while directory:  # object stores have no empty folders: a folder is its objects' prefix
+                listing.dirs.add(directory)
+                directory = posixpath.dirname(directory)
+        listing.dirs.add(".")
         return _sorted(listing)
 
     def read(self, path: str, start: int, length: int, prefix: bytes = b"", scratch=None):

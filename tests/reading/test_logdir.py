@@ -547,3 +547,44 @@ def test_tensorboardx_hparams_sessions_and_layouts_merged_over_runs(tmp_path):
     assert titles == ["Shared", "Only0.01", "Only0.1"]  # runs in name order, categories merged
     assert [c.title for c in layout.category[0].chart] == ["chart0.01", "chart0.1"]
     assert layout.category[1].chart[0].HasField("margin")
+
+
+def _scalar_run(path, values, suffix=""):
+    from tensorboardX import SummaryWriter
+
+    with SummaryWriter(str(path), filename_suffix=suffix) as w:
+        for i, v in enumerate(values):
+            w.add_scalar("x", v, i)
+
+
+def test_a_run_whose_event_files_are_deleted_keeps_its_data(tmp_path):
+    # before: the run vanished with its only file (the loader's comment said its data stays)
+    _scalar_run(tmp_path / "r", [1.0, 2.0])
+    ld = jupyter_tb.read(str(tmp_path))
+    for event_file in (tmp_path / "r").iterdir():
+        event_file.unlink()
+    ld.reload()
+    assert ld.runs == ["r"] and ld.scalars("r", "x").values.tolist() == [1.0, 2.0]
+    _scalar_run(tmp_path / "r", [3.0])  # the run goes on in a new file
+    ld.reload()
+    assert ld.scalars("r", "x").values.tolist() == [1.0, 2.0, 3.0]
+    shutil.rmtree(tmp_path / "r")  # the directory itself gone: so is the run
+    ld.reload()
+    assert ld.runs == []
+
+
+def test_symlinked_run_directories_are_followed_and_loops_are_not(tmp_path):
+    # before: symlinked run directories were silently skipped
+    logdir, elsewhere = tmp_path / "logs", tmp_path / "elsewhere"
+    _scalar_run(logdir / "local", [1.0])
+    _scalar_run(elsewhere / "exp", [2.0, 3.0])
+    os.symlink(elsewhere / "exp", logdir / "linked")
+    os.symlink(logdir, logdir / "local" / "loop")  # back to the top: must not be walked again
+    ld = jupyter_tb.read(str(logdir))
+    assert ld.runs == ["linked", "local"]
+    assert ld.scalars("linked", "x").values.tolist() == [2.0, 3.0]
+    (message,) = ld.errors
+    assert "loop" in message and "not followed" in message
+    _scalar_run(elsewhere / "exp", [4.0], suffix=".2")  # live: files appearing behind the link are read
+    ld.reload()
+    assert ld.scalars("linked", "x").values.tolist() == [2.0, 3.0, 4.0]

@@ -99,3 +99,16 @@ def test_missing_bucket_path_is_a_clear_error(s3):
     _, options = s3
     with pytest.raises(FileNotFoundError, match="does not exist"):
         jupyter_tb.read("s3://logs/nothing-here", storage_options=options)
+
+
+def test_an_unreachable_endpoint_is_reported_as_such(s3):
+    # before: "does not exist" (or a bare botocore error without the logdir)
+    _, options = s3
+    closed = dict(
+        options,
+        endpoint_url=f"http://127.0.0.1:{_free_port()}",
+        config_kwargs={"retries": {"max_attempts": 1}},
+    )
+    for url in ("s3://logs/runs", "s3://logs"):
+        with pytest.raises(ConnectionError, match=f"logdir '{url}' cannot be reached.*Could not connect"):
+            jupyter_tb.read(url, storage_options=closed)
