@@ -432,6 +432,10 @@ def audio(tag: str, snd, sample_rate: int = 44100) -> Value:
 
 
 def text(tag: str, text_string: str) -> Value:
+    """``text_string``: a str, or bytes read as UTF-8 (invalid bytes become U+FFFD, so the text
+    plugin can always decode what it reads); anything else is written as its ``str()``."""
+    if isinstance(text_string, (bytes, bytearray, memoryview)):
+        text_string = bytes(text_string).decode("utf-8", errors="replace")
     content = plugins_pb2.TextPluginData(version=0).SerializeToString()
     return tensor(
         tag + "/text_summary", np.asarray([str(text_string)], dtype=object), _metadata("text", content)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import warnings
 
-from jupyter_tb._proto import graph_pb2, tensor_shape_pb2, types_pb2
+from jupyter_tb._proto import graph_pb2, types_pb2
+from jupyter_tb.writing.graph_nodes import NodeNames, output_ref, shapes_attr
 
 _TORCH_DTYPES = {
     "Float": types_pb2.DT_FLOAT,
@@ -33,13 +34,6 @@ def _import_torch():
     except ImportError as error:
         raise ImportError("add_graph traces PyTorch models and needs torch: pip install torch") from error
     return torch
-
-
-def _shape_attr(sizes) -> graph_pb2.AttrValue:
-    shape = tensor_shape_pb2.TensorShapeProto(
-        dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=-1 if s is None else s) for s in sizes]
-    )
-    return graph_pb2.AttrValue(list=graph_pb2.AttrValue.ListValue(shape=[shape]))
 
 
 def _scope_names(model) -> dict[str, str]:
@@ -85,21 +79,14 @@ def _graph_to_proto(torch, model, graph) -> graph_pb2.GraphDef:
     nodes: list[graph_pb2.NodeDef] = []
     names: dict = {}  # torch Value (by unique id) -> the NodeDef name producing it
     module_of: dict = {}  # Value id of a module reference -> module path
-    used: set[str] = set()
-
-    def unique(name: str) -> str:
-        candidate, n = name, 1
-        while candidate in used:
-            candidate, n = f"{name}_{n}", n + 1
-        used.add(candidate)
-        return candidate
+    unique = NodeNames().unique
 
     def describe(node: graph_pb2.NodeDef, value) -> None:
         kind = value.type()
         if isinstance(kind, torch._C.TensorType):
             sizes = kind.sizes()
             if sizes is not None:
-                node.attr["_output_shapes"].CopyFrom(_shape_attr(sizes))
+                node.attr["_output_shapes"].CopyFrom(shapes_attr([sizes]))
             dtype = _TORCH_DTYPES.get(str(kind.scalarType()))
             if dtype is not None:
                 node.attr["dtype"].type = dtype
@@ -131,7 +118,7 @@ def _graph_to_proto(torch, model, graph) -> graph_pb2.GraphDef:
             )
             tensor = getattr(modules.get(parent or "", model), attr, None)
             if isinstance(tensor, torch.Tensor):
-                node.attr["_output_shapes"].CopyFrom(_shape_attr(list(tensor.shape)))
+                node.attr["_output_shapes"].CopyFrom(shapes_attr([list(tensor.shape)]))
             names[outputs[0].unique()] = node.name
             nodes.append(node)
             continue
@@ -148,7 +135,7 @@ def _graph_to_proto(torch, model, graph) -> graph_pb2.GraphDef:
                 {a: _attribute(torch_node, a) for a in torch_node.attributeNames()}
             ).encode()
         for i, value in enumerate(outputs):
-            names[value.unique()] = node.name if i == 0 else f"{node.name}:{i}"
+            names[value.unique()] = output_ref(node.name, i)
         nodes.append(node)
 
     for value in graph.outputs():

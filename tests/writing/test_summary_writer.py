@@ -12,25 +12,10 @@ import wave
 
 import numpy as np
 import pytest
-from tensorboard.backend.event_processing.plugin_event_accumulator import EventAccumulator
 from tensorboard.util import tensor_util
 
 from jupyter_tb import SummaryWriter
-
-
-def accumulate(path) -> EventAccumulator:
-    acc = EventAccumulator(
-        str(path),
-        size_guidance={
-            k: 0 for k in ("tensors", "images", "audio", "histograms", "scalars", "compressedHistograms")
-        },
-    )
-    acc.Reload()
-    return acc
-
-
-def values(acc, tag):
-    return [(e.step, tensor_util.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)]
+from tests.support.tensorboard_oracle import accumulate, image_entries, plugin_context, png_pixels, values
 
 
 def plugin_content(acc, plugin, tag) -> bytes:
@@ -167,7 +152,53 @@ def test_flush_then_reopen_after_close(tmp_path):
     assert [s for s, _ in values(accumulate(tmp_path), "x")] == [1, 2]
 
 
-# ------------------------------------------------------------------------------ histograms
+def test_file_writer_is_none_after_close_and_reading_it_opens_nothing(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_scalar("x", 1.0)
+        assert writer.file_writer is not None and writer.all_writers
+    assert writer.file_writer is None and writer.all_writers is None
+    assert writer.file_writer is None  # read twice: still no new file
+    assert len(glob.glob(str(tmp_path / "events.out.tfevents.*"))) == 1
+
+
+def test_write_to_disk_false_creates_nothing(tmp_path):
+    import torch
+
+    logdir = tmp_path / "never"
+    with SummaryWriter(logdir, write_to_disk=False) as writer:
+        writer.add_scalar("x", 1.0, 1)
+        writer.add_scalars("pair", {"a": 1.0, "b": 2.0}, 1)
+        writer.add_image("img", np.zeros((3, 4, 4)), 1)
+        writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, run_name="trial")
+        writer.add_embedding(np.eye(3), metadata=["a", "b", "c"])
+        writer.add_graph(torch.nn.Linear(2, 1), torch.zeros(1, 2))
+        writer.flush()
+    writer.add_text("after", "close")  # reopening after close writes nothing either
+    writer.close()
+    assert not logdir.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("step", [2**63, 2**70, -(2**63) - 1])
+def test_steps_beyond_int64_raise_and_the_writer_keeps_going(tmp_path, step):
+
+    with SummaryWriter(tmp_path) as writer:
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_scalar("x", 1.0, step)
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_scalar("x", 1.0, step, new_style=True)
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_scalars("pair", {"a": 1.0}, step)
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_histogram("h", np.arange(5.0), step)
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_text("t", "x", step)
+        with pytest.raises(ValueError, match="int64"):
+            writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, run_name="trial", global_step=step)
+        writer.add_scalar("x", 2.0, 2**63 - 1)  # the largest int64 is fine
+        writer.add_scalar("x", 3.0, -(2**63))
+    steps = [s for s, _ in values(accumulate(tmp_path), "x")]
+    assert steps == [2**63 - 1, -(2**63)]
+    assert not (tmp_path / "pair_a").exists() and not (tmp_path / "trial").exists()
 
 
 def test_histograms_read_back_as_tensorboard_buckets(tmp_path):
@@ -212,20 +243,6 @@ def test_histograms_read_back_as_tensorboard_buckets(tmp_path):
 # ------------------------------------------------------------------------------ images
 
 
-def png_pixels(encoded: bytes) -> np.ndarray:
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(encoded)))
-
-
-def image_entries(acc, tag):
-    out = []
-    for event in acc.Tensors(tag):
-        width, height, *encoded = tensor_util.make_ndarray(event.tensor_proto)
-        out.append((event.step, int(width), int(height), encoded))
-    return out
-
-
 def test_images_in_every_dataformat_decode_to_the_same_pixels(tmp_path):
     import torch
 
@@ -267,6 +284,27 @@ def test_add_images_makes_a_grid_like_tensorboardx(tmp_path):
     np.testing.assert_array_equal(png_pixels(image_entries(acc, "nhwc")[0][3][0]), ours)
     theirs = tbx_summary.image("grid", batch, dataformats="NCHW").value[0].image
     assert (theirs.width, theirs.height) == (width, height)
+
+
+def test_add_images_stacks_a_list_of_images(tmp_path):
+    import torch
+
+    batch = np.random.RandomState(3).rand(5, 3, 4, 6)
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_images("stacked", batch, 1)
+        writer.add_images("chw_list", list(batch), 1, dataformats="CHW")
+        writer.add_images(
+            "hwc_tensors", [torch.tensor(i.transpose(1, 2, 0)) for i in batch], 1, dataformats="HWC"
+        )
+        with pytest.raises(ValueError, match="one shape"):
+            writer.add_images("ragged", [batch[0], batch[1][:, :2]], 1, dataformats="CHW")
+    acc = accumulate(tmp_path)
+    stacked = png_pixels(image_entries(acc, "stacked")[0][3][0])
+    for tag in ("chw_list", "hwc_tensors"):
+        ((step, width, height, (png,)),) = image_entries(acc, tag)
+        assert (step, width, height) == (1, 5 * 6, 4)
+        np.testing.assert_array_equal(png_pixels(png), stacked)
+    assert "ragged" not in acc.Tags()["tensors"]
 
 
 def test_image_with_boxes_figure_and_video(tmp_path):
@@ -364,6 +402,15 @@ def test_text_reads_back_through_the_text_plugin(tmp_path):
     assert acc.SummaryMetadata("notes/text_summary").plugin_data.plugin_name == "text"
     html = text_plugin.text_array_to_html(value, enable_markdown=True)
     assert "<h1>Title</h1>" in html and "<script>" not in html
+
+
+def test_text_given_bytes_is_decoded_as_utf8(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_text("raw", "naïve → ok".encode(), 1)
+        writer.add_text("broken", b"ok \xff", 2)  # not UTF-8: the bad byte becomes U+FFFD
+    acc = accumulate(tmp_path)
+    assert values(acc, "raw/text_summary")[0][1].tolist() == ["naïve → ok".encode()]
+    assert values(acc, "broken/text_summary")[0][1].tolist() == ["ok \ufffd".encode()]
 
 
 # ------------------------------------------------------------------------------ pr curves
@@ -514,19 +561,11 @@ def test_hparams_child_run_like_torch(tmp_path):
     assert len(runs) == 1 and float(runs[0]) > 0  # the unnamed one: a time stamp
 
 
-def test_hparams_tensorboardx_signature(tmp_path):
-    with SummaryWriter(tmp_path) as writer:
-        writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, "positional")
-        writer.add_hparams({"lr": 0.2}, {"acc": 0.6}, name="keyword")
-    from tensorboard.plugins.hparams import metadata as hp_metadata
-
-    for run, lr, acc_value in (("positional", 0.1, 0.5), ("keyword", 0.2, 0.6)):
-        acc = accumulate(tmp_path / run)
-        start = hp_metadata.parse_session_start_info_plugin_data(
-            plugin_content(acc, "hparams", "_hparams_/session_start_info")
-        )
-        assert start.hparams["lr"].number_value == lr
-        assert [float(v) for _, v in values(acc, "acc")] == [float(np.float32(acc_value))]
+def test_hparams_tensorboardx_positionals_get_a_clear_error(tmp_path):
+    # torch's third parameter is hparam_domain_discrete; tensorboardX's is the run name
+    with SummaryWriter(tmp_path) as writer, pytest.raises(TypeError, match=r"jupyter_tb\.tensorboardX"):
+        writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, "trial1", 7)
+    assert not (tmp_path / "trial1").exists() and not (tmp_path / "7").exists()
 
 
 # ------------------------------------------------------------------------------ embeddings, graph
@@ -638,20 +677,12 @@ def test_many_threads_share_one_writer(tmp_path):
 
 def test_tensorboard_hparams_plugin_lists_our_sessions(tmp_path):
     from tensorboard import context
-    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
-    from tensorboard.plugins import base_plugin
     from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
 
     with SummaryWriter(tmp_path) as writer:
         writer.add_hparams({"lr": 0.1, "opt": "adam"}, {"hparam/acc": 0.75}, run_name="a")
         writer.add_hparams({"lr": 0.2, "opt": "sgd"}, {"hparam/acc": 0.5}, run_name="b")
-    multiplexer = plugin_event_multiplexer.EventMultiplexer()
-    multiplexer.AddRunsFromDirectory(str(tmp_path))
-    multiplexer.Reload()
-    provider = data_provider.MultiplexerDataProvider(multiplexer, str(tmp_path))
-    backend = backend_context.Context(
-        base_plugin.TBContext(logdir=str(tmp_path), data_provider=provider, multiplexer=multiplexer)
-    )
+    backend = backend_context.Context(plugin_context(tmp_path))
     request = api_pb2.ListSessionGroupsRequest(
         start_index=0, slice_size=10, allowed_statuses=[api_pb2.STATUS_SUCCESS]
     )
