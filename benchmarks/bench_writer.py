@@ -1,5 +1,8 @@
 """Writer benchmark: ``add_scalar`` cost per call, ours vs tensorboardX vs torch.utils.tensorboard.
 
+``ours`` is ``jupyter_tb.SummaryWriter`` (torch's signatures), ``ours_tbx`` our tensorboardX facade
+``jupyter_tb.tensorboardX.SummaryWriter`` (one call more per ``add_scalar``, to map its signature).
+
     python -m benchmarks.bench_writer             # 200,000 calls per writer
     python -m benchmarks.bench_writer --calls 50000 --writers ours
 
@@ -21,13 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-WRITERS = ["ours", "tensorboardX", "torch"]
+WRITERS = ["ours", "ours_tbx", "tensorboardX", "torch"]
 TAGS = [f"train/loss_{k}" for k in range(4)]
 
 
 def _writer(kind: str, logdir: str):
     if kind == "ours":
         from jupyter_tb import SummaryWriter
+    elif kind == "ours_tbx":
+        from jupyter_tb.tensorboardX import SummaryWriter
     elif kind == "tensorboardX":
         from tensorboardX import SummaryWriter
     else:
@@ -102,7 +107,7 @@ def main(argv=None) -> None:
             flush=True,
         )
     if "ours" in results:
-        for other in results.keys() - {"ours"}:
+        for other in results.keys() - {"ours", "ours_tbx"}:
             print(
                 f"ours vs {other}: {results[other]['mean_us'] / results['ours']['mean_us']:.1f}x "
                 "less time per add_scalar (mean)"

@@ -29,14 +29,9 @@ class SummaryWriter(WriterCore):
     def add_scalar(
         self, tag, scalar_value, global_step=None, walltime=None, display_name="", summary_description=""
     ) -> None:
+        # positional: a keyword call costs more (see WriterCore.add_scalar)
         WriterCore.add_scalar(
-            self,
-            tag,
-            scalar_value,
-            global_step,
-            walltime,
-            display_name=display_name,
-            summary_description=summary_description,
+            self, tag, scalar_value, global_step, walltime, False, False, display_name, summary_description
         )
 
     def add_image_with_boxes(
