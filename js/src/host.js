@@ -64,6 +64,10 @@
 //     [data-jtb-panel="<kind>"]                  tab panels
 //     [data-jtb-progress]                        load progress text (bytes read/total, runs)
 //     [data-jtb-tag-filter]                      tag regex input
+//     [data-jtb-alerts-toggle] (head button, hidden without alerts), [data-jtb-alerts] (the list;
+//       rows [data-jtb-alert="<index>"], data-jtb-alert-active="false" once cleared),
+//       [data-jtb-alert-badge] (on run rows, the scalars tab, chart cards),
+//       [data-jtb-alert-marked="<step>"] (the card an alert row was clicked for)
 //   run selector (dashboard, or standalone view):
 //     [data-jtb-runs], [data-jtb-run-filter] (regex input), [data-jtb-runs-all], [data-jtb-runs-none],
 //     [data-jtb-run="<run>"] (row), [data-jtb-run-toggle="<run>"] (checkbox)

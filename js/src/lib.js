@@ -3,6 +3,7 @@
 // widget.js without anywidget's host API) and returns it (anywidget host.getWidget exports).
 import { renderView, loadView } from "./host.js";
 import css from "./style.css";
+import alertsCss from "./lib/alerts.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -10,7 +11,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css;
+  style.textContent = css + alertsCss;
   document.head.append(style);
 }
 

@@ -4,6 +4,7 @@
 import { h } from "../lib/dom.js";
 import { createShell } from "../lib/shell.js";
 import { ALL_GROUPS } from "../lib/settingspanel.js";
+import { createAlerts, jumpToAlert } from "../lib/alerts.js";
 import { loadView, renderView } from "../host.js";
 import { sessionFor } from "../session.js";
 
@@ -49,7 +50,12 @@ export default {
     const panels = h("div", { class: "jtb-panels" });
     const shell = createShell(ctx.el.closest("[data-jtb-view]") || ctx.el, { selection, settings, groups: ALL_GROUPS });
     shell.headMain.append(tabSelect, tagFilter, progress);
-    shell.main.append(tabBar, panels);
+    const root = ctx.el.closest("[data-jtb-view]") || ctx.el;
+    const alerts = createAlerts(model, root, {
+      onJump: (alert) => jumpToAlert(root, alert, { activate: (kind) => { activate(kind); save("tab", kind); }, selection }),
+    });
+    shell.headMain.append(alerts.button);
+    shell.main.append(alerts.panel, tabBar, panels);
     ctx.el.append(shell.head, shell.layout);
 
     const save = ctx.save;
@@ -141,6 +147,7 @@ export default {
 
     return () => {
       unsubscribe();
+      alerts.destroy();
       shell.destroy();
       model.off("change:_tabs", onTabs);
       model.off("change:tab", onTab);
