@@ -170,7 +170,9 @@ class _State:
 
 
 class EventFileWriter:
-    """Appends events to ``<logdir>/events.out.tfevents.<time>.<host>.<pid>.<n><suffix>``."""
+    """Appends events to ``<logdir>/events.out.tfevents.<time>.<host>.<pid>.<n><suffix>``; for
+    a URL logdir, uploads them as the pieces ``<that name without suffix>.000000<suffix>``, ...
+    (``path`` is then the pieces' common prefix)."""
 
     def __init__(
         self,
