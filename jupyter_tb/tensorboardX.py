@@ -53,6 +53,10 @@ class SummaryWriter(WriterCore):
         """A child run ``<logdir>/<name or time stamp>`` with the hparams session and metrics."""
         WriterCore.add_hparams(self, hparam_dict, metric_dict, run_name=name, global_step=global_step)
 
+    def add_onnx_graph(self, onnx_model_file) -> None:
+        """An ONNX model (path, bytes or ``onnx.ModelProto``) as the run's graph; needs ``onnx``."""
+        WriterCore.add_onnx_graph(self, onnx_model_file)
+
     def add_openvino_graph(self, xmlname) -> None:
         """An OpenVINO IR model (its ``.xml`` file) as the run's graph; needs no openvino package."""
         from jupyter_tb.writing.openvino_graph import graph_def

@@ -557,3 +557,8 @@ class SummaryWriter(WriterCore):
             logdir,
             storage_options=storage_options,
         )
+
+    def add_onnx_graph(self, prototxt) -> None:
+        """An ONNX model as the run's graph: a path to a ``.onnx`` file (torch names it
+        ``prototxt``), its bytes or an ``onnx.ModelProto``; needs the ``onnx`` package."""
+        WriterCore.add_onnx_graph(self, prototxt)

@@ -53,8 +53,9 @@ def test_onnx_model_file_is_served_by_tensorboards_graphs_plugin(tmp_path, write
     path = tmp_path / "model.onnx"
     onnx.save(small_model(), str(path))
     logdir = tmp_path / "logs"
+    keyword = "prototxt" if writer_class is SummaryWriter else "onnx_model_file"  # each library's name
     with writer_class(logdir) as writer:
-        writer.add_onnx_graph(str(path))
+        writer.add_onnx_graph(**{keyword: str(path)})
     graph = graph_from_graphs_plugin(logdir)
     nodes = {node.name: node for node in graph.node}
     assert dangling_inputs(graph) == []

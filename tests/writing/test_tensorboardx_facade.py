@@ -144,8 +144,12 @@ def test_both_facades_are_thin_over_one_core():
         "add_scalar",
         "add_image_with_boxes",
         "add_hparams",
+        "add_onnx_graph",
         "add_openvino_graph",
         "export_scalars_to_json",
     }
-    assert {name for name in vars(TorchFlavour) if callable(vars(TorchFlavour)[name])} == {"__init__"}
+    assert {name for name in vars(TorchFlavour) if callable(vars(TorchFlavour)[name])} == {
+        "__init__",
+        "add_onnx_graph",
+    }
     assert issubclass(SummaryWriter, WriterCore) and issubclass(TorchFlavour, WriterCore)
