@@ -4,6 +4,7 @@
 import { renderView, loadView } from "./host.js";
 import css from "./style.css";
 import alertsCss from "./lib/alerts.css";
+import viewsCss from "./lib/views.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -11,7 +12,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css + alertsCss;
+  style.textContent = css + alertsCss + viewsCss;
   document.head.append(style);
 }
 

@@ -2,9 +2,13 @@
 metadata of every kept step, and the bytes themselves pushed for the latest step (and for
 every step of small series) or fetched lazily with a request.
 
+A step may hold several samples (TensorFlow's ``tf.summary.image(..., max_outputs=k)``
+logs one tensor of k PNGs): every sample of a pushed step is pushed, each its own message.
+
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags}``; ``entries``
-``{run, tag, steps, wall, ...entry_fields}``; ``<blob_type>``
-``{run, tag, step, content_type, data}``. Request: ``<blob_type> {run, tag, step}``.
+``{run, tag, steps, wall, samples, ...entry_fields}``; ``<blob_type>``
+``{run, tag, step, sample, content_type, data}``. Request: ``<blob_type> {run, tag, step,
+sample}`` (sample defaults to 0).
 Subclasses set ``blob_type``, ``safe_types`` (content types the browser may get; anything
 else is sent as ``safe_types[0]``) and implement :meth:`series` and :meth:`entry_fields`.
 """
@@ -59,6 +63,7 @@ class BlobSeriesView(TaggedView):
             "tag": tag,
             "steps": np.asarray([e.step for e in entries], dtype=np.float64),
             "wall": np.asarray([e.wall_time for e in entries], dtype=np.float64),
+            "samples": np.asarray([e.samples for e in entries], dtype=np.int32),
         }
         message.update(self.entry_fields(entries))
         messages = [message]
@@ -72,32 +77,34 @@ class BlobSeriesView(TaggedView):
             key = (run, tag, int(entry.step))
             if key in self._pushed:
                 continue
-            blob = self._blob_message(run, tag, entry)
-            budget -= len(blob["data"])
+            blobs = [self._blob_message(run, tag, entry, k) for k in range(entry.samples)]
+            budget -= sum(len(blob["data"]) for blob in blobs)
             if budget < 0 and index != n - 1:
                 break
             self._pushed.add(key)
-            messages.append(blob)
+            messages.extend(blobs)
         return messages
 
-    def _blob_message(self, run: str, tag: str, entry) -> dict:
+    def _blob_message(self, run: str, tag: str, entry, sample: int) -> dict:
         return {
             "type": self.blob_type,
             "run": run,
             "tag": tag,
             "step": int(entry.step),
+            "sample": sample,
             "content_type": self.content_type(entry),
-            "data": entry.encoded(0),
+            "data": entry.encoded(sample),
         }
 
-    def request_blob(self, run: str, tag: str, step: int) -> dict:
-        """The bytes of (run, tag) at ``step`` (the last entry logged at that step)."""
+    def request_blob(self, run: str, tag: str, step: int, sample: int = 0) -> dict:
+        """The bytes of one sample of (run, tag) at ``step`` (the last entry logged there)."""
         series = self.series(run, tag)
         hits = np.flatnonzero(np.asarray(series.steps) == int(step))
         if not len(hits):
             raise KeyError(f"no {self.blob_type} at step {step} for run {run!r}, tag {tag!r}")
         entry = series[int(hits[-1])]
-        self._pushed.add((run, tag, int(step)))
-        message = self._blob_message(run, tag, entry)
+        if not 0 <= int(sample) < entry.samples:
+            raise KeyError(f"step {step} of {run!r}, {tag!r} holds {entry.samples} samples, not {sample + 1}")
+        message = self._blob_message(run, tag, entry, int(sample))
         message.pop("type")
         return message

@@ -7,6 +7,7 @@ not Playwright's polling.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 
@@ -41,6 +42,22 @@ def show_board(nb, logdir):
     nb.run_all()
     nb.wait_output(DASHBOARD)
     return nb.scoped(DASHBOARD)
+
+
+@contextlib.contextmanager
+def board_page(browser_context, server, name: str, logdir):
+    """A NotebookPage showing the board of ``logdir`` (kernel idle), closed afterwards; the
+    page must have raised no errors by then."""
+    from tests.support.browser_harness import NotebookPage
+
+    nb = NotebookPage(browser_context, server, name)
+    try:
+        show_board(nb, logdir)
+        nb.wait_idle()
+        yield nb
+        nb.assert_no_page_errors()
+    finally:
+        nb.close()
 
 
 def open_tab(nb, kind: str):

@@ -12,20 +12,13 @@ import pytest
 
 from tests.support import board_dom as dom
 from tests.support import fixture_logdirs as fx
-from tests.support.browser_harness import NotebookPage
 
 
 @pytest.fixture(scope="module")
 def board(browser_context, lab_server, ui_home):
     logdir = fx.write_views(ui_home / "logdirs" / "views")
-    nb = NotebookPage(browser_context, lab_server, "views-board")
-    try:
-        dom.show_board(nb, logdir)
-        nb.wait_idle()
+    with dom.board_page(browser_context, lab_server, "views-board", logdir) as nb:
         yield nb
-        nb.assert_no_page_errors()
-    finally:
-        nb.close()
 
 
 @pytest.mark.ui
@@ -62,31 +55,29 @@ def test_text_renders_sanitised_markdown_and_steps(board):
     nb = board
     card = dom.open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
     card.wait_for()
-    block = card.locator(dom.attr("text-run", "train"))
-    block.locator("strong").wait_for()
     last = fx.TEXT_STEPS[-1]
+    block = card.locator(dom.attr("text-step", str(last))).locator(dom.attr("text-run", "train"))
+    block.locator("strong").wait_for()
     assert block.locator("strong").text_content() == f"bold {last}"
     assert block.locator("table td").first.text_content() == str(last)
     # the hostile HTML in the text did nothing
-    assert block.locator("script").count() == 0
-    assert block.locator("[onerror]").count() == 0
+    assert card.locator("script").count() == 0
+    assert card.locator("[onerror]").count() == 0
     nb.page.wait_for_timeout(300)
     assert nb.page.evaluate("() => window.__jtb_xss") is None
     assert nb.dialogs == []
-    # step slider to the first step
-    dom.set_range(card.locator(dom.attr("step-slider")), 0)
-    nb.page.wait_for_function(
-        "(el) => el.querySelector('strong') && el.querySelector('strong').textContent === 'bold 0'",
-        arg=block.element_handle(),
-    )
+    # every step listed, the first one too
+    first = card.locator(dom.attr("text-step", str(fx.TEXT_STEPS[0]))).locator(dom.attr("text-run", "train"))
+    assert first.locator("strong").text_content() == f"bold {fx.TEXT_STEPS[0]}"
     nb.screenshot("views-text")
     # raw toggle: the markdown source, literally
     nb.scoped(dom.attr("text-raw")).first.check()
-    nb.page.wait_for_function(
-        "(el) => el.textContent.includes('**bold 0**') && !el.querySelector('strong')",
-        arg=block.element_handle(),
+    nb.page.wait_for_function(  # the step's entry is rebuilt: look it up afresh
+        "([card, sel]) => { const el = card.querySelector(sel);"
+        " return el && el.textContent.includes('**bold 0**') && !el.querySelector('strong'); }",
+        arg=[card.element_handle(), f"{dom.attr('text-step', '0')} {dom.attr('text-run', 'train')}"],
     )
-    assert fx.XSS_TEXT in block.text_content()
+    assert fx.XSS_TEXT in first.text_content()
 
 
 @pytest.mark.ui

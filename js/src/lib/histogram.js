@@ -9,6 +9,17 @@ import { hexToRgb } from "./colors.js";
 
 const MARGIN = { left: 48, right: 40, top: 8, bottom: 22 };
 
+// At least two distinct ticks over [lo, hi] for about `count` of them: ticks() rounds its step
+// up (0.05..0.95 for 3 ticks gives step 0.5: "0.5" alone), so ask for more until two fit.
+export function axisTicks(lo, hi, count) {
+  if (!(hi > lo)) return ticks(lo - 0.5, lo + 0.5, 2);
+  for (let wanted = Math.max(count, 2); wanted < 4 * Math.max(count, 2); wanted++) {
+    const out = ticks(lo, hi, wanted);
+    if (out.length >= 2) return out;
+  }
+  return [lo, hi];
+}
+
 function drawHistogram(ctx, data, box, colors) {
   const { edges, counts, steps, mode } = data;
   const bins = edges.length - 1;
@@ -21,23 +32,24 @@ function drawHistogram(ctx, data, box, colors) {
   const x0 = edges[0], x1 = edges[bins];
   const sx = (x) => box.left + ((x - x0) / (x1 - x0)) * (box.right - box.left);
   const offset = mode === "offset" && n > 1;
-  // offset: curves stacked from the oldest (top) to the newest (bottom), each as tall as 40%
+  // offset (TensorBoard's): one ridge per step, its baseline placed by the step's value from
+  // the oldest (top, back) to the newest (bottom, front), each ridge as tall as 40%
   const curveHeight = offset ? (box.bottom - box.top) * 0.4 : box.bottom - box.top;
-  const baseOf = (i) => (offset ? box.top + curveHeight + ((box.bottom - box.top - curveHeight) * i) / (n - 1) : box.bottom);
   const firstStep = steps[0], lastStep = steps[n - 1];
+  const spanSteps = lastStep > firstStep ? lastStep - firstStep : 1;
+  const baseOfStep = (step) => (offset ? box.top + curveHeight + ((box.bottom - box.top - curveHeight) * (step - firstStep)) / spanSteps : box.bottom);
   const view = { ...box, sx, sy: (c) => box.bottom - (c / peak) * curveHeight };
-  drawAxes(ctx, view, ticks(x0, x1, Math.max(2, Math.floor((box.right - box.left) / 80))), offset ? [] : ticks(0, peak, 4), colors);
+  const xTicks = axisTicks(x0, x1, Math.max(3, Math.floor((box.right - box.left) / 70)));
+  drawAxes(ctx, view, xTicks, offset ? [] : axisTicks(0, peak, 4), colors);
   if (offset) { // step labels on the right
     ctx.textAlign = "left";
     ctx.fillStyle = colors.fg;
-    for (const t of ticks(firstStep, lastStep, 4)) {
-      const i = lastStep > firstStep ? ((t - firstStep) / (lastStep - firstStep)) * (n - 1) : 0;
-      ctx.fillText(formatNumber(t), box.right + 4, baseOf(i));
-    }
+    for (const t of axisTicks(firstStep, lastStep, 4)) if (t >= firstStep && t <= lastStep) ctx.fillText(formatNumber(t), box.right + 4, baseOfStep(t));
   }
+  box.shownTicks = xTicks;
   for (let i = 0; i < n; i++) {
     const age = n > 1 ? i / (n - 1) : 1;
-    const base = baseOf(i);
+    const base = baseOfStep(steps[i]);
     ctx.beginPath();
     ctx.moveTo(sx(edges[0]), base);
     for (let k = 0; k < bins; k++) {
@@ -47,7 +59,7 @@ function drawHistogram(ctx, data, box, colors) {
     ctx.lineTo(sx(edges[bins]), base);
     if (offset) {
       ctx.fillStyle = `rgba(${r},${g},${b},${0.15 + 0.6 * age})`;
-      ctx.strokeStyle = "rgba(255,255,255,0.8)";
+      ctx.strokeStyle = colors.ridge;
       ctx.fill();
       ctx.stroke();
     } else {
@@ -69,7 +81,9 @@ function drawDistribution(ctx, data, box, colors) {
   if (s1 === s0) { s0 -= 0.5; s1 += 0.5; }
   const sx = (s) => box.left + ((s - s0) / (s1 - s0)) * (box.right - box.left);
   const sy = (v) => box.bottom - ((v - lo) / (hi - lo)) * (box.bottom - box.top);
-  drawAxes(ctx, { ...box, sx, sy }, ticks(s0, s1, Math.max(2, Math.floor((box.right - box.left) / 80))), ticks(lo, hi, 4), colors);
+  const xTicks = axisTicks(s0, s1, Math.max(3, Math.floor((box.right - box.left) / 70)));
+  drawAxes(ctx, { ...box, sx, sy }, xTicks, axisTicks(lo, hi, 4), colors);
+  box.shownTicks = xTicks;
   const [r, g, b] = hexToRgb(data.color);
   const at = (i, j) => percentiles[i * 9 + j];
   for (let band = 0; band < 4; band++) { // outermost (min..max) first
@@ -98,10 +112,12 @@ export function createHistogramChart(el, { height = 200 } = {}) {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
     if (!data) return;
-    const colors = themeColors(wrap);
+    // ridge outlines in the page's background colour: they separate steps on either theme
+    const colors = { ...themeColors(wrap), ridge: getComputedStyle(wrap).getPropertyValue("--jp-layout-color1").trim() || "#fff" };
     const box = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: heightPx - MARGIN.bottom };
     if (data.kind === "distribution") drawDistribution(ctx, data, box, colors);
     else drawHistogram(ctx, data, box, colors);
+    wrap.setAttribute("data-jtb-x-ticks", (box.shownTicks || []).map(formatNumber).join(" ")); // for tests
   }
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
   const resize = new ResizeObserver(schedule);

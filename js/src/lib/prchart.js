@@ -5,15 +5,66 @@
 //   chart.update({ curves: [{ name, color, recall, precision, thresholds, tp, fp, tn, fn }],
 //                  pinned: { name, threshold } | null });
 //   chart.destroy();
+//   chart.update({ marked: [{ name, index }] })  rings drawn on chosen points (operating points)
 // point = { name, color, index, threshold, precision, recall, tp, fp, tn, fn }.
-// Arrays are typed arrays of equal length (one entry per threshold); non-finite points
-// (padding of a curve with fewer thresholds) are skipped.
+// Arrays are typed arrays of equal length (one entry per threshold). Drawn and pickable are
+// only the points of curveIndices(): finite ones (a curve with fewer thresholds is padded with
+// NaN) with TP + FP > 0 (at thresholds nothing passes, precision is undefined; the writer
+// stores 0 there, and joining it made every curve start with a line from (0, 0) that
+// TensorBoard does not draw).
 import { h } from "./dom.js";
 import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
 import { formatNumber, ticks } from "./format.js";
 
-const MARGIN = { left: 44, right: 12, top: 8, bottom: 26 };
-const PICK_RADIUS = 24; // CSS pixels
+const MARGIN = { left: 50, right: 12, top: 8, bottom: 34 };
+
+// Indices of the points of `curve` that are drawn, in threshold order.
+export function curveIndices(curve) {
+  const out = [];
+  for (let i = 0; i < curve.recall.length; i++) {
+    if (!Number.isFinite(curve.recall[i]) || !Number.isFinite(curve.precision[i])) continue;
+    if (curve.tp && curve.tp[i] + curve.fp[i] <= 0) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+// The operating point of `curve` for a target (index into its arrays, or -1 if none qualifies):
+//   by "threshold": the drawn point whose threshold is nearest `target`;
+//   by "precision": the highest recall among points with precision >= target (then the
+//     higher precision, then the higher threshold);
+//   by "recall": the highest precision among points with recall >= target (then the higher
+//     recall, then the higher threshold).
+export function operatingPoint(curve, by, target) {
+  let best = -1;
+  const better = (i) => {
+    if (best < 0) return true;
+    if (by === "threshold") return Math.abs(curve.thresholds[i] - target) < Math.abs(curve.thresholds[best] - target);
+    const [primary, secondary] = by === "precision" ? [curve.recall, curve.precision] : [curve.precision, curve.recall];
+    if (primary[i] !== primary[best]) return primary[i] > primary[best];
+    if (secondary[i] !== secondary[best]) return secondary[i] > secondary[best];
+    return curve.thresholds[i] > curve.thresholds[best];
+  };
+  for (const i of curveIndices(curve)) {
+    if (by === "precision" && !(curve.precision[i] >= target)) continue;
+    if (by === "recall" && !(curve.recall[i] >= target)) continue;
+    if (better(i)) best = i;
+  }
+  return best;
+}
+
+// Nearest drawn point to (px, py) in screen space over all curves: [curve, index] or null.
+export function nearestPoint(curves, sx, sy, px, py) {
+  let best = null, gap = Infinity;
+  for (const curve of curves) {
+    for (const i of curveIndices(curve)) {
+      const dx = sx(curve.recall[i]) - px, dy = sy(curve.precision[i]) - py;
+      const d = dx * dx + dy * dy;
+      if (d < gap) { gap = d; best = [curve, i]; }
+    }
+  }
+  return best;
+}
 
 export function createPrChart(el, { height = 260, onHover = () => {}, onPick = () => {} } = {}) {
   const canvas = h("canvas", { class: "jtb-canvas", "data-jtb-canvas": "" });
@@ -23,6 +74,8 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
   let curves = [];
   let pinned = null;
   let hover = null;
+  let marked = [];
+  let drawnPaths = []; // per curve the [recall, precision] points of its drawn line
   let view = null;
   let frame = 0;
 
@@ -39,9 +92,9 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
     const curve = curves.find((c) => c.name === pinned.name);
     if (!curve) return null;
     let best = -1, gap = Infinity;
-    for (let i = 0; i < curve.thresholds.length; i++) {
+    for (const i of curveIndices(curve)) {
       const d = Math.abs(curve.thresholds[i] - pinned.threshold);
-      if (d < gap && Number.isFinite(curve.precision[i])) { gap = d; best = i; }
+      if (d < gap) { gap = d; best = i; }
     }
     return best < 0 ? null : pointOf(curve, best);
   }
@@ -62,22 +115,31 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
     const colors = themeColors(wrap);
     drawAxes(ctx, view, ticks(0, 1, 5), ticks(0, 1, 5), colors, formatNumber, formatNumber);
     ctx.fillStyle = colors.fg;
-    ctx.textAlign = "right";
+    ctx.font = "11px sans-serif";
+    ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
-    ctx.fillText("recall →", right, bottom - 2);
+    ctx.fillText("Recall", (left + right) / 2, heightPx - 2);
+    ctx.save();
+    ctx.translate(12, (top + bottom) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle";
+    ctx.fillText("Precision", 0, 0);
+    ctx.restore();
     ctx.save();
     ctx.beginPath(); ctx.rect(left - 4, top - 4, right - left + 8, bottom - top + 8); ctx.clip();
+    drawnPaths = [];
     for (const curve of curves) {
       ctx.strokeStyle = curve.color;
       ctx.lineWidth = 1.75;
       ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < curve.recall.length; i++) {
-        const x = curve.recall[i], y = curve.precision[i];
-        if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
-        if (pen) ctx.lineTo(sx(x), sy(y)); else { ctx.moveTo(sx(x), sy(y)); pen = true; }
-      }
+      const kept = curveIndices(curve);
+      kept.forEach((i, k) => ctx[k ? "lineTo" : "moveTo"](sx(curve.recall[i]), sy(curve.precision[i])));
       ctx.stroke();
+      drawnPaths.push({ name: curve.name, points: kept.map((i) => [curve.recall[i], curve.precision[i]]) });
+    }
+    for (const { name, index } of marked) {
+      const curve = curves.find((c) => c.name === name);
+      if (curve && index >= 0) marker(pointOf(curve, index), 4.5, colors.fg);
     }
     const pin = pinnedPoint();
     if (pin) marker(pin, 5, colors.fg);
@@ -87,20 +149,11 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
 
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
 
+  // the nearest drawn point to the pointer, wherever it is over the plot
   function nearest(event) {
     if (!view) return null;
     const rect = canvas.getBoundingClientRect();
-    const px = event.clientX - rect.left, py = event.clientY - rect.top;
-    let best = null, gap = PICK_RADIUS * PICK_RADIUS;
-    for (const curve of curves) {
-      for (let i = 0; i < curve.recall.length; i++) {
-        const x = curve.recall[i], y = curve.precision[i];
-        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-        const dx = view.sx(x) - px, dy = view.sy(y) - py;
-        const d = dx * dx + dy * dy;
-        if (d < gap) { gap = d; best = [curve, i]; }
-      }
-    }
+    const best = nearestPoint(curves, view.sx, view.sy, event.clientX - rect.left, event.clientY - rect.top);
     return best ? pointOf(best[0], best[1]) : null;
   }
 
@@ -117,6 +170,7 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
     update(next) {
       if (next.curves) curves = next.curves;
       if ("pinned" in next) pinned = next.pinned;
+      if (next.marked) marked = next.marked;
       if (hover) { // keep the readout on the same threshold of the (new) curve
         const curve = curves.find((c) => c.name === hover.name);
         hover = curve && hover.index < curve.recall.length ? pointOf(curve, hover.index) : null;
@@ -131,6 +185,7 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
       return { x: view.sx(curve.recall[index]), y: view.sy(curve.precision[index]) };
     },
     pinnedPoint,
+    drawn: () => drawnPaths, // what the last frame drew: for tests
     drawNow: draw,
     destroy() {
       if (frame) cancelAnimationFrame(frame);

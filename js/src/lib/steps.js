@@ -47,34 +47,34 @@ export function unionSteps(seriesList) {
   return [...all].sort((a, b) => a - b);
 }
 
-// Blob URLs keyed by (run, tag, step); content types outside `safeTypes` become safeTypes[0].
+// Blob URLs keyed by (run, tag, step, sample); content types outside `safeTypes` become safeTypes[0].
 function createBlobUrls(safeTypes) {
   const allowed = new Set(safeTypes);
   const urls = new Map();
-  const key = (run, tag, step) => `${run}\u0000${tag}\u0000${step}`;
+  const key = (run, tag, step, sample = 0) => `${run}\u0000${tag}\u0000${step}\u0000${sample}`;
   return {
-    store({ run, tag, step, content_type: type, data }) {
-      const k = key(run, tag, step);
+    store({ run, tag, step, sample = 0, content_type: type, data }) {
+      const k = key(run, tag, step, sample);
       if (urls.has(k)) URL.revokeObjectURL(urls.get(k));
       urls.set(k, URL.createObjectURL(new Blob([data], { type: allowed.has(type) ? type : safeTypes[0] })));
     },
-    get: (run, tag, step) => urls.get(key(run, tag, step)),
+    get: (run, tag, step, sample = 0) => urls.get(key(run, tag, step, sample)),
     clear() { for (const url of urls.values()) URL.revokeObjectURL(url); urls.clear(); },
   };
 }
 
-// The URL of (run, tag, step) from `urls` (createBlobUrls), or null after asking the kernel
-// once for it (`request(run, tag, step)` -> Promise of the blob message); `loaded()` runs
-// when it arrives, `failed(error)` when the kernel cannot answer.
+// The URL of (run, tag, step, sample) from `urls` (createBlobUrls), or null after asking the
+// kernel once for it (`request(run, tag, step, sample)` -> Promise of the blob message);
+// `loaded()` runs when it arrives, `failed(error)` when the kernel cannot answer.
 export function createBlobLoader(urls, request) {
   const asked = new Set();
-  return (run, tag, step, loaded, failed) => {
-    const url = urls.get(run, tag, step);
+  return (run, tag, step, loaded, failed, sample = 0) => {
+    const url = urls.get(run, tag, step, sample);
     if (url) return url;
-    const key = JSON.stringify([run, tag, step]);
+    const key = JSON.stringify([run, tag, step, sample]);
     if (!asked.has(key)) {
       asked.add(key);
-      request(run, tag, step)
+      request(run, tag, step, sample)
         .then((data) => { urls.store(data); loaded(); })
         .catch(failed); // not asked again: the kernel said it has no such step
     }
@@ -105,6 +105,15 @@ export function blobSeriesState(blobType, safeTypes) {
   };
 }
 
+// The caption of a run's cell: its colour swatch and name, then `extra` elements.
+export function runCaption(selection, run, ...extra) {
+  return h("div", { class: "jtb-caption" }, [
+    h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
+    h("span", { class: "jtb-run-name", text: run }),
+    ...extra,
+  ]);
+}
+
 // Cards of a blob-series view (images, audio): per tag a step slider and, per shown run, a
 // cell with the run's caption, the element showing the blob at (or before) the chosen step,
 // and a status line. The view supplies the element and how to show a step:
@@ -128,11 +137,7 @@ export function blobCards({ state, selection, load, cardAttr, rowClass, cellClas
     if (cell) return cell;
     const media = makeMedia(run);
     const status = h("div", { class: "jtb-note" });
-    const caption = h("div", { class: "jtb-caption" }, [
-      h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
-      h("span", { class: "jtb-run-name", text: run }),
-    ]);
-    cell = { el: h("div", { class: cellClass }, [caption, media, status]), media, status };
+    cell = { el: h("div", { class: cellClass }, [runCaption(selection, run), media, status]), media, status };
     card.cells.set(run, cell);
     return cell;
   }

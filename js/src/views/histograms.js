@@ -3,7 +3,7 @@
 // are switched in the browser.
 import { h } from "../lib/dom.js";
 import { createHistogramChart } from "../lib/histogram.js";
-import { seriesKey as key } from "../lib/steps.js";
+import { runCaption, seriesKey as key } from "../lib/steps.js";
 
 function concat(a, b) {
   const out = new a.constructor(a.length + b.length);
@@ -74,10 +74,7 @@ export function makeBucketView(kind) {
           let entry = card.charts.get(run);
           if (!entry) {
             const el = h("div", { class: "jtb-hist-run", "data-jtb-run-chart": run }, [
-              h("div", { class: "jtb-caption" }, [
-                h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
-                h("span", { class: "jtb-run-name", text: run }),
-              ]),
+              runCaption(selection, run),
             ]);
             entry = { el, chart: createHistogramChart(el, { height: 180 }) };
             card.charts.set(run, entry);

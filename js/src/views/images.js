@@ -1,11 +1,26 @@
-// Images view: per tag one image per shown run, a step slider over the tag's steps,
-// brightness / contrast / actual size. Protocol in jupyter_tb/widgets/views/images.py. Images the
-// kernel pushed are kept as blob URLs, so moving the slider works while the kernel is busy;
-// missing ones are requested (and answered once the kernel is idle).
+// Images view: per tag a card; for each shown run every image of the chosen step (a step may
+// hold several: TensorFlow's max_outputs), as ~320 px thumbnails (small images scaled up,
+// pixelated), with the step's wall time. Click an image to enlarge it (lib/imagezoom.js:
+// natural size, zoom, pixel value under the cursor). Toolbar: brightness / contrast / actual
+// size, and "same step on every card" (one slider for all cards). Per card "compare" shows two
+// (run, step) choices side by side. Protocol in jupyter_tb/widgets/views/images.py. Images the
+// kernel pushed are kept as blob URLs, so all of this works while the kernel is busy; missing
+// ones are requested (and answered once the kernel is idle).
+// DOM: [data-jtb-image-card="<tag>"], [data-jtb-step-slider] / [data-jtb-step-value] (per card),
+//   [data-jtb-image-cell="<run>"] > [data-jtb-image="<run>"] (<img>, data-jtb-step = step shown,
+//   data-jtb-sample = index in the step) and [data-jtb-image-meta="<run>"] (step and wall time),
+//   [data-jtb-brightness], [data-jtb-contrast], [data-jtb-image-reset], [data-jtb-actual-size],
+//   [data-jtb-image-shared-step] (checkbox) + [data-jtb-image-shared-slider],
+//   [data-jtb-image-compare] (card button) > [data-jtb-compare-pane] with per side ("a", "b")
+//   [data-jtb-compare-run="a"] (select), [data-jtb-compare-step="a"] (range),
+//   [data-jtb-compare-image="a"] (<img>s), [data-jtb-image-zoom] (lib/imagezoom.js).
 import { h } from "../lib/dom.js";
-import { blobCards, blobSeriesState, createBlobLoader } from "../lib/steps.js";
+import { openImageZoom } from "../lib/imagezoom.js";
+import { atOrBefore, blobSeriesState, createBlobLoader, createStepSlider, runCaption, seriesKey, unionSteps } from "../lib/steps.js";
 
 const SAFE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"];
+
+export const wallText = (seconds) => new Date(seconds * 1000).toLocaleString();
 
 export default {
   ...blobSeriesState("image", SAFE_TYPES),
@@ -15,23 +30,34 @@ export default {
     let brightness = model.get("brightness") ?? 1;
     let contrast = model.get("contrast") ?? 1;
     let actual = !!model.get("actual_size");
-    const bright = h("input", { type: "range", min: "0", max: "3", step: "0.05", value: String(brightness), "data-jtb-brightness": "", class: "jtb-slider" });
-    const contr = h("input", { type: "range", min: "0", max: "3", step: "0.05", value: String(contrast), "data-jtb-contrast": "", class: "jtb-slider" });
+    let shared = false;
+    const range = (attr, value) => h("input", { type: "range", min: "0", max: "3", step: "0.05", value: String(value), [attr]: "", class: "jtb-slider" });
+    const bright = range("data-jtb-brightness", brightness);
+    const contr = range("data-jtb-contrast", contrast);
     const actualBox = h("input", { type: "checkbox", checked: actual, "data-jtb-actual-size": "" });
     const reset = h("button", { class: "jtb-button", text: "reset", "data-jtb-image-reset": "" });
+    const sharedBox = h("input", { type: "checkbox", "data-jtb-image-shared-step": "" });
+    const sharedSlider = createStepSlider({
+      label: "step (all cards)", onChange: () => schedule(),
+      attrs: { "data-jtb-image-shared-slider": "" }, valueAttrs: { "data-jtb-image-shared-value": "" },
+    });
+    sharedSlider.el.style.display = "none";
     const toolbar = h("div", { class: "jtb-toolbar" }, [
       h("label", { class: "jtb-control" }, [h("span", { text: "Brightness" }), bright]),
       h("label", { class: "jtb-control" }, [h("span", { text: "Contrast" }), contr]),
       reset,
       h("label", { class: "jtb-control" }, [actualBox, h("span", { text: "actual size" })]),
+      h("label", { class: "jtb-control" }, [sharedBox, h("span", { text: "same step on every card" })]),
+      sharedSlider.el,
     ]);
     const list = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No images yet." });
-    ctx.mount(h("div", { class: "jtb-main" }, [toolbar, empty, list]));
+    const root = h("div", { class: "jtb-main" }, [toolbar, empty, list]);
+    ctx.mount(root);
     const save = ctx.save;
     const filterCss = () => `brightness(${brightness}) contrast(${contrast})`;
     const applyLook = () => {
-      for (const img of list.querySelectorAll("img")) {
+      for (const img of root.querySelectorAll("img.jtb-image")) {
         img.style.filter = filterCss();
         img.classList.toggle("jtb-actual", actual);
       }
@@ -40,20 +66,138 @@ export default {
     contr.addEventListener("input", () => { contrast = Number(contr.value); applyLook(); save("contrast", contrast); });
     reset.addEventListener("click", () => { bright.value = contr.value = "1"; brightness = contrast = 1; applyLook(); save("brightness", 1); save("contrast", 1); });
     actualBox.addEventListener("change", () => { actual = actualBox.checked; applyLook(); save("actual_size", actual); });
+    sharedBox.addEventListener("change", () => { shared = sharedBox.checked; sharedSlider.el.style.display = shared ? "" : "none"; schedule(); });
 
-    const load = createBlobLoader(state.blobs, (run, tag, step) => ctx.request("image", { run, tag, step }));
-    const { makeCard, drawCard } = blobCards({
-      state, selection, load, cardAttr: "data-jtb-image-card", rowClass: "jtb-image-row", cellClass: "jtb-image-cell", noun: "image",
-      makeMedia: (run) => h("img", { class: "jtb-image", "data-jtb-image": run, alt: run }),
-      clear: (img) => img.removeAttribute("src"),
-      show(img, { run, entries, index, step, url }) {
+    const load = createBlobLoader(state.blobs, (run, tag, step, sample) => ctx.request("image", { run, tag, step, sample }));
+    const shownRuns = (tag) => selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, tag)));
+
+    // Show the images of (run, tag) at or before `wanted` in `box` (reusing its <img>s);
+    // returns {step, wall} shown, or null when the run has nothing that early.
+    function fillImages(box, run, tag, wanted, attrs, redraw, onError) {
+      const entries = state.entries.get(seriesKey(run, tag));
+      const index = entries ? atOrBefore(entries.steps, wanted) : -1;
+      if (index < 0) { box.replaceChildren(); return null; }
+      const step = entries.steps[index];
+      const count = entries.samples ? entries.samples[index] : 1;
+      while (box.children.length > count) box.lastChild.remove();
+      while (box.children.length < count) {
+        const img = h("img", { class: "jtb-image", alt: run, ...attrs, "data-jtb-sample": String(box.children.length) });
+        img.addEventListener("click", () => {
+          if (!img.src) return;
+          openImageZoom(root, { src: img.src, title: img.title, filter: filterCss() });
+        });
+        box.append(img);
+      }
+      let loading = false;
+      [...box.children].forEach((img, sample) => {
+        const url = load(run, tag, step, redraw, onError, sample);
         img.style.filter = filterCss();
         img.classList.toggle("jtb-actual", actual);
         img.setAttribute("data-jtb-step", String(step));
-        img.title = `${run} · step ${step} · ${entries.width[index]}×${entries.height[index]}`;
+        img.title = `${run} · ${tag} · step ${step}${count > 1 ? ` · image ${sample + 1} of ${count}` : ""} · ${entries.width[index]}×${entries.height[index]}`;
         if (url && img.getAttribute("src") !== url) img.src = url;
-      },
-    });
-    ctx.showTagCards(list, empty, { makeCard, drawCard });
+        if (!url) { img.removeAttribute("src"); loading = true; }
+      });
+      return { step, wall: entries.wall[index], loading };
+    }
+
+    function makeCard(tag) {
+      const card = { tag, row: h("div", { class: "jtb-image-row" }), cells: new Map(), compare: null };
+      card.steps = createStepSlider({ onChange: () => drawCard(card) });
+      const compareButton = h("button", { class: "jtb-button", text: "compare", "data-jtb-image-compare": "", title: "two steps or two runs side by side" });
+      compareButton.addEventListener("click", () => {
+        if (card.compare) { card.compare.el.remove(); card.compare = null; } else card.compare = makeCompare(card);
+        compareButton.classList.toggle("jtb-active", !!card.compare);
+        drawCard(card);
+      });
+      card.el = h("div", { class: "jtb-card jtb-image-card", "data-jtb-image-card": tag }, [
+        h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag }), compareButton]),
+        card.steps.el,
+        card.row,
+      ]);
+      return card;
+    }
+
+    function cellFor(card, run) {
+      let cell = card.cells.get(run);
+      if (cell) return cell;
+      const images = h("div", { class: "jtb-image-samples" });
+      const meta = h("span", { class: "jtb-count", "data-jtb-image-meta": run });
+      const status = h("div", { class: "jtb-note" });
+      cell = { el: h("div", { class: "jtb-image-cell", "data-jtb-image-cell": run }, [runCaption(selection, run, meta), images, status]), images, meta, status };
+      card.cells.set(run, cell);
+      return cell;
+    }
+
+    // The two sides of a card's comparison: each a run and a step of its own.
+    function makeCompare(card) {
+      const sides = ["a", "b"].map((name) => {
+        const runSelect = h("select", { class: "jtb-input", "data-jtb-compare-run": name });
+        const slider = createStepSlider({ onChange: () => drawCard(card), attrs: { "data-jtb-compare-step": name } });
+        const images = h("div", { class: "jtb-image-samples" });
+        const meta = h("div", { class: "jtb-count" });
+        runSelect.addEventListener("change", () => { slider.follow = true; drawCard(card); });
+        return { name, runSelect, slider, images, meta, el: h("div", { class: "jtb-compare-side" }, [
+          h("div", { class: "jtb-caption" }, [h("b", { text: name.toUpperCase() }), runSelect]), slider.el, images, meta,
+        ]) };
+      });
+      const compare = { sides, el: h("div", { class: "jtb-compare-pane", "data-jtb-compare-pane": "" }, sides.map((s) => s.el)) };
+      card.el.append(compare.el);
+      // default: B one step before A on the same run, or the second run at the same step
+      const runs = shownRuns(card.tag);
+      compare.initial = runs.length > 1 ? [runs[0], runs[1]] : [runs[0], runs[0]];
+      compare.sameRun = runs.length < 2;
+      return compare;
+    }
+
+    function drawCompare(card, runs) {
+      const { sides } = card.compare;
+      sides.forEach((side, i) => {
+        const current = side.runSelect.value || card.compare.initial[i];
+        side.runSelect.replaceChildren(...runs.map((run) => h("option", { value: run, text: run })));
+        if (runs.includes(current)) side.runSelect.value = current;
+        const run = side.runSelect.value;
+        const entries = state.entries.get(seriesKey(run, card.tag));
+        if (!entries) { side.images.replaceChildren(); return; }
+        const steps = Array.from(entries.steps);
+        if (card.compare.sameRun && i === 1 && side.slider.step === undefined && steps.length > 1) {
+          side.slider.follow = false;
+          side.slider.slider.value = String(steps.length - 2);
+        }
+        const wanted = side.slider.setSteps(steps) ?? 0;
+        const shown = fillImages(side.images, run, card.tag, wanted, { "data-jtb-compare-image": side.name }, () => drawCard(card), () => {});
+        side.meta.textContent = shown ? `step ${shown.step} · ${wallText(shown.wall)}` : "";
+      });
+    }
+
+    function drawCard(card) {
+      const runs = shownRuns(card.tag);
+      let wanted;
+      if (shared) {
+        const all = [];
+        for (const [key, entries] of state.entries) {
+          const [run, tag] = key.split("\u0000");
+          if (selection.isShown(run) && selection.tagShown(tag)) all.push(entries);
+        }
+        wanted = sharedSlider.setSteps(unionSteps(all)) ?? 0;
+      } else {
+        wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
+      }
+      card.steps.el.style.display = shared ? "none" : "";
+      const keep = new Set(runs);
+      for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
+      for (const run of runs) {
+        const cell = cellFor(card, run);
+        card.row.append(cell.el);
+        const shown = fillImages(cell.images, run, card.tag, wanted, { "data-jtb-image": run }, () => drawCard(card),
+          (error) => { cell.status.textContent = error.message; });
+        cell.meta.textContent = shown ? `step ${shown.step} · ${wallText(shown.wall)}` : "";
+        if (shown) cell.meta.setAttribute("data-jtb-wall", String(shown.wall));
+        cell.status.textContent = !shown ? "no image at or before this step" : shown.loading ? `step ${shown.step}: loading (waits for an idle kernel)…` : "";
+      }
+      if (card.compare) drawCompare(card, runs);
+    }
+
+    const { schedule } = ctx.showTagCards(list, empty, { makeCard, drawCard });
   },
 };

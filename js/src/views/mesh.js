@@ -1,33 +1,27 @@
-// Mesh view: per logged mesh a card; for each shown run its vertices as a 3-D point cloud
-// (js/src/lib/scatter.js: WebGL, drag orbits, wheel zooms), coloured as logged or in the
-// run's colour. Protocol in jupyter_tb/widgets/views/mesh.py (the latest step of each mesh).
-// DOM: [data-jtb-mesh-card="<mesh>"], [data-jtb-mesh="<run>"] (plot; data-jtb-step).
+// Mesh view: per logged mesh a card with a step selector; for each shown run the mesh at (or
+// before) that step, drawn by lib/meshview.js: faces shaded in the logged vertex colours (points
+// when no faces were logged; the run's colour when no colours were), axes, orbit camera.
+// Protocol in jupyter_tb/widgets/views/mesh.py: steps pushed, meshes of small series pushed,
+// others requested (answered once the kernel is idle).
+// DOM: [data-jtb-mesh-card="<mesh>"], [data-jtb-step-slider] / [data-jtb-step-value] (per card),
+// [data-jtb-mesh="<run>"] (plot; data-jtb-step = step drawn, data-jtb-mesh-mode = faces|points,
+// data-jtb-faces = faces drawn; its first child is the WebGL canvas, data-jtb-drawn = frames).
 import { h } from "../lib/dom.js";
-import { hexToRgb } from "../lib/colors.js";
-import { createScatter } from "../lib/scatter.js";
-import { seriesKey } from "../lib/steps.js";
-
-// RGBA bytes per point: the logged (n, 3) colours, else the run's colour everywhere
-function pointColors(msg, fallback) {
-  const n = msg.vertices.length / 3;
-  const out = new Uint8Array(4 * n);
-  const rgb = hexToRgb(fallback);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) out[4 * i + c] = msg.colors && msg.colors.length >= 3 * n ? msg.colors[3 * i + c] : rgb[c];
-    out[4 * i + 3] = 255;
-  }
-  return out;
-}
+import { createMeshView } from "../lib/meshview.js";
+import { atOrBefore, createStepSlider, runCaption, seriesKey, unionSteps } from "../lib/steps.js";
 
 export default {
   createState() {
-    return { runs: [], tags: {}, meshes: new Map() };
+    return { runs: [], tags: {}, steps: new Map(), meshes: new Map() };
   },
 
   onMessage(state, msg) {
-    if (msg.type === "reset") state.meshes.clear();
+    if (msg.type === "reset") { state.steps.clear(); state.meshes.clear(); }
+    const key = seriesKey(msg.run, msg.tag);
+    if (msg.type === "mesh_steps") state.steps.set(key, { steps: Array.from(msg.steps) });
     if (msg.type === "mesh") {
-      state.meshes.set(seriesKey(msg.run, msg.tag), msg);
+      if (!state.meshes.has(key)) state.meshes.set(key, new Map());
+      state.meshes.get(key).set(msg.step, msg);
     }
   },
 
@@ -36,45 +30,73 @@ export default {
     const list = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No meshes yet." });
     ctx.mount(h("div", { class: "jtb-main" }, [empty, list]));
+    const asked = new Set();
+
+    // the mesh of (run, tag) at `step`, or null after asking the kernel for it once
+    function meshAt(run, tag, step, redraw, failed) {
+      const key = seriesKey(run, tag);
+      const mesh = state.meshes.get(key)?.get(step);
+      if (mesh) return mesh;
+      const ask = JSON.stringify([run, tag, step]);
+      if (!asked.has(ask)) {
+        asked.add(ask);
+        ctx.request("mesh", { run, tag, step }).then((reply) => {
+          if (!state.meshes.has(key)) state.meshes.set(key, new Map());
+          state.meshes.get(key).set(step, reply);
+          redraw();
+        }).catch(failed);
+      }
+      return null;
+    }
 
     function makeCard(tag) {
       const row = h("div", { class: "jtb-image-row" });
-      const el = h("div", { class: "jtb-card jtb-wide", "data-jtb-mesh-card": tag }, [
+      const card = { tag, row, cells: new Map() };
+      card.steps = createStepSlider({ onChange: () => drawCard(card) });
+      card.el = h("div", { class: "jtb-card jtb-wide", "data-jtb-mesh-card": tag }, [
         h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
+        card.steps.el,
         row,
       ]);
-      return { el, tag, row, cells: new Map() };
+      return card;
     }
 
     function dropCell(cell) { cell.plot.destroy(); cell.el.remove(); }
 
+    function cellFor(card, run) {
+      let cell = card.cells.get(run);
+      if (cell) return cell;
+      const info = h("span", { class: "jtb-count" });
+      const plotEl = h("div", { class: "jtb-mesh-plot", "data-jtb-mesh": run });
+      const el = h("div", { class: "jtb-mesh-cell" }, [
+        runCaption(selection, run, info),
+        plotEl,
+      ]);
+      cell = { el, info, plotEl, plot: createMeshView(plotEl, { height: 320 }), shown: null };
+      card.cells.set(run, cell);
+      return cell;
+    }
+
     function drawCard(card) {
-      const runs = selection.runs.filter((run) => selection.isShown(run) && state.meshes.has(seriesKey(run, card.tag)));
+      const runs = selection.runs.filter((run) => selection.isShown(run) && state.steps.has(seriesKey(run, card.tag)));
+      const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.steps.get(seriesKey(run, card.tag))))) ?? 0;
       const keep = new Set(runs);
       for (const [run, cell] of card.cells) if (!keep.has(run)) { dropCell(cell); card.cells.delete(run); }
       for (const run of runs) {
-        const msg = state.meshes.get(seriesKey(run, card.tag));
-        let cell = card.cells.get(run);
-        if (!cell) {
-          const info = h("span", { class: "jtb-count" });
-          const plotEl = h("div", { class: "jtb-mesh-plot", "data-jtb-mesh": run });
-          const el = h("div", { class: "jtb-mesh-cell" }, [
-            h("div", { class: "jtb-caption" }, [
-              h("span", { class: "jtb-swatch", style: { background: selection.color(run) } }),
-              h("span", { class: "jtb-run-name", text: run }), info,
-            ]),
-            plotEl,
-          ]);
-          cell = { el, info, plotEl, plot: createScatter(plotEl, { height: 320 }), shown: null };
-          card.cells.set(run, cell);
-        }
+        const cell = cellFor(card, run);
         card.row.append(cell.el);
+        const { steps } = state.steps.get(seriesKey(run, card.tag));
+        const index = atOrBefore(steps, wanted);
+        if (index < 0) { cell.info.textContent = "no mesh at or before this step"; continue; }
+        const step = steps[index];
+        const msg = meshAt(run, card.tag, step, () => drawCard(card), (error) => { cell.info.textContent = error.message; });
+        if (!msg) { cell.info.textContent = `step ${step}: loading (waits for an idle kernel)…`; continue; }
         if (cell.shown === msg) continue; // this step is already on screen
         cell.shown = msg;
         const faces = msg.faces ? msg.faces.length / 3 : 0;
         cell.info.textContent = `step ${msg.step} · ${msg.vertices.length / 3} vertices${faces ? ` · ${faces} faces` : ""}`;
         cell.plotEl.setAttribute("data-jtb-step", String(msg.step));
-        cell.plot.update({ positions: msg.vertices, dims: 3, colors: pointColors(msg, selection.color(run)) });
+        cell.plot.update({ vertices: msg.vertices, faces: msg.faces, colors: msg.colors, color: selection.color(run) });
       }
     }
 

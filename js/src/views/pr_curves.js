@@ -3,14 +3,21 @@
 // and a click that pins a threshold, written back to Python as `selected_threshold`.
 // Protocol in jupyter_tb/widgets/views/pr_curves.py; every kept step is in the browser, so all of
 // this works while the kernel is busy.
+// Per card an operating point: by threshold, or a precision or recall target; the table gives
+// each run's point and its confusion counts (TP, FP, TN, FN), the chart rings it.
 // DOM: [data-jtb-pr-card="<tag>"] (el.jtbPrChart = the chart), [data-jtb-pr-step="<run>"] (range),
-// [data-jtb-pr-step-value="<run>"], [data-jtb-readout] / [data-jtb-pr-pinned] > [data-jtb-readout-row="<run>"].
+// [data-jtb-pr-step-value="<run>"], [data-jtb-readout] / [data-jtb-pr-pinned] > [data-jtb-readout-row="<run>"],
+// [data-jtb-pr-op-by] (select: threshold|precision|recall), [data-jtb-pr-op-target] (number),
+// [data-jtb-pr-op] (table) > [data-jtb-pr-op-row="<run>"] > td[data-jtb-pr-op-field=
+// "threshold"|"precision"|"recall"|"tp"|"fp"|"tn"|"fn"].
 import { h } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
-import { createPrChart } from "../lib/prchart.js";
+import { createPrChart, operatingPoint } from "../lib/prchart.js";
 import { createStepSlider, seriesKey } from "../lib/steps.js";
 
 const ROWS = { tp: 0, fp: 1, tn: 2, fn: 3, precision: 4, recall: 5 };
+const OP_FIELDS = ["threshold", "precision", "recall", "tp", "fp", "tn", "fn"];
+const OP_CHOICES = [["threshold", "threshold ="], ["precision", "precision ≥"], ["recall", "recall ≥"]];
 
 // fold a "curves" message: per step a Float32Array (6, n) view into the message's buffer
 function addCurves(old, msg) {
@@ -74,9 +81,17 @@ export default {
       const body = h("div", { class: "jtb-chart-body" });
       const steps = h("div", { class: "jtb-pr-steps" });
       const card = { tag, steps, sliders: new Map(), curves: [] };
+      card.opBy = h("select", { class: "jtb-input", "data-jtb-pr-op-by": "" }, OP_CHOICES.map(([value, text]) => h("option", { value, text })));
+      card.opTarget = h("input", { type: "number", class: "jtb-input", min: "0", max: "1", step: "0.05", value: "0.5", style: { width: "5em" }, "data-jtb-pr-op-target": "" });
+      card.opTable = h("table", { class: "jtb-pr-op", "data-jtb-pr-op": "" });
+      for (const input of [card.opBy, card.opTarget]) input.addEventListener("input", () => drawCard(card));
       card.el = h("div", { class: "jtb-card", "data-jtb-pr-card": tag }, [
         h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
         body, readout, pinned, steps,
+        h("div", { class: "jtb-toolbar" }, [
+          h("label", { class: "jtb-control" }, [h("span", { text: "operating point:" }), card.opBy, card.opTarget]),
+        ]),
+        h("div", { class: "jtb-pr-op-wrap" }, [card.opTable]),
       ]);
       const stepOf = (name) => card.curves.find((c) => c.name === name)?.step;
       card.chart = createPrChart(body, {
@@ -129,9 +144,32 @@ export default {
         if (index >= 0) card.curves.push(curveOf(series, index, run, selection.color(run)));
       }
       const pin = selected.tag === card.tag && keep.has(selected.run) ? { name: selected.run, threshold: selected.threshold } : null;
-      card.chart.update({ curves: card.curves, pinned: pin });
+      const marked = drawOperatingPoints(card);
+      card.chart.update({ curves: card.curves, pinned: pin, marked });
       const point = pin && card.chart.pinnedPoint();
       card.pinned.replaceChildren(...(point ? [readoutRow("pinned", point, card.curves.find((c) => c.name === point.name).step)] : []));
+    }
+
+    // each run's operating point for the card's choice, as table rows; returns the chart marks
+    function drawOperatingPoints(card) {
+      const by = card.opBy.value, target = Number(card.opTarget.value);
+      const head = h("tr", {}, [h("th", { text: "run" }), h("th", { text: "step" }), ...OP_FIELDS.map((f) => h("th", { text: f.length === 2 ? f.toUpperCase() : f }))]);
+      const marks = [];
+      const rows = card.curves.map((curve) => {
+        const index = Number.isFinite(target) ? operatingPoint(curve, by, target) : -1;
+        marks.push({ name: curve.name, index });
+        const cells = OP_FIELDS.map((field) => h("td", {
+          "data-jtb-pr-op-field": field,
+          text: index < 0 ? "–" : formatNumber(Number((field === "threshold" ? curve.thresholds[index] : curve[field][index]).toPrecision(4))),
+        }));
+        return h("tr", { "data-jtb-pr-op-row": curve.name }, [
+          h("td", { style: { textAlign: "left" } }, [h("span", { class: "jtb-swatch", style: { background: curve.color } }), h("span", { text: ` ${curve.name}` })]),
+          h("td", { text: String(curve.step) }),
+          ...cells,
+        ]);
+      });
+      card.opTable.replaceChildren(head, ...rows);
+      return marks;
     }
 
     const { sections } = ctx.showTagCards(list, empty, { makeCard, drawCard, dropCard: (card) => card.chart.destroy() });

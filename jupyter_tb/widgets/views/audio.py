@@ -5,7 +5,7 @@ pushed at once (every step for small series), others requested when the slider r
 
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags}``; ``entries``
 ``{run, tag, steps, wall, sample_rate, labels}`` (``labels``: the first sample's label text
-per step); ``audio`` ``{run, tag, step, content_type, data}``. Request: ``audio {run, tag, step}``.
+per step); ``audio`` ``{run, tag, step, sample, content_type, data}``. Request: ``audio {run, tag, step, sample}``.
 """
 
 from __future__ import annotations
@@ -33,5 +33,5 @@ class Audio(BlobSeriesView):
             "labels": [str(e.labels[0]) if e.labels else "" for e in entries],
         }
 
-    def request_audio(self, run: str, tag: str, step: int) -> dict:
-        return self.request_blob(run, tag, step)
+    def request_audio(self, run: str, tag: str, step: int, sample: int = 0) -> dict:
+        return self.request_blob(run, tag, step, sample)

@@ -8,7 +8,7 @@ user asks for it (the shared logic is :mod:`jupyter_tb.widgets.blob_view`).
 
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags}``; ``entries``
 ``{run, tag, steps, wall, width, height}`` (metadata of every kept step); ``image``
-``{run, tag, step, content_type, data}``. Request: ``image {run, tag, step}``.
+``{run, tag, step, sample, content_type, data}``. Request: ``image {run, tag, step, sample}``.
 """
 
 from __future__ import annotations
@@ -40,5 +40,5 @@ class Images(BlobSeriesView):
             "height": np.asarray([e.height for e in entries], dtype=np.int32),
         }
 
-    def request_image(self, run: str, tag: str, step: int) -> dict:
-        return self.request_blob(run, tag, step)
+    def request_image(self, run: str, tag: str, step: int, sample: int = 0) -> dict:
+        return self.request_blob(run, tag, step, sample)

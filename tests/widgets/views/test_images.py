@@ -81,3 +81,23 @@ def test_samples_per_plugin_limits_steps(logdir, outbox, live_sources):
     w = Images(source)
     entries = {m["run"]: m for m in outbox.of(w, "entries")}
     np.testing.assert_array_equal(entries["a"]["steps"], [0, 10])
+
+
+def test_a_step_with_several_images_sends_every_one(tmp_path, outbox, live_sources):
+    from tests.support.tf_images import add_tf_images
+
+    shots = [picture(3 * k + 1) for k in range(3)]
+    with TBXWriter(str(tmp_path / "tf")) as w:
+        add_tf_images(w, "batch/inputs", shots, 7)
+    w = make(tmp_path)
+    entries = outbox.of(w, "entries")[0]
+    assert list(entries["samples"]) == [3]
+    pushed = sorted(outbox.of(w, "image"), key=lambda m: m["sample"])
+    assert [(m["step"], m["sample"]) for m in pushed] == [(7, 0), (7, 1), (7, 2)]
+    for message, shot in zip(pushed, shots, strict=True):
+        pixels = np.asarray(Image.open(io.BytesIO(message["data"].tobytes())).convert("RGB"))
+        np.testing.assert_array_equal(pixels, shot)
+    reply = w.request_image("tf", "batch/inputs", 7, 2)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(reply["data"])).convert("RGB")), shots[2])
+    with pytest.raises(KeyError):
+        w.request_image("tf", "batch/inputs", 7, 3)

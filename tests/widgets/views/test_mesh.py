@@ -45,7 +45,7 @@ def test_mesh_latest_step_vertices_colors_faces(logdir, outbox, live_sources):
         "runs": ["ours", "tbx"],
         "tags": {"ours": ["points"], "tbx": ["shapes/cloud"]},
     }
-    meshes = {m["run"]: m for m in outbox.of(w, "mesh")}
+    meshes = {m["run"]: m for m in outbox.of(w, "mesh") if m["step"] == {"tbx": 1, "ours": 5}[m["run"]]}
     tbx = meshes["tbx"]
     v, c, f = cloud(1)
     assert tbx["step"] == 1 and tbx["tag"] == "shapes/cloud"
@@ -56,6 +56,26 @@ def test_mesh_latest_step_vertices_colors_faces(logdir, outbox, live_sources):
     ours = meshes["ours"]
     np.testing.assert_array_equal(ours["vertices"], cloud(5)[0][0])
     assert ours["colors"] is None and ours["faces"] is None
+
+
+def test_mesh_every_step_listed_pushed_when_small_and_requestable(logdir, outbox, live_sources, monkeypatch):
+    from jupyter_tb.widgets.views import mesh as mesh_module
+
+    w = make(Mesh, logdir)
+    steps = {m["run"]: list(m["steps"]) for m in outbox.of(w, "mesh_steps")}
+    assert steps == {"ours": [5], "tbx": [0, 1]}
+    assert sorted(m["step"] for m in outbox.of(w, "mesh") if m["run"] == "tbx") == [0, 1]
+    reply = w.request_mesh("tbx", "shapes/cloud", 0)
+    v, _, f = cloud(0)
+    np.testing.assert_array_equal(reply["vertices"], v[0])
+    np.testing.assert_array_equal(reply["faces"], f[0])
+    with pytest.raises(KeyError):
+        w.request_mesh("tbx", "shapes/cloud", 7)
+    # a large mesh series: only its latest step is pushed
+    monkeypatch.setattr(mesh_module, "PREFETCH_BYTES", 1)
+    outbox.clear(w)
+    w2 = make(Mesh, logdir)
+    assert [m["step"] for m in outbox.of(w2, "mesh") if m["run"] == "tbx"] == [1]
 
 
 def test_new_mesh_step_is_sent_live(logdir, outbox, live_sources):
