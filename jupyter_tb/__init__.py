@@ -35,6 +35,7 @@ _EXPORTS = {
     "hparams": "jupyter_tb.api",
     "custom_scalars": "jupyter_tb.api",
     "graphs": "jupyter_tb.api",
+    "profile": "jupyter_tb.api",
     "mesh": "jupyter_tb.api",
     "projector": "jupyter_tb.api",
     "watch": "jupyter_tb.api",

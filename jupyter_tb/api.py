@@ -25,6 +25,7 @@ __all__ = [
     "images",
     "mesh",
     "pr_curves",
+    "profile",
     "projector",
     "scalars",
     "text",
@@ -103,6 +104,11 @@ mesh = _registered("mesh", "Meshes (``add_mesh``) as 3-D point clouds.")
 text = _registered("text", "Text only: markdown (sanitised) per run with a step slider.")
 hparams = _registered("hparams", "HParams only: the sessions table, parallel coordinates and scatter matrix.")
 graphs = _registered("graphs", "Model graphs only: the GraphDef as an interactive DAG.")
+profile = _registered(
+    "profile",
+    "torch.profiler traces only (``tensorboard_trace_handler(run_dir)``): steps, operators, kernels, "
+    "memory, comparison and the timeline; ``run`` / ``cycle`` pick the trace shown.",
+)
 
 
 def projector(

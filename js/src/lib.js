@@ -5,6 +5,7 @@ import { renderView, loadView } from "./host.js";
 import css from "./style.css";
 import alertsCss from "./lib/alerts.css";
 import viewsCss from "./lib/views.css";
+import profileCss from "./lib/profile.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -12,7 +13,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css + alertsCss + viewsCss;
+  style.textContent = css + alertsCss + viewsCss + profileCss;
   document.head.append(style);
 }
 

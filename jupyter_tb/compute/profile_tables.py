@@ -65,6 +65,14 @@ def call_tree(trace: Trace) -> CallTree:
     return CallTree(index, start, dur, depth, parent, gpu)
 
 
+def origin_us(trace: Trace, tree: CallTree | None = None) -> float:
+    """The time every table counts from: the first span's start (else the first event's)."""
+    tree = call_tree(trace) if tree is None else tree
+    if len(tree.start):
+        return float(tree.start.min())
+    return float(np.nanmin(trace.ts)) if len(trace) and not np.isnan(trace.ts).all() else 0.0
+
+
 def _code(table: list[str], text: str) -> int:
     return table.index(text) if text in table else -2
 
@@ -188,13 +196,13 @@ def _sorted(table: dict, order: np.ndarray) -> dict:
 
 
 def step_table(trace: Trace) -> dict:
-    """One row per ``ProfilerStep#N`` span: step, start_us (from the trace's first event),
+    """One row per ``ProfilerStep#N`` span: step, start_us (from :func:`origin_us`),
     duration_us and where the time went: dataloader, forward, backward, optimizer, other
     (the step's direct children by name) and, with GPU work, kernel / memcpy / memset µs and
     gpu_utilization (kernel busy time / step)."""
     tree = call_tree(trace)
     names = trace.names
-    t0 = float(np.nanmin(trace.ts)) if len(trace) else 0.0
+    t0 = origin_us(trace, tree)
     code_step = {i: int(m.group(1)) for i, text in enumerate(names) if (m := STEP_NAME.match(text))}
     span_name = trace.name[tree.index]
     is_step = _in(span_name, np.array(list(code_step), np.int64))
@@ -308,11 +316,12 @@ def kernel_table(trace: Trace) -> dict:
 
 
 def memory_series(trace: Trace) -> dict:
-    """Allocated and reserved bytes after each ``[memory]`` event, per device, in time order."""
+    """Allocated and reserved bytes after each ``[memory]`` event, per device, in time order
+    (time_us from :func:`origin_us`)."""
     allocated = trace.args["allocated"]
     sel = np.flatnonzero(~np.isnan(allocated) & ~np.isnan(trace.ts))
     sel = sel[np.argsort(trace.ts[sel], kind="stable")]
-    t0 = float(np.nanmin(trace.ts)) if len(trace) else 0.0
+    t0 = origin_us(trace)
     dtype = trace.args["device_type"][sel]
     did = trace.args["device_id"][sel]
     labels = [
@@ -348,7 +357,7 @@ def compare_operators(base: dict, other: dict) -> dict:
 def timeline(trace: Trace) -> dict:
     """The spans laid out for drawing: rows are (lane, depth), CPU lanes first, spans sorted
     by row then start (so a row's visible spans are a binary search away). Times are µs from
-    the trace's first span."""
+    :func:`origin_us`, as the steps' and memory's."""
     tree = call_tree(trace)
     labels = trace.lane_names()
     lane = trace.lane[tree.index].astype(np.int64)
@@ -367,7 +376,7 @@ def timeline(trace: Trace) -> dict:
     row_base = np.r_[0, np.cumsum(max_depth + 1)]
     row = row_base[lane_rank[lane]] + depth
     order = np.lexsort((tree.start, row))
-    t0 = float(tree.start.min()) if len(order) else 0.0
+    t0 = origin_us(trace, tree)
     row_sorted = row[order]
     n_rows = int(row_base[-1])
     row_offsets = np.searchsorted(row_sorted, np.arange(n_rows + 1)).astype(np.int32)
