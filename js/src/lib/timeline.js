@@ -89,7 +89,7 @@ export function clampWindow(t0, t1, end) {
   return [t0, t1];
 }
 
-export function createTimeline(el, { onPick = () => {}, height = 360 } = {}) {
+export function createTimeline(el, { onPick = () => {}, height = 480 } = {}) {
   const canvas = h("canvas", { class: "jtb-timeline-canvas", "data-jtb-timeline": "" });
   const tip = h("div", { class: "jtb-timeline-tip", style: { display: "none" } });
   const wrap = h("div", { class: "jtb-timeline", style: { height: `${height}px` } }, [canvas, tip]);
@@ -254,6 +254,8 @@ export function createTimeline(el, { onPick = () => {}, height = 360 } = {}) {
         if (last >= next.row_offsets[r]) end = Math.max(end, next.start[last] + next.dur[last]);
       }
       end = Math.max(end, MIN_SPAN_US);
+      // as tall as the rows need, within limits (the user can drag it taller: CSS resize)
+      wrap.style.height = `${Math.min(height, Math.max(120, AXIS_H + (next.row_offsets.length - 1) * ROW_H + 8))}px`;
       win = [0, end];
       scrollRow = 0;
       picked = -1;

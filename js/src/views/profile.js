@@ -93,7 +93,7 @@ export default {
       h("div", { class: "jtb-section-title", text: "Timeline (wheel: zoom · drag: pan · shift+wheel: rows · double-click: whole trace)" }),
       timelineBox, details,
     ]);
-    ctx.mount(main);
+    ctx.el.append(main); // not ctx.mount: the run menu above replaces the run selector
 
     // -- overview: step chart and the chosen step's breakdown
     const stepWrap = h("div", { class: "jtb-plot", style: { height: "200px" }, "data-jtb-profile-steps": "" });
