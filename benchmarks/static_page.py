@@ -23,3 +23,23 @@ def bundle(entry_source: str, out: Path, *, minify: bool = False) -> None:
 def launch(playwright, webgl: bool = False):
     """Debian's Chromium, headless, never a downloaded one."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=WEBGL_ARGS if webgl else CHROMIUM_ARGS)
+
+
+def harness_page(folder: Path, entry_source: str, width: int = 1400) -> str:
+    """``entry_source`` bundled beside an index.html (a ``#root`` div ``width`` px wide) that
+    loads it; returns the page's file URI."""
+    bundle(entry_source, folder / "harness.js")
+    (folder / "index.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><body style="margin:0;width:{width}px">'
+        '<div id="root"></div><script src="harness.js"></script>'
+    )
+    return (folder / "index.html").as_uri()
+
+
+def open_page(browser, url: str, width: int = 1400, height: int = 800):
+    """A page of ``browser`` at ``url`` and the list its uncaught errors are appended to."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page, errors

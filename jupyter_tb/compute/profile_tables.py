@@ -159,17 +159,18 @@ def operator_table(trace: Trace, group_by_shape: bool = False) -> dict:
     own_device = _device_time(trace, tree)
     total_device = _sum_up(tree, own_device)
     cpu = ~tree.gpu
-    names = np.array(trace.names, dtype=object)
-    name_code = trace.name[tree.index[cpu]]
-    step_codes = [i for i, text in enumerate(trace.names) if STEP_NAME.match(text)]
-    row_names = names.copy()
-    row_names[step_codes] = STEP_ROW
-    label_table, label_code = np.unique(row_names[name_code].astype(str), return_inverse=True)
-    keys = [label_code]
+    # row label per name code (all ProfilerStep#N as one row), then per span by its code
+    labels = [STEP_ROW if STEP_NAME.match(text) else text for text in trace.names]
+    label_table, label_of_code = np.unique(np.array(labels + [""], dtype=str), return_inverse=True)
+    label_code = label_of_code.reshape(-1)[trace.name[tree.index[cpu]]]
     if group_by_shape:
-        keys.append(trace.input_dims[tree.index[cpu]].astype(np.int64))
-    key = np.stack(keys, 1)
-    rows, row_of = np.unique(key, axis=0, return_inverse=True)
+        shape = trace.input_dims[tree.index[cpu]].astype(np.int64) + 1
+        combined = label_code.astype(np.int64) * (len(trace.shapes) + 1) + shape
+        keys, row_of = np.unique(combined, return_inverse=True)
+        rows = np.stack([keys // (len(trace.shapes) + 1), keys % (len(trace.shapes) + 1) - 1], 1)
+    else:
+        keys, row_of = np.unique(label_code, return_inverse=True)
+        rows = keys[:, None]
     row_of = row_of.reshape(-1)
 
     def total(values):

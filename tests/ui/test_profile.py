@@ -27,7 +27,8 @@ def profile_logdir(tmp_path_factory):
 
 def _js(nb, expression, arg=None):
     return nb.page.evaluate(
-        f"([id, arg]) => {{ const root = document.getElementById(id); return ({expression}); }}", [nb.widget_id, arg]
+        f"([id, arg]) => {{ const root = document.getElementById(id); return ({expression}); }}",
+        [nb.widget_id, arg],
     )
 
 
@@ -98,7 +99,11 @@ def test_profile_view_sections_timeline_and_python(lab, profile_logdir):
     nb.page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 40)
     for _ in range(5):
         nb.page.mouse.wheel(0, -400)
-    _wait(nb, "(w => w[1] - w[0] < arg)(root.querySelector('[data-jtb-timeline]').dataset.window.split(',').map(Number))", (wide[1] - wide[0]) / 4)
+    _wait(
+        nb,
+        "(w => w[1] - w[0] < arg)(root.querySelector('[data-jtb-timeline]').dataset.window.split(',').map(Number))",
+        (wide[1] - wide[0]) / 4,
+    )
     nb.page.mouse.dblclick(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
     _wait(nb, "root.querySelector('[data-jtb-timeline]').dataset.window.startsWith('0,')")
     # the top CPU row holds the ProfilerStep spans: click inside the first one
@@ -123,11 +128,16 @@ def test_profile_view_sections_timeline_and_python(lab, profile_logdir):
     nb.scoped("[data-jtb-profile-run]").select_option("gpu")
     nb.scoped('[data-jtb-profile-section="kernels"]').click()
     _wait(nb, "root.querySelector('[data-jtb-kernel=\"ampere_sgemm_128x64_nn\"]')", timeout=60000)
-    row = _js(nb, "[...root.querySelector('[data-jtb-kernel=\"ampere_sgemm_128x64_nn\"]').children].map(c => c.textContent)")
+    row = _js(
+        nb,
+        "[...root.querySelector('[data-jtb-kernel=\"ampere_sgemm_128x64_nn\"]').children].map(c => c.textContent)",
+    )
     assert row[:3] == ["ampere_sgemm_128x64_nn", "aten::addmm", "2"]
     _shot(nb, "kernels-light")
     if SHOTS:
-        nb.page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        nb.page.evaluate(
+            "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+        )
         nb.page.wait_for_timeout(2500)
         nb.scoped('[data-jtb-profile-section="overview"]').click()
         nb.page.wait_for_timeout(500)
@@ -136,7 +146,9 @@ def test_profile_view_sections_timeline_and_python(lab, profile_logdir):
         nb.page.wait_for_timeout(2500)
         nb.scoped('[data-jtb-profile-section="operators"]').click()
         _shot(nb, "operators-dark")
-        nb.page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+        nb.page.evaluate(
+            "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
+        )
     nb.assert_no_page_errors()
 
 

@@ -31,7 +31,9 @@ class Profile(View):
     _kind = traitlets.Unicode("profile").tag(sync=True)
     kinds = ("profile",)
     run = traitlets.Unicode("", help="run shown ('' = the first with a trace)").tag(sync=True)
-    cycle = traitlets.Unicode("", help="trace file shown, as worker.timestamp ('' = the newest)").tag(sync=True)
+    cycle = traitlets.Unicode("", help="trace file shown, as worker.timestamp ('' = the newest)").tag(
+        sync=True
+    )
     compare_run = traitlets.Unicode("", help="run of the cycle compared against").tag(sync=True)
     compare_cycle = traitlets.Unicode("", help="cycle compared against ('' = none)").tag(sync=True)
     selected_operator = traitlets.Unicode("", help="operator clicked in the table (two-way)").tag(sync=True)
@@ -67,7 +69,12 @@ class Profile(View):
                 "events": len(trace),
             }
         except Exception as error:  # a trace the tables cannot take: say so, keep the view
-            return {"type": "profile", "run": run, "cycle": cycle, "error": f"{type(error).__name__}: {error}"}
+            return {
+                "type": "profile",
+                "run": run,
+                "cycle": cycle,
+                "error": f"{type(error).__name__}: {error}",
+            }
 
     def snapshot(self) -> list[dict]:
         catalog = self.catalog()
@@ -91,7 +98,9 @@ class Profile(View):
             self._sent_catalog = catalog
             messages.append({"type": "profiles", "profiles": catalog})
         current = self._current(catalog)
-        if current is not None and (current != self._sent_key or (current[0], "profile", current[1]) in changes):
+        if current is not None and (
+            current != self._sent_key or (current[0], "profile", current[1]) in changes
+        ):
             messages.append(self._profile_message(*current))
         return messages
 

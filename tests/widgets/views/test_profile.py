@@ -19,7 +19,9 @@ from tests.support.widget_capture import make_view
 def logdir(tmp_path):
     (tmp_path / "gpu").mkdir()
     (tmp_path / "gpu" / "host_1.100.pt.trace.json").write_bytes(trace_json(cuda_trace().events))
-    (tmp_path / "gpu" / "host_1.200.pt.trace.json.gz").write_bytes(gzip.compress(trace_json(cuda_trace().events[:-6])))
+    (tmp_path / "gpu" / "host_1.200.pt.trace.json.gz").write_bytes(
+        gzip.compress(trace_json(cuda_trace().events[:-6]))
+    )
     return tmp_path
 
 
