@@ -96,3 +96,28 @@ def test_without_onnx_the_error_names_the_pip_command(tmp_path, monkeypatch):
         with pytest.raises(ImportError, match="pip install onnx"):
             writer.add_onnx_graph(str(onnx_file))
         writer.add_scalar("still", 1.0)  # the writer is unharmed
+
+
+def test_a_torch_exported_model_reads_in_tensorboard_and_in_our_graph_model(tmp_path):
+    import io
+
+    import torch
+
+    import jupyter_tb
+    from jupyter_tb.compute.graph_model import build_graph_model
+
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 6 * 6, 2)
+    )
+    exported = io.BytesIO()
+    torch.onnx.export(model, (torch.zeros(1, 3, 8, 8),), exported, dynamo=False)  # the real exporter
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_onnx_graph(exported.getvalue())
+    tensorboard_graph = graph_from_graphs_plugin(tmp_path)
+    assert dangling_inputs(tensorboard_graph) == []
+    ours = build_graph_model(jupyter_tb.read(str(tmp_path)).graph("."))
+    assert ours.dangling == [] and ours.n_nodes == len(tensorboard_graph.node)
+    gemm = ours.details(ours.find("3/Gemm"))
+    assert gemm["op"] == "Gemm" and gemm["inputs"] == ["2/Flatten", "3.weight", "3.bias"]
+    assert gemm["shapes"] == "[1,2]"
+    assert ours.details(ours.find("0/Conv"))["inputs"][0].startswith("input/")
