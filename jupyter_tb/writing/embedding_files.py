@@ -9,7 +9,9 @@ Layout, as tensorboardX and torch write it::
 
 The config is written through the ``ProjectorConfig`` proto and ``text_format``, replaced
 atomically so a reader never sees half a file. These files are small and rare, so they are
-written on the caller's thread (as torch does), not through the event queue.
+written on the caller's thread (as torch does), not through the event queue. A logdir given as
+an fsspec URL (``s3://``...) gets the same files as whole objects (each written once; the
+config object is replaced, which object stores do atomically).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from jupyter_tb._arrays import to_numpy
 from jupyter_tb._proto import projector_config_pb2
+from jupyter_tb.writing import object_store
 
 CONFIG_NAME = "projector_config.pbtxt"
 
@@ -35,12 +38,14 @@ def _clean_cell(cell) -> str:
     return str(cell).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def write_tensor_tsv(path: str, mat: np.ndarray) -> None:
+def write_tensor_tsv(file, mat: np.ndarray) -> None:
+    """``file``: a path or an open text file."""
     fmt = "%.17g" if mat.dtype == np.float64 else "%.9g"  # enough digits to round-trip
-    np.savetxt(path, mat, fmt=fmt, delimiter="\t")
+    np.savetxt(file, mat, fmt=fmt, delimiter="\t")
 
 
-def write_metadata_tsv(path: str, metadata, header=None, num_points: int | None = None) -> None:
+def write_metadata_tsv(file, metadata, header=None, num_points: int | None = None) -> None:
+    """``file``: an open text file."""
     rows = list(metadata)
     if num_points is not None and len(rows) != num_points:
         raise ValueError(f"metadata has {len(rows)} rows but the embedding has {num_points} points")
@@ -58,13 +63,12 @@ def write_metadata_tsv(path: str, metadata, header=None, num_points: int | None 
             lines.append("\t".join(_clean_cell(c) for c in cells))
     else:
         lines.extend(_clean_cell(r) for r in rows)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
+    file.write("\n".join(lines) + "\n")
 
 
-def write_sprite(path: str, label_img) -> tuple[int, int]:
-    """NCHW (or NHW) label images -> one sprite PNG, ceil(sqrt(N)) a row; returns the
-    (width, height) of one image."""
+def write_sprite(file, label_img) -> tuple[int, int]:
+    """NCHW (or NHW) label images -> one sprite PNG (``file``: a path or a binary file),
+    ceil(sqrt(N)) a row; returns the (width, height) of one image."""
     from PIL import Image
 
     from jupyter_tb.writing.summary import make_grid, to_uint8
@@ -80,7 +84,7 @@ def write_sprite(path: str, label_img) -> tuple[int, int]:
         raise ValueError(f"{n} label images of {width}x{height} make a sprite larger than 8192x8192 pixels")
     grid = to_uint8(make_grid(images.transpose(0, 2, 3, 1), ncols=side))
     mode = {1: "L", 3: "RGB", 4: "RGBA"}[grid.shape[2]]
-    Image.fromarray(grid[..., 0] if grid.shape[2] == 1 else grid, mode).save(path, format="PNG")
+    Image.fromarray(grid[..., 0] if grid.shape[2] == 1 else grid, mode).save(file, format="PNG")
     return width, height
 
 
@@ -88,15 +92,33 @@ class ProjectorConfigFile:
     """The logdir's projector config; each ``add`` writes one embedding's files and appends
     (or replaces, by tensor name) its ``EmbeddingInfo``."""
 
-    def __init__(self, logdir: str) -> None:
+    def __init__(self, logdir: str, storage_options: dict | None = None) -> None:
         from google.protobuf import text_format
 
         self.logdir = logdir
-        self.path = os.path.join(logdir, CONFIG_NAME)
+        self._fs = None  # an fsspec filesystem when logdir is a URL
+        if object_store.is_remote(logdir):
+            self._fs, self._root = object_store.open_filesystem(logdir, storage_options)
+        self.path = self._where(CONFIG_NAME)
         self.config = projector_config_pb2.ProjectorConfig()
-        if os.path.exists(self.path):  # a resumed run keeps its earlier embeddings
-            with open(self.path, encoding="utf-8") as f:
+        exists = self._fs.exists(self.path) if self._fs else os.path.exists(self.path)
+        if exists:  # a resumed run keeps its earlier embeddings
+            with self._open(CONFIG_NAME, "r") as f:
                 text_format.Parse(f.read(), self.config)
+
+    def _where(self, name: str) -> str:
+        """The path of ``name`` (``/``-separated, relative to the logdir) for open()/fs.open()."""
+        if self._fs is not None:
+            return f"{self._root.rstrip('/')}/{name}"
+        return os.path.join(self.logdir, *name.split("/"))
+
+    def _open(self, name: str, mode: str):
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        if self._fs is not None:
+            return self._fs.open(self._where(name), mode, **text)
+        if "w" in mode:
+            os.makedirs(os.path.dirname(self._where(name)), exist_ok=True)
+        return open(self._where(name), mode, **text)
 
     def add(
         self, mat, metadata=None, label_img=None, global_step=None, tag: str = "default", metadata_header=None
@@ -111,8 +133,6 @@ class ProjectorConfigFile:
             array = array.astype(np.float32)
         step = 0 if global_step is None else int(global_step)
         subdir = f"{step:05d}/{_encode_tag(tag)}"
-        folder = os.path.join(self.logdir, subdir)
-        os.makedirs(folder, exist_ok=True)
 
         info = projector_config_pb2.EmbeddingInfo(
             tensor_name=f"{tag}:{step:05d}",
@@ -120,29 +140,33 @@ class ProjectorConfigFile:
             tensor_shape=list(array.shape),
         )
         if metadata is not None:
-            write_metadata_tsv(
-                os.path.join(folder, "metadata.tsv"), metadata, metadata_header, array.shape[0]
-            )
+            with self._open(f"{subdir}/metadata.tsv", "w") as f:
+                write_metadata_tsv(f, metadata, metadata_header, array.shape[0])
             info.metadata_path = f"{subdir}/metadata.tsv"
         if label_img is not None:
             if len(label_img) != array.shape[0]:
                 raise ValueError(
                     f"{len(label_img)} label images but the embedding has {array.shape[0]} points"
                 )
-            width, height = write_sprite(os.path.join(folder, "sprite.png"), label_img)
+            with self._open(f"{subdir}/sprite.png", "wb") as f:
+                width, height = write_sprite(f, label_img)
             info.sprite.image_path = f"{subdir}/sprite.png"
             info.sprite.single_image_dim.extend([width, height])
-        write_tensor_tsv(os.path.join(folder, "tensors.tsv"), array)
+        with self._open(f"{subdir}/tensors.tsv", "w") as f:
+            write_tensor_tsv(f, array)
 
         kept = [e for e in self.config.embeddings if e.tensor_name != info.tensor_name]
         del self.config.embeddings[:]
         self.config.embeddings.extend(kept + [info])
         self._save()
-        return folder
+        return self._where(subdir)
 
     def _save(self) -> None:
         from google.protobuf import text_format
 
+        if self._fs is not None:  # one PUT replaces the object whole
+            self._fs.pipe_file(self.path, text_format.MessageToString(self.config).encode("utf-8"))
+            return
         temporary = self.path + f".tmp{os.getpid()}"
         with open(temporary, "w", encoding="utf-8") as f:
             f.write(text_format.MessageToString(self.config))

@@ -493,7 +493,9 @@ class WriterCore:
         from jupyter_tb.writing import embedding_files
 
         if self._embedding_config is None:
-            self._embedding_config = embedding_files.ProjectorConfigFile(self._logdir)
+            self._embedding_config = embedding_files.ProjectorConfigFile(
+                self._logdir, self._options["storage_options"]
+            )
         self._embedding_config.add(mat, metadata, label_img, global_step, tag, metadata_header)
 
 

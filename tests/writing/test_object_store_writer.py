@@ -309,6 +309,28 @@ def test_a_name_another_writer_holds_in_the_bucket_is_skipped(s3, monkeypatch):
     assert s3.client.get_object(Bucket=s3.bucket, Key=foreign)["Body"].read() == b"theirs"
 
 
+def test_child_runs_embeddings_and_the_tensorboardX_facade_write_to_the_bucket(s3):
+    from jupyter_tb import tensorboardX
+
+    points = np.random.default_rng(0).random((20, 3))
+    with jupyter_tb.SummaryWriter(s3.url("children", "torch"), storage_options=s3.options) as writer:
+        for step in range(5):
+            writer.add_scalars("loss", {"train": step, "val": 2 * step}, step)
+        writer.add_hparams({"lr": 0.1}, {"hp/acc": 0.9}, run_name="trial")
+        writer.add_embedding(points, metadata=[f"p{i}" for i in range(20)], label_img=np.ones((20, 3, 4, 4)))
+    with tensorboardX.SummaryWriter(s3.url("children", "tbx"), storage_options=s3.options) as writer:
+        writer.add_scalars("loss", {"train": 1.0}, 1)
+    ld = jupyter_tb.read(s3.url("children"), storage_options=s3.options)
+    assert ld.runs == ["tbx", "tbx/loss/train", "torch", "torch/loss_train", "torch/loss_val", "torch/trial"]
+    assert ld.scalars("torch/loss_val", "loss").values.tolist() == [0, 2, 4, 6, 8]
+    assert ld.errors == []
+    (embedding,) = ld.embeddings()
+    np.testing.assert_allclose(embedding.tensor(), points, rtol=1e-6)
+    assert embedding.metadata()[1][3] == ["p3"]
+    sprite, thumbnail = embedding.sprite()
+    assert sprite.size == (20, 16) and thumbnail == (4, 4)  # 20 images of 4 x 4, 5 a row
+
+
 def test_a_missing_bucket_fails_at_open_naming_the_url(s3):
     with pytest.raises(FileNotFoundError, match="s3://no-such-bucket/run"):
         jupyter_tb.SummaryWriter("s3://no-such-bucket/run", storage_options=s3.options)
