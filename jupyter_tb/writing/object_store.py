@@ -66,6 +66,17 @@ def open_filesystem(url: str, storage_options: dict | None):
         ) from None
 
 
+def _cannot_write(url: str, error: BaseException) -> OSError:
+    """The error for a logdir URL that fails at open: a missing bucket or a refused key keep
+    their type (FileNotFoundError, PermissionError); anything else (endpoint down, DNS, TLS)
+    is a ConnectionError, as the reader reports it."""
+    kind = type(error) if isinstance(error, OSError) else ConnectionError
+    try:
+        return kind(f"cannot write to {url}: {type(error).__name__}: {error}")
+    except TypeError:  # an OSError subclass with another constructor
+        return OSError(f"cannot write to {url}: {type(error).__name__}: {error}")
+
+
 class PieceUploader:
     """The worker thread's end of a remote event file: ``write`` buffers, uploads cut pieces.
 
@@ -85,7 +96,10 @@ class PieceUploader:
         self._url_directory = url.rstrip("/")
         self._base_name = base_name  # callable: a fresh base name, as local files are named
         self._suffix = filename_suffix
-        self._base = self._free_base()
+        try:
+            self._base = self._free_base()
+        except Exception as error:
+            raise _cannot_write(self._url_directory, error) from error
         self._index = 0
         self._pending: list[bytes] = []
         self._pending_size = 0
@@ -116,9 +130,7 @@ class PieceUploader:
         try:
             self.flush()
         except UploadError as failed:
-            error = failed.__cause__
-            kind = type(error) if isinstance(error, OSError) else OSError
-            raise kind(f"cannot write to {self._url_directory}: {type(error).__name__}: {error}") from error
+            raise _cannot_write(self._url_directory, failed.__cause__) from failed.__cause__
         self._interval = self._first_interval  # the first data piece still comes after 1 s
 
     def piece_name(self, index: int) -> str:

@@ -336,6 +336,18 @@ def test_a_missing_bucket_fails_at_open_naming_the_url(s3):
         jupyter_tb.SummaryWriter("s3://no-such-bucket/run", storage_options=s3.options)
 
 
+def test_an_unreachable_endpoint_is_a_connection_error_naming_the_url(s3):
+    from tests.support.moto_s3 import free_port
+
+    options = {
+        **s3.options,
+        "endpoint_url": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        "config_kwargs": {"retries": {"max_attempts": 1}},  # give up quickly
+    }
+    with pytest.raises(ConnectionError, match="cannot write to s3://logs/run: EndpointConnectionError"):
+        jupyter_tb.SummaryWriter("s3://logs/run", storage_options=options)
+
+
 def test_a_missing_filesystem_package_names_the_pip_command(monkeypatch):
     import fsspec  # noqa: F401  (loads fsspec.registry)
 
