@@ -63,6 +63,15 @@ const VECTORS = {
   "javascript link": "[click](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(2)\">x</a> <a href=\"java&#x09;script:alert(3)\">y</a>",
   "event handlers": '<img src=x onerror="window.pwned=1"><div onmouseover="window.pwned=2">d</div>',
   script: "<script>window.pwned = 3</script>",
+  // the strings that reached the network in JupyterLab before (issue 9), relative URLs too
+  "style background url(/x)": '<div style="background:url(/x)">b</div>',
+  "style background-image": "<p style=\"background-image: url('http://evil.test/bgi.png')\">p</p>",
+  "style content url": '<span style="content:url(http://evil.test/content.png)">c</span>',
+  "img srcset alone": '<img srcset="http://evil.test/s1.png 1x, /x 2x">',
+  "video poster relative": '<video poster="/x"></video>',
+  "style in markdown html block": '<div style="border-image: url(http://evil.test/border.png) 30">\n\n**md**\n\n</div>',
+  "img longdesc and usemap": '<img alt="a" longdesc="http://evil.test/l" usemap="#m">',
+  "q cite": '<q cite="http://evil.test/c">quote</q>',
 };
 
 for (const [name, text] of Object.entries(VECTORS)) {
@@ -113,4 +122,12 @@ test("text of removed tags stays readable", () => {
   const el = render("<center>centred text</center><button>label</button>");
   assert.match(el.textContent, /centred text/);
   assert.match(el.textContent, /label/);
+});
+
+test("no inline style survives: no position:fixed overlay over the notebook", () => {
+  const el = render('<div style="position:fixed;inset:0;z-index:2147483647;background:red">overlay</div>' +
+    '<span style="position: fixed; top: 0">top</span>\n\n<p style="all: unset">p</p>');
+  assert.equal(el.querySelectorAll("[style]").length, 0);
+  assert.match(el.textContent, /overlay/);
+  assert.doesNotMatch(el.innerHTML, /fixed|style=/i);
 });

@@ -2,7 +2,9 @@
 // DOMPurify keeps an allow-list of passive tags and attributes, so a logged string can never
 // run code or make the page fetch anything:
 //  - no resource tags (media, frames, objects, svg, math, link, style, forms) and no attribute
-//    that names a resource (style with url(), srcset, poster, background, ping, formaction…);
+//    that names a resource (srcset, poster, background, ping, formaction…); no inline style at
+//    all (url() in background, background-image, content, image-set…, and position:fixed
+//    overlays over the notebook);
 //  - an image keeps its src only when it is inline data (data:image/…);
 //  - href only on links, with DOMPurify's safe schemes (never javascript:); links open in a
 //    new tab without an opener.
@@ -17,6 +19,12 @@ const ALLOWED_TAGS = [
   "var", "wbr",
 ];
 const ALLOWED_ATTR = ["href", "src", "alt", "title", "class", "align", "start", "colspan", "rowspan", "open", "lang", "dir"];
+// Never kept, whatever the lists above become: each names a resource (or, for style, can
+// also cover the page: position:fixed overlays).
+const FORBID_ATTR = ["style", "srcset", "imagesrcset", "poster", "background", "ping", "formaction", "action", "data",
+  "xlink:href", "lowsrc", "dynsrc", "longdesc", "usemap", "cite"];
+const FORBID_TAGS = ["style", "link", "meta", "base", "svg", "math", "picture", "source", "video", "audio", "track",
+  "iframe", "frame", "object", "embed", "form", "input", "button", "image"];
 const INLINE_IMAGE = /^data:image\//i;
 const CODE_LANGUAGE = /^language-[\w+#.-]+$/; // the only class marked writes
 
@@ -50,7 +58,7 @@ function purifierFor(win) {
 export function renderMarkdown(el, text) {
   const html = marked.parse(String(text), { async: false, gfm: true, breaks: false });
   const fragment = purifierFor(el.ownerDocument.defaultView).sanitize(html, {
-    ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, RETURN_DOM_FRAGMENT: true,
+    ALLOWED_TAGS, ALLOWED_ATTR, FORBID_ATTR, FORBID_TAGS, ALLOW_DATA_ATTR: false, RETURN_DOM_FRAGMENT: true,
   });
   el.replaceChildren(fragment);
 }
