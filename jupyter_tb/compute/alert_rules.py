@@ -80,6 +80,8 @@ class NonFinite(Rule):
 
     def scan(self, state: bool, steps, values):
         bad = ~np.isfinite(values)
+        if not state and not bad.any():  # the usual case, in one pass
+            return state, []
         raised, cleared, ends_bad = _edges(state, bad)
         message = ""
         if raised is not None:
@@ -123,36 +125,38 @@ class Diverging(Rule):
         return _TrendState()
 
     def scan(self, state: _TrendState, steps, values):
-        finite = np.flatnonzero(np.isfinite(values))
-        if not len(finite):
-            return state, []
-        fresh = values[finite]
+        finite = np.isfinite(values)
+        positions = None if finite.all() else np.flatnonzero(finite)  # None: every value
+        fresh = values if positions is None else values[positions]
         n, carried = len(fresh), len(state.tail)
+        if not n:
+            return state, []
         history = np.concatenate((np.asarray(state.tail, dtype=np.float64), fresh))
-        index = state.seen + np.arange(n)  # each fresh value's position in the whole series
-        # medians where the position is a multiple of the stride and past the warm-up
-        sampled = np.flatnonzero((index % self.stride == 0) & (index >= self.warmup))
-        best = np.full(n, state.best)
-        if len(sampled):
-            levels = _window_medians(history, carried + sampled, self.window)
-            best[sampled] = levels
-            best = np.minimum.accumulate(np.concatenate(([state.best], best)))[1:]
+        best = self._best(state, history, carried, n)
         line = best + self.ratio * np.maximum(np.abs(best), 1e-12)
         high = np.concatenate((np.asarray(state.tail_high, dtype=bool), fresh > line))
-        counts = np.cumsum(np.concatenate(([0], high)), dtype=np.int64)
-        # values above the line among the window ending at each fresh value
-        ends = carried + np.arange(n) + 1
-        in_window = counts[ends] - counts[np.maximum(ends - self.window, 0)]
-        mostly = in_window * 2 > self.window
-        run = _run_lengths(mostly, state.above)
+        counts = np.concatenate(([0], np.cumsum(high, dtype=np.int64)))
+        # values above the line among the window ending at each fresh value (slices, no gathers)
+        upper = counts[carried + 1 : carried + 1 + n]
+        start = carried + 1 - self.window
+        if start >= 0:
+            lower = counts[start : start + n]
+        else:
+            lower = np.concatenate((np.zeros(-start, np.int64), counts[: n + start]))[:n]
+        mostly = (upper - lower) * 2 > self.window
         raised = cleared = None
-        if not state.firing:
-            starts = np.flatnonzero(run >= self.patience)
-            raised = int(starts[0]) if len(starts) else None
-        if state.firing or raised is not None:
-            held_from = raised or 0
-            back_under = np.flatnonzero(~mostly[held_from:])
-            cleared = held_from + int(back_under[0]) if len(back_under) else None
+        if not state.firing and not mostly.any():  # the healthy case: nothing else to do
+            run_end = 0
+        else:
+            run = _run_lengths(mostly, state.above)
+            run_end = int(run[-1])
+            if not state.firing:
+                starts = np.flatnonzero(run >= self.patience)
+                raised = int(starts[0]) if len(starts) else None
+            if state.firing or raised is not None:
+                held_from = raised or 0
+                back_under = np.flatnonzero(~mostly[held_from:])
+                cleared = held_from + int(back_under[0]) if len(back_under) else None
         message = ""
         if raised is not None:
             recent = float(
@@ -167,11 +171,26 @@ class Diverging(Rule):
             tail_high=tuple(high[keep:].tolist()),
             seen=state.seen + n,
             best=float(best[-1]),
-            above=int(run[-1]),
+            above=run_end,
             firing=(state.firing or raised is not None) and cleared is None,
         )
         findings = _findings(raised, cleared, message)
-        return new_state, [replace(f, position=int(finite[f.position])) for f in findings]
+        if positions is not None:
+            findings = [replace(f, position=int(positions[f.position])) for f in findings]
+        return new_state, findings
+
+    def _best(self, state: _TrendState, history: np.ndarray, carried: int, n: int) -> np.ndarray:
+        """The running best level at each fresh value: medians at every ``stride``-th position
+        of the whole series past the warm-up, their running minimum held until the next one."""
+        first = max(state.seen, self.warmup)
+        first += -first % self.stride  # the next multiple of the stride
+        sampled = np.arange(first - state.seen, n, self.stride)
+        if not len(sampled):
+            return np.full(n, state.best)
+        levels = np.minimum.accumulate(_window_medians(history, carried + sampled, self.window))
+        levels = np.minimum(levels, state.best)
+        held = np.diff(np.append(sampled, n))
+        return np.concatenate((np.full(sampled[0], state.best), np.repeat(levels, held)))
 
 
 def _window_medians(history: np.ndarray, ends: np.ndarray, window: int) -> np.ndarray:

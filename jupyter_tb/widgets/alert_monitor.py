@@ -103,6 +103,7 @@ class AlertMonitor:
         self._lock = threading.RLock()
         self._offsets: dict[tuple[str, str], int] = {}
         self._states: dict[tuple[str, str, str], object] = {}
+        self._rule_cache: dict[str, list[Rule]] = {}  # tag -> the rules that want it
         self._active: dict[tuple[str, str, str], dict] = {}
         self._pace: dict[str, _Pace] = {}
         self._local_dirs: set[str] = set()
@@ -147,15 +148,23 @@ class AlertMonitor:
         if series is None:
             series = [(run, tag) for run in logdir.runs for tag in logdir.tags(run).get("scalars", ())]
         with self._lock:
+            paced: set[str] = set()  # a run's pace needs one of its series per check, not all
             for run, tag in sorted(series):
                 try:
-                    self._scan(run, tag, logdir.scalars(run, tag))
+                    self._scan(run, tag, logdir.scalars(run, tag), pace=run not in paced)
+                    paced.add(run)
                 except KeyError:  # the run or tag went away between the change and now
                     continue
                 except Exception:
                     self._note(f"alerts: scanning {run}/{tag} failed:\n" + traceback.format_exc(limit=4))
 
-    def _scan(self, run: str, tag: str, series) -> None:
+    def _rules_for(self, tag: str) -> list[Rule]:
+        rules = self._rule_cache.get(tag)
+        if rules is None:
+            rules = self._rule_cache[tag] = [rule for rule in self.rules if rule.wants(tag)]
+        return rules
+
+    def _scan(self, run: str, tag: str, series, pace: bool = True) -> None:
         start = self._offsets.get((run, tag), 0)
         if len(series) < start:  # the series was cut (a restart purged steps): start it over
             start = 0
@@ -166,10 +175,9 @@ class AlertMonitor:
             return
         values, walls = series.values[start:], series.wall_times[start:]
         self._offsets[(run, tag)] = start + len(steps)
-        self._note_pace(run, steps, walls)
-        for rule in self.rules:
-            if not rule.wants(tag):
-                continue
+        if pace:
+            self._note_pace(run, steps, walls)
+        for rule in self._rules_for(tag):
             key = (run, tag, rule.name)
             state = self._states.get(key)
             if state is None:
@@ -242,7 +250,8 @@ class AlertMonitor:
         pace.last_step = int(steps[-1])
         # "was writing": its newest point is recent; an old finished run never stalls
         pace.live = self._clock() - newest < self.stalled.limit(pace.usual)
-        self._record((run, "", "stalled"), pace.last_step, pace.last_wall, None)
+        if (run, "", "stalled") in self._active:
+            self._record((run, "", "stalled"), pace.last_step, pace.last_wall, None)
 
     def check_stalled(self) -> None:
         if self.stalled is None:
