@@ -109,17 +109,16 @@ class Diverging(Rule):
     ``best + ratio * |best|``; the rule raises once most values of the window have been above
     the line for ``patience`` values in a row, and clears when most are back under it.
 
-    Cost: medians only every ``stride`` values (the best moves slowly); the "mostly above"
+    Cost: one median per block of ``window`` values (the best moves slowly); the "mostly above"
     test is a running count, so a scan is a few numpy passes over the new values.
     """
 
     name = "diverging"
     tags: str = "loss"
-    ratio: float = 0.75  # how far above its best the values must be (0.75: 1.75x the best)
+    ratio: float = 0.6  # how far above its best the values must be (0.6: 1.6x the best)
     window: int = 15  # values in the median and in the "mostly above" count
     warmup: int = 30  # values before the best is tracked (early losses often rise first)
     patience: int = 5  # values in a row the window must be mostly above the line
-    stride: int = 4  # a median every this many values
 
     def start(self) -> _TrendState:
         return _TrendState()
@@ -180,28 +179,24 @@ class Diverging(Rule):
         return new_state, findings
 
     def _best(self, state: _TrendState, history: np.ndarray, carried: int, n: int) -> np.ndarray:
-        """The running best level at each fresh value: medians at every ``stride``-th position
-        of the whole series past the warm-up, their running minimum held until the next one."""
-        first = max(state.seen, self.warmup)
-        first += -first % self.stride  # the next multiple of the stride
-        sampled = np.arange(first - state.seen, n, self.stride)
-        if not len(sampled):
+        """The running best level at each fresh value: the lowest median of the series' blocks
+        of ``window`` values (blocks aligned to the whole series, past the warm-up), held from
+        the end of each block. Blocks, not a sliding window: one median per ``window`` values,
+        and a reshape instead of a gather."""
+        w = self.window
+        start = state.seen - carried  # whole-series position of history[0]
+        first = max(start, self.warmup)
+        first += -first % w  # the first block boundary we hold all values from
+        ends = np.arange(first + w, state.seen + n + 1, w)  # blocks completed in this batch
+        if not len(ends):
             return np.full(n, state.best)
-        levels = np.minimum.accumulate(_window_medians(history, carried + sampled, self.window))
-        levels = np.minimum(levels, state.best)
-        held = np.diff(np.append(sampled, n))
-        return np.concatenate((np.full(sampled[0], state.best), np.repeat(levels, held)))
-
-
-def _window_medians(history: np.ndarray, ends: np.ndarray, window: int) -> np.ndarray:
-    """Median of the (up to) ``window`` values ending at each position in ``ends``."""
-    windows = ends[:, None] + np.arange(1 - window, 1)  # indices into history
-    if ends[0] >= window - 1:  # every window full: np.partition is 10x np.median on small rows
-        lower, upper = (window - 1) // 2, window // 2
-        ranked = np.partition(history[windows], [lower, upper], axis=1)
-        return 0.5 * (ranked[:, lower] + ranked[:, upper])
-    gathered = np.where(windows >= 0, history[np.maximum(windows, 0)], np.nan)
-    return np.nanmedian(gathered, axis=1)
+        blocks = history[first - start : ends[-1] - start].reshape(-1, w)
+        lower, upper = (w - 1) // 2, w // 2
+        ranked = np.partition(blocks, [lower, upper], axis=1)
+        levels = np.minimum(np.minimum.accumulate(0.5 * (ranked[:, lower] + ranked[:, upper])), state.best)
+        at = ends - 1 - state.seen  # the fresh position holding each block's last value
+        held = np.diff(np.append(at, n))
+        return np.concatenate((np.full(at[0], state.best), np.repeat(levels, held)))
 
 
 def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:
