@@ -47,10 +47,11 @@
 //                  //   or settings changes, a theme switch (light/dark) or schedule() calls
 //                  //   (cleaned up with the view). Canvas colours: themeColors(el) from
 //                  //   lib/theme.js (--jp-* variables), read at each draw.
-//   showTagCards(container, empty, {makeCard(tag) -> {el}, drawCard(card), dropCard?(card)})
-//                  // one card per shown tag, grouped in collapsible sections by the first "/"
-//                  //   segment, kept in sync with state.runs / state.tags ({run: [tag]}) and the
-//                  //   selection; `empty` is shown when no tag is. Returns {sections, schedule}.
+//   showTagCards(container, empty, {makeCard(tag) -> {el}, drawCard(card), dropCard?(card), byTag?, lazy?})
+//                  // the card grid of js/src/lib/cards.js (API at its top): one card per shown
+//                  //   tag, grouped by the first "/" segment, pinned / expanded / full screen,
+//                  //   drawn only on screen, kept in sync with state.runs / state.tags and the
+//                  //   selection; `empty` is shown when no tag is. Returns the grid.
 // }
 // Drawing code belongs in js/src/lib/*.js (plain functions over elements and typed arrays).
 // User text (tags, run names, logged strings) goes to the DOM only via textContent or
@@ -72,6 +73,10 @@
 //     [data-jtb-runs], [data-jtb-run-filter] (regex input), [data-jtb-runs-all], [data-jtb-runs-none],
 //     [data-jtb-run="<run>"] (row), [data-jtb-run-toggle="<run>"] (checkbox)
 //   tag groups: [data-jtb-section="<first / segment>"] (a <details>)
+//   cards (every view using showTagCards, js/src/lib/cards.js): [data-jtb-card="<tag>"] (card),
+//     [data-jtb-pin] / [data-jtb-expand] / [data-jtb-fullscreen] (buttons on a card, aria-pressed
+//     "true" when on; Esc leaves full screen), [data-jtb-pinned] (section of pinned cards; the
+//     pins are the view model's `pinned` trait); card width: the card_width setting
 //   scalars:
 //     [data-jtb-smoothing] (range input 0..0.999), [data-jtb-smoothing-value],
 //     [data-jtb-smoothing-note] (visible text when smoothing is approximated in the browser),
@@ -91,7 +96,8 @@ import { bindSettings } from "./lib/settings.js";
 import { createShell } from "./lib/shell.js";
 import { onThemeChange } from "./lib/theme.js";
 import { GROUPS_OF_KIND } from "./lib/settingspanel.js";
-import { h, tagSections } from "./lib/dom.js";
+import { h } from "./lib/dom.js";
+import { showTagCards } from "./lib/cards.js";
 import { sessionFor } from "./session.js";
 
 const cache = new Map();
@@ -200,19 +206,10 @@ export async function renderView({ model, el, inbox, signal, selection = null, s
       );
       return schedule;
     },
-    showTagCards(container, empty, { makeCard, drawCard, dropCard = () => {} }) {
-      const sections = tagSections(container, makeCard, dropCard);
-      const redraw = () => {
-        selection.setRuns(session.state.runs || []);
-        const tags = selection.shownTags(session.state.tags || {});
-        empty.style.display = tags.length ? "none" : "";
-        sections.update(tags);
-        for (const card of sections.cards.values()) drawCard(card);
-      };
-      const schedule = ctx.redrawOn(redraw);
-      cleanups.push(() => { for (const card of sections.cards.values()) dropCard(card); });
-      redraw();
-      return { sections, schedule };
+    showTagCards(container, empty, options) {
+      const grid = showTagCards(ctx, container, empty, options);
+      cleanups.push(grid.destroy);
+      return grid;
     },
   };
   const cleanup = await view.render(ctx);

@@ -6,6 +6,7 @@ import css from "./style.css";
 import alertsCss from "./lib/alerts.css";
 import viewsCss from "./lib/views.css";
 import profileCss from "./lib/profile.css";
+import cardsCss from "./lib/cards.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -13,7 +14,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css + alertsCss + viewsCss + profileCss;
+  style.textContent = css + alertsCss + viewsCss + profileCss + cardsCss;
   document.head.append(style);
 }
 

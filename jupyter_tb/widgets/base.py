@@ -113,6 +113,9 @@ class View(anywidget.AnyWidget):
         "gives, setting one here recolours the run in every view)",
     ).tag(sync=True)
     height = traitlets.Int(0, help="pixels; 0 = natural height").tag(sync=True)
+    pinned = traitlets.List(
+        traitlets.Unicode(), help="tags of the cards pinned to the top, in pin order (two-way)"
+    ).tag(sync=True)
 
     kinds: ClassVar[tuple[str, ...]] = ()
     update_interval: ClassVar[float] = 0.2

@@ -29,7 +29,7 @@ export function userRegex(text) {
 }
 
 // Tags grouped by their first "/" segment, groups and tags in sorted order.
-function groupTags(tags) {
+export function groupTags(tags) {
   const groups = new Map();
   for (const tag of [...tags].sort()) {
     const slash = tag.indexOf("/");

@@ -4,11 +4,11 @@
 // refine a zoomed window of a downsampled series, for CSV downloads, and for exact smoothing
 // of downsampled series (until it answers, the browser approximates and says so). Series
 // folding and the lines drawn are js/src/lib/series.js.
-import { downloadFile, h, smoothingSlider, tagSections } from "../lib/dom.js";
+import { downloadFile, h, smoothingSlider } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
 import { createLineChart } from "../lib/linechart.js";
 import {
-  appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, smoothingApproximated, windowXs,
+  appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, windowXs,
 } from "../lib/series.js";
 import { seriesKey } from "../lib/steps.js";
 
@@ -93,7 +93,7 @@ export default {
     const toolbar = createToolbar(model, (name, value) => {
       settings[name] = value;
       ctx.save(name, value);
-      if (name === "x_axis") for (const card of sections.cards.values()) { card.windows.clear(); card.chart.setDomain(null); }
+      if (name === "x_axis") for (const card of grid.cards.values()) { card.windows.clear(); card.chart.setDomain(null); }
       redrawAll();
     });
     const charts = h("div", { class: "jtb-charts" });
@@ -126,14 +126,13 @@ export default {
         body,
         readout,
       ]);
-      const card = { el, tag, dirty: true, visible: true, windows: new Map(), drawn: 0 };
+      const card = { el, tag, windows: new Map(), drawn: 0 };
       card.chart = createLineChart(body, {
         onZoom: (range) => zoom(card, range),
         onHover: (rows) => showReadout(readout, rows),
       });
       resetButton.addEventListener("click", () => { card.chart.setDomain(null); zoom(card, null); });
       csvButton.addEventListener("click", () => downloadCsv(tag));
-      observer.observe(el);
       return card;
     }
 
@@ -169,11 +168,11 @@ export default {
       }
     }
 
-    let approximated = false;
     // the chart's lines: a refined zoom window where one arrived at this weight, else the
     // series as held (smoothed in the browser when the kernel's smoothing is not there)
     function linesFor(card) {
       const weight = settings.smoothing;
+      card.approximated = false;
       const out = [];
       for (const run of selection.runs) {
         if (!selection.isShown(run)) continue;
@@ -190,7 +189,7 @@ export default {
           continue;
         }
         const { values, approximated: approx } = smoothed(series, weight);
-        if (approx) approximated = true;
+        if (approx) card.approximated = true;
         out.push({
           ...base, x: xsOf(series), y: series.value, smooth: values, n: series.n,
           stepAt: (i) => series.step[i], wallAt: (i) => series.wall[i],
@@ -200,83 +199,29 @@ export default {
     }
 
     function redraw(card) {
-      if (!card.visible) { card.dirty = true; return; }
-      card.dirty = false;
       const lines = linesFor(card);
       card.chart.update({ series: lines, xKind: settings.x_axis, logY: settings.log_y, ignoreOutliers: settings.ignore_outliers });
       card.drawn += 1;
       card.el.setAttribute("data-jtb-points", String(lines.reduce((sum, s) => sum + s.n, 0)));
       card.el.setAttribute("data-jtb-drawn", String(card.drawn));
-    }
-
-    const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        const card = [...sections.cards.values()].find((c) => c.el === entry.target);
-        if (!card) continue;
-        card.visible = entry.isIntersecting;
-        if (card.visible && card.dirty) redraw(card);
-      }
-    }, { rootMargin: "200px" });
-    const sections = tagSections(charts, makeCard, (card) => { observer.unobserve(card.el); card.chart.destroy(); });
-
-    const showNote = () => { toolbar.note.style.display = approximated ? "" : "none"; };
-    function redrawAll() {
-      approximated = false;
-      selection.setRuns(state.runs);
-      const tags = selection.shownTags(state.tags);
-      empty.style.display = tags.length ? "none" : "";
-      sections.update(tags);
-      for (const card of sections.cards.values()) redraw(card);
       showNote();
     }
 
-    // kernel messages touch a tag or two: redraw those cards once per frame
-    let pending = 0;
-    const changedTags = new Set();
-    let everything = false;
-    function scheduleRedraw(tag) {
-      if (tag === undefined) everything = true; else changedTags.add(tag);
-      if (pending) return;
-      pending = requestAnimationFrame(() => {
-        pending = 0;
-        if (everything) {
-          everything = false;
-          changedTags.clear();
-          redrawAll();
-          return;
-        }
-        approximated = false;
-        for (const tag of changedTags) {
-          const card = sections.cards.get(tag);
-          if (card) redraw(card);
-        }
-        changedTags.clear();
-        for (const card of sections.cards.values()) {
-          for (const run of selection.runs) {
-            const series = state.series.get(seriesKey(run, card.tag));
-            if (series && selection.isShown(run) && smoothingApproximated(series, settings.smoothing)) approximated = true;
-          }
-        }
-        showNote();
-      });
-    }
-    cleanups.push(ctx.onMessage((msg) => {
-      if (msg.type === "series" || msg.type === "append" || msg.type === "smoothed") {
-        const card = sections.cards.get(msg.tag);
-        if (card && msg.type === "series") card.windows.delete(msg.run);
-        if (card) scheduleRedraw(msg.tag); else scheduleRedraw();
-      } else {
-        scheduleRedraw();
-      }
-    }));
-    cleanups.push(selection.subscribe(() => scheduleRedraw()));
-    redrawAll();
-
-    return () => {
-      if (pending) cancelAnimationFrame(pending);
-      observer.disconnect();
-      for (const card of sections.cards.values()) card.chart.destroy();
-      for (const fn of cleanups) fn();
+    const showNote = () => {
+      const approximated = [...grid.cards.values()].some((card) => card.approximated);
+      toolbar.note.style.display = approximated ? "" : "none";
     };
+    const grid = ctx.showTagCards(charts, empty, {
+      makeCard, drawCard: redraw, dropCard: (card) => card.chart.destroy(), byTag: true,
+    });
+    const redrawAll = () => grid.schedule();
+
+    cleanups.push(ctx.onMessage((msg) => {
+      if (msg.type !== "series") return;
+      const card = grid.cards.get(msg.tag);
+      if (card) card.windows.delete(msg.run); // a fresh overview replaces refined windows
+    }));
+
+    return () => { for (const fn of cleanups) fn(); };
   },
 };
