@@ -9,7 +9,10 @@ Prints:
 - live latency p50/p95 from ``writer.add_scalar`` (our SummaryWriter, same kernel, while the
   cell blocks) to the point drawn, measured with in-page clocks (target p95 <= 0.5 s);
 - size of a saved notebook (widget state saved by JupyterLab) with 1 vs 5 board outputs
-  (target: 5 boards <= 1 MB bigger than 1).
+  (target: 5 boards <= 1 MB bigger than 1);
+- with ``--board``: a board of 100 tags x 10 runs x 10k points: first paint of the cards on
+  screen after the last data frame (target <= 2 s), and frame times while scrolling through
+  its cards (cards off screen are drawn when they scroll in).
 
 The million-point logdir is written once into benchmarks/data/ (git-ignored).
 """
@@ -84,6 +87,105 @@ WATCH_DRAWS_JS = """(root) => {
 }"""
 
 
+def write_big_board_logdir(root: Path, tags: int, runs: int, points: int) -> Path:
+    """``runs`` runs logging ``tags`` tags (10 groups) for ``points`` steps each, written once."""
+    from jupyter_tb import SummaryWriter
+
+    logdir = root / f"board_{tags}x{runs}x{points}"
+    done = logdir / ".complete"
+    if done.exists():
+        return logdir
+    rng = np.random.default_rng(0)
+    names = [f"group{i % 10}/metric{i // 10}" for i in range(tags)]
+    steps = np.arange(points)
+    for r in range(runs):
+        values = [(np.sin(steps / 700 + r + i) + rng.normal(0, 0.1, points)).tolist() for i in range(tags)]
+        with SummaryWriter(str(logdir / f"run{r}")) as w:
+            for s in range(points):
+                for name, series in zip(names, values):
+                    w.add_scalar(name, series[s], s, walltime=1.7e9 + s * 0.5)
+    done.write_text("ok")
+    return logdir
+
+
+# Scrolls the notebook through the board one step per animation frame; returns the frame
+# intervals (ms). Cards scrolled into view are drawn inside these frames.
+SCROLL_FRAMES_JS = """async ([id, frames, stride]) => {
+    const scroller = document.getElementById(id).querySelector('.jp-WindowedPanel-outer');
+    const out = [];
+    let last = performance.now();
+    for (let i = 0; i < frames; i++) {
+        scroller.scrollTop += stride;
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        out.push(now - last);
+        last = now;
+    }
+    return out;
+}"""
+
+
+def start_board(nb: NotebookPage, logdir: Path) -> tuple[float, int]:
+    """Open a notebook showing a board on ``logdir`` (the renderer library, one per kernel, goes
+    first so the bytes counted are the data's), with every chart draw logged; returns the page
+    time the board's cell started and the bytes received until then."""
+    nb.open(
+        [
+            "%load_ext jupyter_tb\nfrom jupyter_tb.widgets.library import library\nlibrary()",
+            f"%tensorboard --logdir {logdir}",
+        ]
+    )
+    nb.run_cell(0)
+    nb.wait_idle()
+    nb.page.evaluate(f"(id) => ({WATCH_DRAWS_JS})(document.getElementById(id))", nb.widget_id)
+    received_before = nb.ws_received
+    start = nb.page.evaluate("() => performance.now()")
+    nb.run_cell(1)
+    return start, received_before
+
+
+def wait_loaded(nb: NotebookPage, timeout: float = 600) -> None:
+    """Until the board's progress line stops saying "loading" and the kernel is idle."""
+    nb.page.wait_for_function(
+        "(id) => { const p = document.getElementById(id).querySelector('[data-jtb-progress]');"
+        " return p && p.textContent && !/loading/.test(p.textContent); }",
+        arg=nb.widget_id,
+        timeout=timeout * 1000,
+    )
+    nb.wait_idle(timeout=timeout)
+
+
+def big_board(context, server: JupyterServer, logdir: Path) -> dict:
+    """First paint of a big board's visible cards after its data arrived; frames while scrolling."""
+    nb = NotebookPage(context, server, "bench-big-board")
+    try:
+        start, received_before = start_board(nb, logdir)
+        nb.wait_output(dom.DASHBOARD, timeout=600)
+        wait_loaded(nb, timeout=900)
+        # no frame for 3 s: everything arrived
+        nb.page.wait_for_function(
+            "() => performance.now() - window.__jtbFrames.last > 3000", timeout=900_000, polling=500
+        )
+        last_data = nb.page.evaluate("() => window.__jtbFrames.last")
+        draws = nb.page.evaluate("() => window.__jtbDraws")
+        painted = max(t for t, _, _ in draws)
+        drawn_cards = len({tag for _, tag, _ in draws})
+        nb.screenshot("bench-big-board")
+        frames = nb.page.evaluate(SCROLL_FRAMES_JS, [nb.widget_id, 240, 40])
+        return {
+            "after_data_s": max(painted - last_data, 0.0) / 1000,
+            "from_run_s": (painted - start) / 1000,
+            "data_s": (last_data - start) / 1000,
+            "bytes": nb.ws_received - received_before,
+            "cards_drawn_before_scroll": drawn_cards,
+            "frame_p50_ms": dom.percentile(frames, 50),
+            "frame_p95_ms": dom.percentile(frames, 95),
+            "frame_max_ms": max(frames),
+        }
+    finally:
+        nb.close()
+
+
 def write_small_logdir(logdir: Path) -> Path:
     """Two runs with scalars, images and histograms (the UI tests' fixture)."""
     from tests.support import fixture_logdirs
@@ -95,28 +197,9 @@ def first_paint(context, server: JupyterServer, logdir: Path) -> dict:
     """Open a board on ``logdir``; time its first complete draw of TAG against the frames."""
     nb = NotebookPage(context, server, "bench-first-paint")
     try:
-        # the renderer library (one per kernel) goes first, so the bytes counted are the data's
-        nb.open(
-            [
-                "%load_ext jupyter_tb\nfrom jupyter_tb.widgets.library import library\nlibrary()",
-                f"%tensorboard --logdir {logdir}",
-            ]
-        )
-        nb.run_cell(0)
-        nb.wait_idle()
-        nb.page.evaluate(f"(id) => ({WATCH_DRAWS_JS})(document.getElementById(id))", nb.widget_id)
-        received_before = nb.ws_received
-        start = nb.page.evaluate("() => performance.now()")
-        nb.run_cell(1)
+        start, received_before = start_board(nb, logdir)
         nb.wait_output(dom.chart(TAG), timeout=600)
-        # loaded: the progress line stops saying "loading"
-        nb.page.wait_for_function(
-            "(id) => { const p = document.getElementById(id).querySelector('[data-jtb-progress]');"
-            " return p && p.textContent && !/loading/.test(p.textContent); }",
-            arg=nb.widget_id,
-            timeout=600_000,
-        )
-        nb.wait_idle(timeout=600)
+        wait_loaded(nb)
         nb.page.wait_for_timeout(1500)  # let trailing updates land
         draws = [d for d in nb.page.evaluate("() => window.__jtbDraws") if d[1] == TAG]
         final_points = draws[-1][2]
@@ -171,54 +254,91 @@ def saved_notebook_size(context, server: JupyterServer, logdir: Path, boards: in
         nb.close()
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--points", type=int, default=1_000_000)
-    ap.add_argument("--live-points", type=int, default=60)
-    args = ap.parse_args()
+def print_live_latency(context, server, home: Path, points: int) -> None:
+    p50, p95 = live_latency(context, server, home, points)
+    print(
+        f"live latency, add_scalar in the same kernel -> point drawn, {points} points "
+        f"at 10/s while the cell blocks: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+        f"(target p95 <= 500 ms)"
+    )
 
+
+def in_lab(measure) -> None:
+    """``measure(context, server, home)`` with a fresh JupyterLab and Chromium, torn down after."""
     from playwright.sync_api import sync_playwright
 
-    t = time.perf_counter()
-    logdir = write_million_point_logdir(DATA, args.runs, args.points)
-    print(f"logdir {logdir} ready in {time.perf_counter() - t:.1f} s")
     home = Path(tempfile.mkdtemp(prefix="jtb-bench-"))
-    root = home / "root"
-    root.mkdir()
-    server = JupyterServer("lab", root, home / "lab-home")
+    (home / "root").mkdir()
+    server = JupyterServer("lab", home / "root", home / "lab-home")
     try:
         with sync_playwright() as pw:
             context = launch_browser(pw, home / "profile")
             try:
-                fp = first_paint(context, server, logdir)
-                print(
-                    f"first paint, {args.runs} runs x {args.points:,} points on one tag: "
-                    f"{fp['after_data_s']:.3f} s after the data arrived (target <= 1 s), "
-                    f"{fp['from_run_s']:.2f} s from running the cell; "
-                    f"{fp['bytes']:,} bytes received over the websocket for the board "
-                    f"(the renderer library, {LIB_BYTES:,} bytes, is sent once per kernel before); "
-                    f"{fp['points_drawn']:,} points drawn"
-                )
-                p50, p95 = live_latency(context, server, home, args.live_points)
-                print(
-                    f"live latency, add_scalar in the same kernel -> point drawn, {args.live_points} points "
-                    f"at 10/s while the cell blocks: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
-                    f"(target p95 <= 500 ms)"
-                )
-                small = write_small_logdir(home / "small-logdir")
-                one, one_models = saved_notebook_size(context, server, small, 1)
-                five, five_models = saved_notebook_size(context, server, small, 5)
-                print(
-                    f"saved notebook with widget state: 1 board {one:,} bytes ({one_models} models), "
-                    f"5 boards {five:,} bytes ({five_models} models); "
-                    f"5 - 1 = {five - one:,} bytes (target <= 1,000,000)"
-                )
+                measure(context, server, home)
             finally:
                 context.close()
     finally:
         server.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def measure_one_tag(args, logdir: Path):
+    def measure(context, server, home):
+        fp = first_paint(context, server, logdir)
+        print(
+            f"first paint, {args.runs} runs x {args.points:,} points on one tag: "
+            f"{fp['after_data_s']:.3f} s after the data arrived (target <= 1 s), "
+            f"{fp['from_run_s']:.2f} s from running the cell; "
+            f"{fp['bytes']:,} bytes received over the websocket for the board "
+            f"(the renderer library, {LIB_BYTES:,} bytes, is sent once per kernel before); "
+            f"{fp['points_drawn']:,} points drawn"
+        )
+        print_live_latency(context, server, home, args.live_points)
+        small = write_small_logdir(home / "small-logdir")
+        one, one_models = saved_notebook_size(context, server, small, 1)
+        five, five_models = saved_notebook_size(context, server, small, 5)
+        print(
+            f"saved notebook with widget state: 1 board {one:,} bytes ({one_models} models), "
+            f"5 boards {five:,} bytes ({five_models} models); "
+            f"5 - 1 = {five - one:,} bytes (target <= 1,000,000)"
+        )
+
+    return measure
+
+
+def measure_big_board(args, logdir: Path):
+    def measure(context, server, home):
+        b = big_board(context, server, logdir)
+        print(
+            f"board of 100 tags x 10 runs x 10,000 points: cards on screen painted "
+            f"{b['after_data_s']:.3f} s after the last data frame (target <= 2 s); data took "
+            f"{b['data_s']:.1f} s from running the cell ({b['bytes']:,} bytes); "
+            f"{b['cards_drawn_before_scroll']} cards drawn before scrolling"
+        )
+        print(
+            f"scrolling through it: frame time p50 {b['frame_p50_ms']:.1f} ms, "
+            f"p95 {b['frame_p95_ms']:.1f} ms, max {b['frame_max_ms']:.1f} ms"
+        )
+        print_live_latency(context, server, home, args.live_points)
+
+    return measure
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--live-points", type=int, default=60)
+    ap.add_argument("--board", action="store_true", help="the 100 tags x 10 runs x 10k points board instead")
+    args = ap.parse_args()
+
+    t = time.perf_counter()
+    if args.board:
+        logdir = write_big_board_logdir(DATA, 100, 10, 10_000)
+    else:
+        logdir = write_million_point_logdir(DATA, args.runs, args.points)
+    print(f"logdir {logdir} ready in {time.perf_counter() - t:.1f} s")
+    in_lab((measure_big_board if args.board else measure_one_tag)(args, logdir))
 
 
 if __name__ == "__main__":

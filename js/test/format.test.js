@@ -1,7 +1,7 @@
 // lib/format.js: axis ticks (linear, log10, wall-time seconds) and number formatting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatNumber, formatX, logTicks, ticks } from "../src/lib/format.js";
+import { axisLabels, formatDuration, formatNumber, formatTick, formatWall, formatX, logTicks, ticks, timeTicks } from "../src/lib/format.js";
 
 const steps = (list) => list.slice(1).map((v, i) => +(v - list[i]).toPrecision(12));
 
@@ -58,4 +58,52 @@ test("numbers: six significant digits, exponent for the very large and small", (
   assert.equal(formatNumber(0), "0");
   assert.equal(formatNumber(NaN), "NaN");
   assert.equal(formatNumber(-Infinity), "-Infinity");
+});
+
+test("wall-time ticks land on round local times, and their labels all differ", () => {
+  for (const [span, count] of [[2.4, 5], [75, 6], [3 * 3600 + 17, 5], [40 * 60, 8], [3 * 86400, 6], [20 * 86400, 5]]) {
+    const start = 1700000000.37;
+    const { ticks: at, step } = timeTicks(start, start + span, count, true);
+    assert.ok(at.length >= 2 && at.length <= 2 * count + 1, `${span}: ${at.length} ticks`);
+    assert.ok(at[0] >= start && at.at(-1) <= start + span);
+    const labels = at.map(axisLabels("wall", step, span));
+    assert.equal(new Set(labels).size, labels.length, `${span}: ${labels}`);
+    for (const t of at) {
+      const d = new Date(t * 1000);
+      const localSeconds = d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds() + d.getMilliseconds() / 1000;
+      if (step < 86400) assert.ok(Math.abs(localSeconds / step - Math.round(localSeconds / step)) < 1e-6, `${t} not on a ${step}s boundary`);
+      else assert.equal(localSeconds, 0); // days start at local midnight
+    }
+  }
+});
+
+test("wall-time labels: seconds when the step needs them, dates over days", () => {
+  const t = new Date(2024, 2, 5, 14, 30, 15).getTime() / 1000;
+  assert.equal(axisLabels("wall", 5, 60)(t), "14:30:15");
+  assert.equal(axisLabels("wall", 600, 7200)(t), "14:30");
+  assert.equal(axisLabels("wall", 0.25, 2)(t + 0.25), "14:30:15.25");
+  assert.equal(axisLabels("wall", 6 * 3600, 3 * 86400)(t), "Mar 5 14:30");
+  assert.equal(axisLabels("wall", 86400, 9 * 86400)(t), "Mar 5");
+  assert.equal(formatWall(t), "2024-03-05 14:30:15");
+});
+
+test("relative ticks: round durations, humanised", () => {
+  const { ticks: at, step } = timeTicks(0, 5 * 3600, 5);
+  assert.equal(step, 3600);
+  assert.deepEqual(at.map(axisLabels("relative", step)), ["0s", "1h", "2h", "3h", "4h", "5h"]);
+  assert.equal(formatDuration(90), "1m 30s");
+  assert.equal(formatDuration(86400 + 4 * 3600 + 5), "1d 4h");
+  assert.equal(formatDuration(0.35), "350ms");
+  assert.equal(formatDuration(2.5), "2.5s");
+  assert.equal(formatDuration(-120), "-2m");
+});
+
+test("log-y tick labels: powers of ten and nice values, never long decimals", () => {
+  const label = axisLabels("log");
+  assert.deepEqual(logTicks(-4, 1, 6).map(label), ["1e-4", "0.001", "0.01", "0.1", "1", "10"]);
+  const narrow = logTicks(Math.log10(0.95), Math.log10(1.02), 4).map(label);
+  assert.ok(narrow.length >= 2);
+  for (const text of narrow) assert.ok(text.length <= 5, text); // e.g. "0.96", not "0.981748"
+  assert.equal(formatTick(2500000), "2.5e6");
+  assert.equal(formatTick(0.1 + 0.2), "0.3");
 });

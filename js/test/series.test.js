@@ -90,7 +90,7 @@ test("extent: x over all points or the zoom, y over the points shown, padded by 
   assert.equal(all.x0, 0);
   assert.equal(all.x1, 5);
   assert.ok(Math.abs(all.y0 - (10 - 49.5)) < 1e-9 && Math.abs(all.y1 - (1000 + 49.5)) < 1e-9);
-  const zoomed = dataExtent(series, { domain: [0.5, 2.5] });
+  const zoomed = dataExtent(series, { domain: { x: [0.5, 2.5], y: null } });
   assert.deepEqual([zoomed.x0, zoomed.x1], [0.5, 2.5]);
   assert.ok(Math.abs(zoomed.y1 - 30.5) < 1e-9); // the 1000 at x=3 is outside the zoom
   const log = dataExtent([{ x: f64(0, 1, 2), y: f64(0.001, -5, 1000) }], { logY: true });

@@ -40,7 +40,10 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     readout = board.locator(dom.chart("loss/total")).locator(dom.attr("readout-row", "train"))
     readout.wait_for()
-    assert "step" in readout.text_content() and "value" in readout.text_content()
+    header = (
+        board.locator(dom.chart("loss/total")).locator(dom.attr("readout")).locator("thead").text_content()
+    )
+    assert "train" in readout.text_content() and "Step" in header and "Value" in header
 
     # images: one <img> per run showing the last step; the step slider moves it back
     images = dom.open_tab(nb, "images")

@@ -1,33 +1,54 @@
 // Canvas line chart for many overlaid series with different x values (runs log different
-// steps). Knows nothing of widgets: takes typed arrays, draws, reports hover and zoom.
+// steps). Knows nothing of widgets: takes typed arrays, draws, reports hover, zoom and picks.
 //
-//   const chart = createLineChart(el, { onZoom(range|null), onHover(rows|null) });
-//   chart.update({ series: [{ name, color, x, y, smooth, n, lower?, upper? }], xKind, logY, ignoreOutliers });
-//   (lower/upper: optional arrays on the same x, drawn as a shaded band around the line)
-//   chart.setDomain([x0, x1] | null); chart.destroy();
+//   const chart = createLineChart(el, { onZoom(domain|null), onHover(rows|null, at),
+//                                       onPick(rows, at), onRange([x0, x1]|null) });
+//   chart.update({ series: [{ name, color, x, y, smooth, n, lower?, upper?, dash? }], xKind, logY, ignoreOutliers });
+//   (lower/upper: optional arrays on the same x, drawn as a shaded band around the line;
+//    dash: a canvas line-dash pattern)
+//   chart.setDomain({x, y} | null); chart.domain; chart.setMarks({pick: x|null, range: [x0, x1]|null});
+//   chart.plot (the element holding the canvas: views float their readout in it); chart.destroy();
+//
+// Interaction: drag a box to zoom x and y (a flat box zooms x only); shift-drag selects an x
+// range (onRange); click picks the step under the pointer (onPick); Ctrl/Cmd/Alt + wheel (and
+// pinch) zooms around the pointer, the plain wheel scrolls the page; double-click resets.
+// `at` = {px, py, x, y} (pointer in plot pixels and data units). Domains are in axis units
+// (log10 on a log axis; ./linechart/zoom.js).
 //
 // Cost is bounded by pixels: every series is reduced to min/max per pixel column while
 // drawing (./linechart/trace.js), so a 20k-point series draws like a 1k-point one. The data
-// ranges are ./linechart/extent.js, the hover readout ./linechart/hover.js.
+// ranges are ./linechart/extent.js, the hover rows ./linechart/hover.js, ticks lib/format.js.
 import { h } from "./dom.js";
-import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
-import { formatNumber, formatX, logTicks, ticks } from "./format.js";
+import { drawAxes, fitCanvas } from "./canvas.js";
+import { themeColors } from "./theme.js";
+import { axisLabels, logTicks, ticks, timeTicks } from "./format.js";
 import { dataExtent, toAxisY } from "./linechart/extent.js";
 import { hoverRows as rowsAt } from "./linechart/hover.js";
 import { traceColumns } from "./linechart/trace.js";
+import { MIN_DRAG, boxDomain, dragRange, wheelDomain, wheelFactor, xOf, yOf } from "./linechart/zoom.js";
 
 const MARGIN = { left: 56, right: 12, top: 8, bottom: 26 };
 
-export function createLineChart(el, { height = 220, onZoom = () => {}, onHover = () => {} } = {}) {
+// x ticks and their labels for an axis kind over [x0, x1] with room for `count`
+function xAxis(kind, x0, x1, count) {
+  if (kind === "wall" || kind === "relative") {
+    const { ticks: at, step } = timeTicks(x0, x1, count, kind === "wall");
+    return { at, label: axisLabels(kind, step, x1 - x0) };
+  }
+  return { at: ticks(x0, x1, count), label: axisLabels("step") };
+}
+
+export function createLineChart(el, { height = 220, onZoom = () => {}, onHover = () => {}, onPick = () => {}, onRange = () => {} } = {}) {
   const canvas = h("canvas", { class: "jtb-canvas", "data-jtb-canvas": "" });
   const band = h("div", { class: "jtb-zoom-band", style: { display: "none" } });
   const wrap = h("div", { class: "jtb-plot", style: { height: `${height}px` } }, [canvas, band]);
   el.append(wrap);
   const ctx = canvas.getContext("2d");
   let opts = { series: [], xKind: "step", logY: false, ignoreOutliers: false };
-  let domain = null; // zoomed x range or null
+  let domain = null; // {x, y} zoomed ranges (axis units) or null
+  let marks = { pick: null, range: null };
   let view = null; // last computed scales
-  let hoverX = null;
+  let hover = null; // pointer {px, py, x, y} while over the plot
   let drag = null;
   let frame = 0;
 
@@ -58,6 +79,47 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     ctx.globalAlpha = 1;
   }
 
+  function drawSeries(s, sx, sy, left, right) {
+    const n = s.n ?? s.x.length;
+    if (s.lower && s.upper) fillBand(s, n, sx, sy);
+    ctx.strokeStyle = s.color;
+    ctx.setLineDash(s.dash || []);
+    if (s.smooth) {
+      ctx.globalAlpha = 0.25;
+      ctx.lineWidth = 1;
+      tracePath(s.x, s.y, n, sx, sy, left, right);
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = 1.75;
+      tracePath(s.x, s.smooth, n, sx, sy, left, right);
+    } else {
+      ctx.lineWidth = 1.5;
+      tracePath(s.x, s.y, n, sx, sy, left, right);
+    }
+    ctx.setLineDash([]);
+    if (n === 1) { // a lone point has no line: draw a dot
+      ctx.fillStyle = s.color;
+      ctx.beginPath(); ctx.arc(sx(s.x[0]), sy(toAxisY(s.y[0], opts.logY)), 2.5, 0, 2 * Math.PI); ctx.fill();
+    }
+  }
+
+  // the picked step (solid line) and selected range (shaded), over the plot
+  function drawMarks(fg, top, bottom, sx) {
+    ctx.fillStyle = fg;
+    if (marks.range) {
+      ctx.globalAlpha = 0.1;
+      const a = sx(marks.range[0]), b = sx(marks.range[1]);
+      ctx.fillRect(a, top, b - a, bottom - top);
+      ctx.globalAlpha = 1;
+    }
+    ctx.strokeStyle = fg;
+    ctx.lineWidth = 1;
+    for (const x of [marks.pick, ...(marks.range || [])]) {
+      if (x === null || x === undefined) continue;
+      const px = Math.round(sx(x)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(px, top); ctx.lineTo(px, bottom); ctx.stroke();
+    }
+  }
+
   function draw() {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
@@ -67,49 +129,27 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     const sy = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
     view = { x0, x1, y0, y1, left, right, top, bottom, sx, sy, width };
     const colors = themeColors(wrap);
-    const { fg } = colors;
-    drawAxes(
-      ctx, view,
-      ticks(x0, x1, Math.max(2, Math.floor((right - left) / 90))),
-      (opts.logY ? logTicks : ticks)(y0, y1, Math.max(2, Math.floor((bottom - top) / 40))),
-      colors,
-      (t) => formatX(t, opts.xKind),
-      (t) => (opts.logY ? formatNumber(Math.pow(10, t)) : formatNumber(t)),
-    );
+    const x = xAxis(opts.xKind, x0, x1, Math.max(2, Math.floor((right - left) / 90)));
+    const yCount = Math.max(2, Math.floor((bottom - top) / 40));
+    const yAt = (opts.logY ? logTicks : ticks)(y0, y1, yCount);
+    const yLabel = axisLabels(opts.logY ? "log" : "value");
+    drawAxes(ctx, view, x.at, yAt, colors, x.label, yLabel);
+    view.labels = { x: x.at.map(x.label), y: yAt.map(yLabel) }; // what the axes read (for tests)
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, right - left, bottom - top);
     ctx.clip();
-    for (const s of opts.series) {
-      const n = s.n ?? s.x.length;
-      if (s.lower && s.upper) fillBand(s, n, sx, sy);
-      ctx.strokeStyle = s.color;
-      if (s.smooth) {
-        ctx.globalAlpha = 0.25;
-        ctx.lineWidth = 1;
-        tracePath(s.x, s.y, n, sx, sy, left, right);
-        ctx.globalAlpha = 1;
-        ctx.lineWidth = 1.75;
-        tracePath(s.x, s.smooth, n, sx, sy, left, right);
-      } else {
-        ctx.lineWidth = 1.5;
-        tracePath(s.x, s.y, n, sx, sy, left, right);
-      }
-      if (n === 1) { // a lone point has no line: draw a dot
-        const y = opts.logY ? Math.log10(s.y[0]) : s.y[0];
-        ctx.fillStyle = s.color;
-        ctx.beginPath(); ctx.arc(sx(s.x[0]), sy(y), 2.5, 0, 2 * Math.PI); ctx.fill();
-      }
-    }
+    for (const s of opts.series) drawSeries(s, sx, sy, left, right);
     ctx.globalAlpha = 1;
-    if (hoverX !== null) {
-      ctx.strokeStyle = fg;
+    drawMarks(colors.fg, top, bottom, sx);
+    if (hover) {
+      ctx.strokeStyle = colors.fg;
       ctx.setLineDash([3, 3]);
-      const x = Math.round(sx(hoverX)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+      const px = Math.round(sx(hover.x)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(px, top); ctx.lineTo(px, bottom); ctx.stroke();
       ctx.setLineDash([]);
-      for (const row of hoverRows() || []) {
-        const yv = opts.logY ? Math.log10(row.shown) : row.shown;
+      for (const row of rowsAt(opts.series, hover.x)) {
+        const yv = toAxisY(row.shown, opts.logY);
         if (!Number.isFinite(yv)) continue;
         ctx.fillStyle = row.color;
         ctx.beginPath(); ctx.arc(sx(row.x), sy(yv), 3, 0, 2 * Math.PI); ctx.fill();
@@ -118,64 +158,89 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
     ctx.restore();
   }
 
-  function hoverRows() {
-    return hoverX === null ? null : rowsAt(opts.series, hoverX);
-  }
-
   function schedule() {
     if (!frame) frame = requestAnimationFrame(draw);
   }
 
-  const xAt = (event) => {
-    const rect = canvas.getBoundingClientRect();
-    const px = event.clientX - rect.left;
+  // pointer -> {px, py, x, y} in plot pixels and data units (y back from log10 on a log axis)
+  const pointer = (event) => {
     if (!view) return null;
-    return { px, x: view.x0 + ((px - view.left) / (view.right - view.left)) * (view.x1 - view.x0) };
+    const rect = canvas.getBoundingClientRect();
+    const px = event.clientX - rect.left, py = event.clientY - rect.top;
+    const yAxis = yOf(view, py);
+    return { px, py, x: xOf(view, px), y: opts.logY ? Math.pow(10, yAxis) : yAxis };
   };
+  const rowsAtPointer = () => (hover ? rowsAt(opts.series, hover.x) : null);
+  const setDomainAndTell = (next) => { domain = next; schedule(); onZoom(next); };
+
+  function showBand(a, b, fullHeight) {
+    const [l, r] = [a.px, b.px].map((p) => Math.min(Math.max(p, view.left), view.right)).sort((u, v) => u - v);
+    let [t, btm] = [a.py, b.py].map((q) => Math.min(Math.max(q, view.top), view.bottom)).sort((u, v) => u - v);
+    if (fullHeight || btm - t < MIN_DRAG) [t, btm] = [view.top, view.bottom];
+    Object.assign(band.style, { display: "block", left: `${l}px`, width: `${r - l}px`, top: `${t}px`, height: `${btm - t}px` });
+  }
+
   const onMove = (event) => {
-    const at = xAt(event);
+    const at = pointer(event);
     if (!at) return;
-    if (drag) {
-      const a = Math.max(Math.min(drag.px, at.px), view.left);
-      const b = Math.min(Math.max(drag.px, at.px), view.right);
-      Object.assign(band.style, { display: "block", left: `${a}px`, width: `${b - a}px`, top: `${view.top}px`, height: `${view.bottom - view.top}px` });
-    }
-    hoverX = at.x;
-    onHover(hoverRows());
+    if (drag) showBand(drag, at, drag.shift);
+    hover = at;
+    onHover(rowsAtPointer(), at);
     schedule();
   };
-  const onLeave = () => { hoverX = null; onHover(null); schedule(); };
+  const onLeave = () => { hover = null; onHover(null, null); schedule(); };
   const onDown = (event) => {
     if (event.button !== 0) return;
-    const at = xAt(event);
-    if (at) drag = at;
+    const at = pointer(event);
+    if (at) drag = { ...at, shift: event.shiftKey };
   };
   const onUp = (event) => {
     if (!drag) return;
-    const at = xAt(event);
     const start = drag;
     drag = null;
     band.style.display = "none";
-    if (at && Math.abs(at.px - start.px) > 4) {
-      const range = [Math.min(start.x, at.x), Math.max(start.x, at.x)];
-      domain = range;
-      schedule();
-      onZoom(range);
+    const at = pointer(event);
+    if (!at) return;
+    if (Math.abs(at.px - start.px) < MIN_DRAG && Math.abs(at.py - start.py) < MIN_DRAG) {
+      if (event.target === canvas) onPick(rowsAt(opts.series, at.x), at);
+      return;
     }
+    if (start.shift) {
+      const range = dragRange(view, start.px, at.px);
+      if (range) onRange(range);
+      return;
+    }
+    const box = boxDomain(view, start, at);
+    if (box) setDomainAndTell(box);
   };
-  const onDouble = () => { domain = null; schedule(); onZoom(null); };
+  const onWheel = (event) => {
+    if (!(event.ctrlKey || event.metaKey || event.altKey) || !view) return; // plain wheel: the page scrolls
+    event.preventDefault();
+    const at = pointer(event);
+    setDomainAndTell(wheelDomain(view, at.px, at.py, wheelFactor(event.deltaY, event.deltaMode)));
+  };
+  const onDouble = () => setDomainAndTell(null);
   canvas.addEventListener("mousemove", onMove);
   canvas.addEventListener("mouseleave", onLeave);
   canvas.addEventListener("mousedown", onDown);
   window.addEventListener("mouseup", onUp);
   canvas.addEventListener("dblclick", onDouble);
+  canvas.addEventListener("wheel", onWheel, { passive: false });
   const resize = new ResizeObserver(schedule);
   resize.observe(wrap);
 
   return {
-    update(next) { opts = { ...opts, ...next }; schedule(); if (hoverX !== null) onHover(hoverRows()); },
-    setDomain(range) { domain = range; schedule(); },
+    update(next) {
+      if (next.logY !== undefined && next.logY !== opts.logY && domain) domain = domain.x ? { x: domain.x, y: null } : null;
+      opts = { ...opts, ...next };
+      schedule();
+      if (hover) onHover(rowsAtPointer(), hover);
+    },
+    setDomain(next) { domain = next; schedule(); },
     get domain() { return domain; },
+    setMarks(next) { marks = { ...marks, ...next }; schedule(); },
+    get view() { return view; },
+    plot: wrap,
     drawNow: draw,
     destroy() {
       if (frame) cancelAnimationFrame(frame);

@@ -4,54 +4,32 @@
 // refine a zoomed window of a downsampled series, for CSV downloads, and for exact smoothing
 // of downsampled series (until it answers, the browser approximates and says so). Series
 // folding and the lines drawn are js/src/lib/series.js.
-import { downloadFile, h, smoothingSlider } from "../lib/dom.js";
-import { formatNumber } from "../lib/format.js";
+import { downloadFile, h } from "../lib/dom.js";
+import { createRowTable, rangeRows, stepRows } from "../lib/runtable.js";
+import { formatNumber, formatX } from "../lib/format.js";
 import { createLineChart } from "../lib/linechart.js";
 import {
   appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, windowXs,
 } from "../lib/series.js";
 import { seriesKey } from "../lib/steps.js";
 
-// Hover readout: per run its colour, name, step, value, smoothed value and time.
-function showReadout(readout, rows) {
-  readout.replaceChildren();
-  if (!rows) return;
-  for (const row of rows) {
-    const s = row.series;
-    const wall = s.wallAt ? s.wallAt(row.index) : NaN;
-    readout.append(h("div", { class: "jtb-readout-row", "data-jtb-readout-row": row.name }, [
-      h("span", { class: "jtb-swatch", style: { background: row.color } }),
-      h("span", { class: "jtb-run-name", text: row.name }),
-      h("span", { text: `step ${formatNumber(s.stepAt(row.index))}` }),
-      h("span", { text: `value ${formatNumber(row.value)}` }),
-      row.smoothed !== null ? h("span", { text: `smoothed ${formatNumber(row.smoothed)}` }) : null,
-      h("span", { text: Number.isFinite(wall) ? new Date(wall * 1000).toLocaleString() : "" }),
-    ]));
-  }
+// The hover readout floats over the plot beside the pointer (never resizing the card): right
+// of it, or left where the right has no room, or as far right as it fits.
+function placeReadout(readout, plot, at) {
+  readout.style.display = "";
+  const room = plot.clientWidth;
+  const width = readout.offsetWidth;
+  const right = at.px + 16, leftSide = at.px - 16 - width;
+  const left = right + width <= room ? right : leftSide >= 0 ? leftSide : Math.max(0, room - width);
+  Object.assign(readout.style, { left: `${left}px`, top: `${Math.max(0, at.py + 12)}px` });
 }
 
-// Smoothing, x axis, log y and outlier controls; onChange(name, value) for each.
-function createToolbar(model, onChange) {
-  const smoothing = smoothingSlider(model.get("smoothing") ?? 0.6, (weight) => onChange("smoothing", weight));
-  const note = h("span", {
+// The note saying smoothing is approximated (the controls are the settings panel's).
+function smoothingNote() {
+  return h("span", {
     class: "jtb-note", "data-jtb-smoothing-note": "", style: { display: "none" },
     text: "≈ smoothing approximated from the downsampled series; exact values arrive when the kernel is idle",
   });
-  const axis = h("select", { class: "jtb-input", "data-jtb-x-axis": "" }, ["step", "relative", "wall"].map((v) => h("option", { value: v, text: v })));
-  axis.value = model.get("x_axis") || "step";
-  const logBox = h("input", { type: "checkbox", "data-jtb-log-y": "", checked: !!model.get("log_y") });
-  const outlierBox = h("input", { type: "checkbox", "data-jtb-ignore-outliers": "", checked: !!model.get("ignore_outliers") });
-  axis.addEventListener("change", () => onChange("x_axis", axis.value));
-  logBox.addEventListener("change", () => onChange("log_y", logBox.checked));
-  outlierBox.addEventListener("change", () => onChange("ignore_outliers", outlierBox.checked));
-  const el = h("div", { class: "jtb-toolbar" }, [
-    smoothing.el,
-    h("label", { class: "jtb-control" }, [h("span", { text: "X axis" }), axis]),
-    h("label", { class: "jtb-control" }, [logBox, h("span", { text: "log y" })]),
-    h("label", { class: "jtb-control" }, [outlierBox, h("span", { text: "ignore outliers" })]),
-    note,
-  ]);
-  return { el, note };
 }
 
 export default {
@@ -83,29 +61,29 @@ export default {
   },
 
   render(ctx) {
-    const { state, model, selection } = ctx;
-    const settings = {
-      smoothing: model.get("smoothing") ?? 0.6,
-      x_axis: model.get("x_axis") || "step",
-      log_y: !!model.get("log_y"),
-      ignore_outliers: !!model.get("ignore_outliers"),
-    };
-    const toolbar = createToolbar(model, (name, value) => {
-      settings[name] = value;
-      ctx.save(name, value);
-      if (name === "x_axis") for (const card of grid.cards.values()) { card.windows.clear(); card.chart.setDomain(null); }
-      redrawAll();
-    });
+    const { state, selection } = ctx;
+    const cleanups = [];
+    // smoothing, x_axis, log_y, ignore_outliers: the board's settings (ctx.settings), read at each draw
+    const setting = (name) => ctx.settings.get(name);
+    const note = smoothingNote();
+    cleanups.push(ctx.settings.subscribe((name) => {
+      if (name !== "x_axis") return;
+      for (const card of grid.cards.values()) {
+        card.windows.clear();
+        card.chart.setDomain(null);
+        card.pick = card.range = null; // their x was on the other axis
+        showTable(card);
+      }
+    }));
     const charts = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No scalar data yet." });
-    ctx.mount(h("div", { class: "jtb-main" }, [toolbar.el, empty, charts]));
-    const cleanups = [];
+    ctx.mount(h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, [note]), empty, charts]));
 
     // -- per-series derived arrays (cached) ------------------------------------------------------
     const relative = new WeakMap();
     function xsOf(series) {
-      if (settings.x_axis === "step") return series.step;
-      if (settings.x_axis === "wall") return series.wall;
+      if (setting("x_axis") === "step") return series.step;
+      if (setting("x_axis") === "wall") return series.wall;
       let cached = relative.get(series);
       if (!cached || cached.version !== series.version) {
         cached = { version: series.version, rel: relativeTimes(series.wall, series.n) };
@@ -116,30 +94,70 @@ export default {
     const smoothed = createSmoother();
 
     // -- cards ----------------------------------------------------------------------------
+    // A card: title and buttons, the chart with its floating hover readout, and the data
+    // table of a clicked step or a shift-dragged range (hidden until there is one).
     function makeCard(tag) {
-      const readout = h("div", { class: "jtb-readout", "data-jtb-readout": "" });
+      const readout = createRowTable("readout");
+      const table = createRowTable("data-table");
+      const tableTitle = h("span", { class: "jtb-table-title" });
+      const closeTable = h("button", { class: "jtb-button", type: "button", "aria-label": "Close the data table", text: "×" });
+      const tableBox = h("div", { class: "jtb-table-box", style: { display: "none" } }, [
+        h("div", { class: "jtb-table-head" }, [tableTitle, closeTable]),
+        h("div", { class: "jtb-table-scroll" }, [table.el]),
+      ]);
       const body = h("div", { class: "jtb-chart-body" });
-      const resetButton = h("button", { class: "jtb-button", "data-jtb-reset-zoom": "", text: "reset zoom" });
-      const csvButton = h("button", { class: "jtb-button", "data-jtb-csv": "", text: "CSV" });
+      const resetButton = h("button", { class: "jtb-button", "data-jtb-reset-zoom": "", text: "reset zoom", style: { display: "none" } });
+      const csvButton = h("button", { class: "jtb-button", "data-jtb-csv": "", text: "CSV", title: "Download the full series as CSV" });
       const el = h("div", { class: "jtb-card", "data-jtb-chart": tag }, [
         h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag }), resetButton, csvButton]),
         body,
-        readout,
+        tableBox,
       ]);
-      const card = { el, tag, windows: new Map(), drawn: 0 };
+      const card = { el, tag, windows: new Map(), drawn: 0, lines: [], pick: null, range: null, table, tableBox, tableTitle, resetButton };
       card.chart = createLineChart(body, {
-        onZoom: (range) => zoom(card, range),
-        onHover: (rows) => showReadout(readout, rows),
+        onZoom: (domain) => zoom(card, domain),
+        onHover: (rows, at) => {
+          if (!rows || !rows.length) { readout.el.style.display = "none"; return; }
+          readout.show({ rows: stepRows(card.lines, at.x), sort: setting("tooltip_sort"), y: at.y, limit: setting("tooltip_rows") });
+          placeReadout(readout.el, card.chart.plot, at);
+        },
+        onPick: (rows, at) => { card.pick = rows.length ? at : null; card.range = null; showTable(card); },
+        onRange: (range) => { card.range = range; card.pick = null; showTable(card); },
       });
+      el.jtbCard = card; // for browser tests: card.chart.view (ranges, axis labels), card.range
+      readout.el.style.display = "none";
+      card.chart.plot.append(readout.el);
       resetButton.addEventListener("click", () => { card.chart.setDomain(null); zoom(card, null); });
       csvButton.addEventListener("click", () => downloadCsv(tag));
+      closeTable.addEventListener("click", () => { card.pick = card.range = null; showTable(card); });
       return card;
     }
 
-    // show the zoomed range at once, then ask the kernel for the full-resolution points of
-    // the downsampled series inside it
-    async function zoom(card, range) {
+    // the data table of the card's picked step or selected range, from the lines as drawn
+    function showTable(card) {
+      card.chart.setMarks({ pick: card.pick ? card.pick.x : null, range: card.range });
+      card.tableBox.style.display = card.pick || card.range ? "" : "none";
+      if (card.range) {
+        const [x0, x1] = card.range;
+        const kind = setting("x_axis");
+        const span = kind === "step" ? `steps ${Math.ceil(x0)} … ${Math.floor(x1)}` : `${formatX(x0, kind)} … ${formatX(x1, kind)}`;
+        card.tableTitle.textContent = `${span}${card.approximated ? " (≈ from the downsampled series)" : ""}`;
+        card.table.show({ rows: rangeRows(card.lines, x0, x1), mode: "range", sort: "name" });
+      } else if (card.pick) {
+        const rows = stepRows(card.lines, card.pick.x);
+        card.tableTitle.textContent = rows.length ? `step ${formatNumber(rows[0].step)}` : "";
+        card.table.show({ rows, sort: setting("tooltip_sort"), y: card.pick.y, limit: setting("tooltip_rows") });
+      } else {
+        card.table.clear();
+      }
+    }
+
+    // show the zoomed domain at once, then ask the kernel for the full-resolution points of
+    // the downsampled series inside its x range
+    async function zoom(card, domain) {
       card.windows.clear();
+      card.resetButton.style.display = domain ? "" : "none";
+      const range = domain && domain.x;
       ctx.save("x_range", range ? [range[0], range[1]] : []);
       redraw(card);
       if (!range) return;
@@ -147,10 +165,10 @@ export default {
       for (const run of selection.runs) {
         const series = state.series.get(seriesKey(run, card.tag));
         if (!series || series.mode !== "sampled" || !selection.isShown(run)) continue;
-        const xKind = settings.x_axis;
+        const xKind = setting("x_axis");
         ctx.request("range", rangeRequest(series, xKind, range, width))
           .then((data) => {
-            if (card.chart.domain !== range || settings.x_axis !== xKind) return; // zoom moved on
+            if (card.chart.domain !== domain || setting("x_axis") !== xKind) return; // zoom moved on
             card.windows.set(run, { data, version: series.version });
             redraw(card);
           })
@@ -171,7 +189,7 @@ export default {
     // the chart's lines: a refined zoom window where one arrived at this weight, else the
     // series as held (smoothed in the browser when the kernel's smoothing is not there)
     function linesFor(card) {
-      const weight = settings.smoothing;
+      const weight = setting("smoothing");
       card.approximated = false;
       const out = [];
       for (const run of selection.runs) {
@@ -179,11 +197,11 @@ export default {
         const series = state.series.get(seriesKey(run, card.tag));
         if (!series || series.n === 0) continue;
         const window = card.windows.get(run);
-        const base = { name: run, color: selection.color(run) };
+        const base = { name: run, color: selection.color(run), wall0: series.wall[0] };
         if (window && window.data.weight === weight) {
           const d = window.data;
           out.push({
-            ...base, x: windowXs(d, settings.x_axis, series.wall[0]), y: d.value, smooth: weight ? d.smoothed : null, n: d.value.length,
+            ...base, x: windowXs(d, setting("x_axis"), series.wall[0]), y: d.value, smooth: weight ? d.smoothed : null, n: d.value.length,
             stepAt: (i) => d.step[i], wallAt: (i) => d.wall[i],
           });
           continue;
@@ -200,7 +218,9 @@ export default {
 
     function redraw(card) {
       const lines = linesFor(card);
-      card.chart.update({ series: lines, xKind: settings.x_axis, logY: settings.log_y, ignoreOutliers: settings.ignore_outliers });
+      card.lines = lines;
+      if (card.pick || card.range) showTable(card);
+      card.chart.update({ series: lines, xKind: setting("x_axis"), logY: setting("log_y"), ignoreOutliers: setting("ignore_outliers") });
       card.drawn += 1;
       card.el.setAttribute("data-jtb-points", String(lines.reduce((sum, s) => sum + s.n, 0)));
       card.el.setAttribute("data-jtb-drawn", String(card.drawn));
@@ -209,12 +229,11 @@ export default {
 
     const showNote = () => {
       const approximated = [...grid.cards.values()].some((card) => card.approximated);
-      toolbar.note.style.display = approximated ? "" : "none";
+      note.style.display = approximated ? "" : "none";
     };
     const grid = ctx.showTagCards(charts, empty, {
       makeCard, drawCard: redraw, dropCard: (card) => card.chart.destroy(), byTag: true,
     });
-    const redrawAll = () => grid.schedule();
 
     cleanups.push(ctx.onMessage((msg) => {
       if (msg.type !== "series") return;

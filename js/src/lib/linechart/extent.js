@@ -13,9 +13,10 @@ export function quantile(sorted, q) {
 // y as drawn: log10 on a log axis (NaN for values that have no logarithm)
 export const toAxisY = (y, logY) => (logY ? (y > 0 ? Math.log10(y) : NaN) : y);
 
-// {x0, x1, y0, y1} to draw: series [{x, y, smooth?, lower?, upper?, n?}]; domain [x0, x1]
-// or null; ignoreOutliers keeps y within the 5th..95th percentile (with over 10 points);
-// y gets 5% padding; empty or flat ranges are widened so the scales stay finite.
+// {x0, x1, y0, y1} to draw: series [{x, y, smooth?, lower?, upper?, n?}]; domain {x, y}
+// (each [lo, hi] in axis units or null: zoomed ranges) or null; ignoreOutliers keeps y within
+// the 5th..95th percentile (with over 10 points); y gets 5% padding; empty or flat ranges are
+// widened so the scales stay finite.
 export function dataExtent(series, { domain = null, logY = false, ignoreOutliers = false } = {}) {
   let x0 = Infinity, x1 = -Infinity;
   const ys = [];
@@ -29,7 +30,7 @@ export function dataExtent(series, { domain = null, logY = false, ignoreOutliers
       if (x > x1) x1 = x;
     }
   }
-  if (domain) [x0, x1] = domain;
+  if (domain && domain.x) [x0, x1] = domain.x;
   for (const s of series) {
     const n = s.n ?? s.x.length;
     for (const arr of [s.y, s.smooth, s.lower, s.upper]) {
@@ -54,6 +55,7 @@ export function dataExtent(series, { domain = null, logY = false, ignoreOutliers
   if (x1 === x0) { x0 -= 0.5; x1 += 0.5; }
   if (!Number.isFinite(y0)) { y0 = 0; y1 = 1; }
   if (y1 === y0) { y0 -= Math.abs(y0) * 0.1 || 0.5; y1 += Math.abs(y1) * 0.1 || 0.5; }
+  if (domain && domain.y) return { x0, x1, y0: domain.y[0], y1: domain.y[1] };
   const pad = (y1 - y0) * 0.05;
   return { x0, x1, y0: y0 - pad, y1: y1 + pad };
 }
