@@ -61,7 +61,9 @@
 //   [data-jtb-view="<kind>"]           root of every rendered view (dashboard, scalars, ...)
 //   [data-jtb-error]                   error line shown when the kernel reports a failure
 //   dashboard:
-//     [data-jtb-tabs] > [data-jtb-tab="<kind>"]   tab buttons (aria-selected="true" when active)
+//     [data-jtb-tabs] > [data-jtb-tab="<kind>"]   tab buttons (aria-selected="true" when active), in
+//                                                TensorBoard's plugin order
+//     [data-jtb-tab-select]                      the same tabs as a <select> (shown on narrow boards)
 //     [data-jtb-panel="<kind>"]                  tab panels
 //     [data-jtb-progress]                        load progress text (bytes read/total, runs)
 //     [data-jtb-tag-filter]                      tag regex input
@@ -69,9 +71,24 @@
 //       rows [data-jtb-alert="<index>"], data-jtb-alert-active="false" once cleared),
 //       [data-jtb-alert-badge] (on run rows, the scalars tab, chart cards),
 //       [data-jtb-alert-marked="<step>"] (the card an alert row was clicked for)
+//   board shell (dashboard, or a view shown alone; js/src/lib/shell.js):
+//     root [data-jtb-view] gets data-jtb-size="narrow|medium|wide" (its own width: < 720 px
+//       narrow, >= 1100 wide) and the CSS variable --jtb-card-width (the card_width setting:
+//       card grids use minmax(min(100%, var(--jtb-card-width)), 1fr))
+//     [data-jtb-side] (the runs table's column), [data-jtb-runs-toggle] (button showing it on
+//       narrow boards), [data-jtb-settings-toggle] (gear button, aria-expanded)
+//     [data-jtb-settings] (the settings panel) > [data-jtb-settings-group="general|scalars|
+//       histograms|images"] with [data-jtb-card-width], [data-jtb-smoothing] (+ -value),
+//       [data-jtb-x-axis], [data-jtb-ignore-outliers], [data-jtb-log-y], [data-jtb-tooltip-sort],
+//       [data-jtb-tooltip-rows], [data-jtb-histogram-mode], [data-jtb-brightness] (+ -value),
+//       [data-jtb-contrast] (+ -value). It comes after the views in the DOM, so a view's own
+//       control of the same hook (while views still have them) is the first match.
 //   run selector (dashboard, or standalone view):
 //     [data-jtb-runs], [data-jtb-run-filter] (regex input), [data-jtb-runs-all], [data-jtb-runs-none],
-//     [data-jtb-run="<run>"] (row), [data-jtb-run-toggle="<run>"] (checkbox)
+//     [data-jtb-runs-sort] (name A→Z / Z→A, aria-sort), [data-jtb-run="<run>"] (row),
+//     [data-jtb-run-toggle="<run>"] (checkbox), [data-jtb-run-color="<run>"] (swatch button: its
+//     computed background is the run's colour; opens [data-jtb-color-popover] with
+//     [data-jtb-color-choice="#rrggbb"] buttons and a [data-jtb-color-input] colour input)
 //   tag groups: [data-jtb-section="<first / segment>"] (a <details>)
 //   cards (every view using showTagCards, js/src/lib/cards.js): [data-jtb-card="<tag>"] (card),
 //     [data-jtb-pin] / [data-jtb-expand] / [data-jtb-fullscreen] (buttons on a card, aria-pressed

@@ -21,12 +21,6 @@ export function themeColors(el) {
   };
 }
 
-// Is the page's JupyterLab theme dark? (null outside JupyterLab / Notebook 7)
-export function themeIsDark() {
-  const light = document.body && document.body.dataset.jpThemeLight;
-  return light === undefined ? null : light === "false";
-}
-
 const listeners = new Set();
 let observer = null;
 
