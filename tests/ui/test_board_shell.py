@@ -115,8 +115,8 @@ def wait_color_pixels(nb, canvas, color: str, minimum: int = 20) -> None:
     )
 
 
-def open_board(nb):
-    nb.open([SETUP, LATER, STATE])
+def open_board(nb, *more_cells: str):
+    nb.open([SETUP, LATER, STATE, *more_cells])
     nb.run_cell(0)
     nb.wait_output(dom.DASHBOARD)
     nb.wait_idle()
@@ -273,10 +273,15 @@ def test_narrow_containers_fold_and_never_scroll_sideways(lab):
         )
 
 
+# A view shown alone: its settings panel writes the view's own traits.
+STANDALONE = "hist = jupyter_tb.histograms(logdir)\nhist"
+HIST_MODE = "print('MODE', hist.mode)"
+
+
 @pytest.mark.ui
 def test_notebook7_runs_colours_settings_and_400px(notebook7):
     nb = notebook7()
-    board = open_board(nb)
+    board = open_board(nb, STANDALONE, HIST_MODE)
     nb.run_cell(1)
     nb.wait_idle()
     board.locator(dom.tab("scalars")).wait_for()
@@ -301,6 +306,17 @@ def test_notebook7_runs_colours_settings_and_400px(notebook7):
     report = board.evaluate(OVERFLOW_JS)
     assert report["width"] <= 400 and report["out"] == [], report
     nb.screenshot("board-shell-nb7-400")
+
+    # a view alone has the shell too: runs table, its settings, written to its own traits
+    nb.run_cell(3)
+    alone = nb.scoped(".jp-Cell").nth(3).locator(dom.attr("view", "histograms"))
+    alone.locator(dom.attr("run-toggle", "late")).wait_for()
+    alone.locator(dom.attr("settings-toggle")).click()
+    alone.locator(dom.attr("settings")).locator(dom.attr("histogram-mode")).select_option("overlay")
+    nb.page.wait_for_timeout(500)
+    nb.run_cell(4)
+    nb.wait_idle()
+    assert "MODE overlay" in nb.cell_text(4)
 
     board = reload(nb)
     board.locator(dom.attr("run-color", "c")).wait_for()

@@ -1,6 +1,9 @@
 """Dashboard: tabs for the kinds present, tabs appearing live, shared options, progress."""
 
+import json
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +178,12 @@ def test_closing_the_last_board_of_a_logdir_stops_its_reader(logdir, outbox, liv
     second.close()
     assert second.source.closed and second.source not in open_sources()
     assert not thread.is_alive()  # the reader thread is gone
+
+
+def test_python_and_browser_list_the_same_settings():
+    """SETTINGS here and in js/src/lib/settings.js: same names, same defaults."""
+    source = (Path(__file__).parents[2] / "js" / "src" / "lib" / "settings.js").read_text()
+    browser = {
+        name: json.loads(value) for name, value in re.findall(r"^  (\w+): \{ value: ([^,]+),", source, re.M)
+    }
+    assert browser == SETTINGS
