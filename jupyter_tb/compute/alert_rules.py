@@ -91,8 +91,8 @@ class NonFinite(Rule):
 
 @dataclass(frozen=True)
 class _TrendState:
-    tail: tuple = ()  # the last `window - 1` finite values
-    tail_high: tuple = ()  # whether each was above the line when it arrived
+    tail: np.ndarray = field(default_factory=lambda: np.empty(0))  # the last `window - 1` finite values
+    tail_high: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # each above the line then?
     seen: int = 0  # finite values so far
     best: float = np.inf  # lowest level after the warm-up
     above: int = 0  # values in a row whose window was mostly above the line
@@ -130,10 +130,9 @@ class Diverging(Rule):
         n, carried = len(fresh), len(state.tail)
         if not n:
             return state, []
-        history = np.concatenate((np.asarray(state.tail, dtype=np.float64), fresh))
-        best = self._best(state, history, carried, n)
-        line = best + self.ratio * np.maximum(np.abs(best), 1e-12)
-        high = np.concatenate((np.asarray(state.tail_high, dtype=bool), fresh > line))
+        history = np.concatenate((state.tail, fresh))
+        best, line = self._best(state, history, carried, n)
+        high = np.concatenate((state.tail_high, fresh > line))
         counts = np.concatenate(([0], np.cumsum(high, dtype=np.int64)))
         # values above the line among the window ending at each fresh value (slices, no gathers)
         upper = counts[carried + 1 : carried + 1 + n]
@@ -166,8 +165,8 @@ class Diverging(Rule):
             message = f"climbed to {times}its best: recent median {recent:.4g}, best {low:.4g}"
         keep = max(0, len(history) - self.window + 1)
         new_state = _TrendState(
-            tail=tuple(history[keep:].tolist()),
-            tail_high=tuple(high[keep:].tolist()),
+            tail=history[keep:].copy(),
+            tail_high=high[keep:].copy(),
             seen=state.seen + n,
             best=float(best[-1]),
             above=run_end,
@@ -178,8 +177,11 @@ class Diverging(Rule):
             findings = [replace(f, position=int(positions[f.position])) for f in findings]
         return new_state, findings
 
-    def _best(self, state: _TrendState, history: np.ndarray, carried: int, n: int) -> np.ndarray:
-        """The running best level at each fresh value: the lowest median of the series' blocks
+    def _line(self, best):
+        return best + self.ratio * np.maximum(np.abs(best), 1e-12)
+
+    def _best(self, state: _TrendState, history: np.ndarray, carried: int, n: int):
+        """The running best level at each fresh value, and the line above it: the lowest median of the series' blocks
         of ``window`` values (blocks aligned to the whole series, past the warm-up), held from
         the end of each block. Blocks, not a sliding window: one median per ``window`` values,
         and a reshape instead of a gather."""
@@ -189,14 +191,17 @@ class Diverging(Rule):
         first += -first % w  # the first block boundary we hold all values from
         ends = np.arange(first + w, state.seen + n + 1, w)  # blocks completed in this batch
         if not len(ends):
-            return np.full(n, state.best)
+            return np.full(n, state.best), np.full(n, self._line(state.best))
         blocks = history[first - start : ends[-1] - start].reshape(-1, w)
         lower, upper = (w - 1) // 2, w // 2
         ranked = np.partition(blocks, [lower, upper], axis=1)
         levels = np.minimum(np.minimum.accumulate(0.5 * (ranked[:, lower] + ranked[:, upper])), state.best)
         at = ends - 1 - state.seen  # the fresh position holding each block's last value
         held = np.diff(np.append(at, n))
-        return np.concatenate((np.full(at[0], state.best), np.repeat(levels, held)))
+        before = np.full(at[0], state.best)
+        best = np.concatenate((before, np.repeat(levels, held)))
+        line = np.concatenate((self._line(before), np.repeat(self._line(levels), held)))  # on the few levels
+        return best, line
 
 
 def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:
