@@ -70,6 +70,21 @@ def open_tab(nb, kind: str):
     return nb.scoped(panel(kind))
 
 
+def settings_panel(nb):
+    """The board's settings panel, opened with its gear button if it is closed."""
+    panel = nb.scoped(DASHBOARD).locator(attr("settings")).first
+    if not panel.is_visible():
+        nb.scoped(DASHBOARD).locator(attr("settings-toggle")).first.click()
+        panel.wait_for()
+    return panel
+
+
+def close_settings(nb) -> None:
+    """Close the settings panel (it covers part of the board while open)."""
+    if nb.scoped(DASHBOARD).locator(attr("settings")).first.is_visible():
+        nb.scoped(DASHBOARD).locator(attr("settings-toggle")).first.click()
+
+
 def set_range(locator, value) -> None:
     """Move a range input the way a drag does: new value, then an input event."""
     locator.evaluate(

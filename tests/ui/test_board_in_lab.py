@@ -74,7 +74,8 @@ def test_magic_renders_scalars_and_images_in_lab(lab, basic_logdir):
     nb.page.wait_for_timeout(300)  # let the last frame land before taking the reference
     offset = dom.canvas_ink(canvases.first)
     nb.screenshot("board-lab-histograms")
-    dom.open_tab(nb, "histograms").locator(dom.attr("histogram-mode")).select_option("overlay")
+    dom.open_tab(nb, "histograms")
+    dom.settings_panel(nb).locator(dom.attr("histogram-mode")).select_option("overlay")
     nb.page.wait_for_function(
         f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {offset['hash']}", arg=canvases.first.element_handle()
     )

@@ -172,7 +172,8 @@ def test_images_one_step_for_every_card_and_side_by_side(board):
     card.locator(f"{dom.attr('image', 'tf')}[data-jtb-step='1']").first.wait_for()
     panel.locator(dom.attr("image-shared-step")).check()
     shared = panel.locator(dom.attr("image-shared-slider"))
-    assert shared.is_visible() and not card.locator(dom.attr("step-slider")).is_visible()
+    assert shared.is_visible()
+    card.locator(dom.attr("step-slider")).wait_for(state="hidden")  # on the next frame
     dom.set_range(shared, 0)  # steps 0 and 1: index 0 is step 0, on every card
     nb.page.wait_for_function(
         "(els) => els.length === 3 && els.every((e) => e.getAttribute('data-jtb-step') === '0')",
@@ -196,6 +197,19 @@ def test_images_one_step_for_every_card_and_side_by_side(board):
     assert boxes[1]["x"] > boxes[0]["x"] + boxes[0]["width"] * 0.9  # side by side
     shot(nb, "images-compare", card)
     card.locator(dom.attr("image-compare")).click()
+    # brightness and card width are board settings: the thumbnails follow them
+    settings = dom.settings_panel(nb)
+    dom.set_range(settings.locator(dom.attr("brightness")), 1.5)
+    dom.set_range(settings.locator(dom.attr("card-width")), 520)
+    first = card.locator(dom.attr("image", "tf")).first
+    nb.page.wait_for_function(
+        "(el) => el.style.filter.includes('brightness(1.5)') && Math.abs(el.getBoundingClientRect().width - 480) < 2",
+        arg=first.element_handle(),
+    )
+    panel.locator(dom.attr("image-reset")).click()
+    dom.set_range(settings.locator(dom.attr("card-width")), 360)
+    nb.page.wait_for_function("(el) => el.style.filter.includes('brightness(1)')", arg=first.element_handle())
+    dom.close_settings(nb)
 
 
 # ----------------------------------------------------------------------------------- PR curves
@@ -316,11 +330,13 @@ def test_histogram_and_distribution_ticks_on_every_chart(board, kind):
     if kind == "histograms":
         canvas = panel.locator("[data-jtb-run-chart='a'] canvas")
         before = dom.wait_ink(nb, canvas)["hash"]
-        panel.locator(dom.attr("histogram-mode")).select_option("overlay")
+        mode = dom.settings_panel(nb).locator(dom.attr("histogram-mode"))
+        mode.select_option("overlay")
         nb.page.wait_for_function(
             f"(c) => ({dom.CANVAS_INK_JS})(c).hash !== {before}", arg=canvas.element_handle()
         )
-        panel.locator(dom.attr("histogram-mode")).select_option("offset")
+        mode.select_option("offset")
+        dom.close_settings(nb)
     shot(nb, kind, panel)
 
 

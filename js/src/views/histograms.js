@@ -37,22 +37,10 @@ export function makeBucketView(kind) {
     },
 
     render(ctx) {
-      const { state, model, selection } = ctx;
-      let mode = model.get("mode") || "offset";
-      const toolbarItems = [];
-      if (kind === "histogram") {
-        const select = h("select", { class: "jtb-input", "data-jtb-histogram-mode": "" }, ["offset", "overlay"].map((v) => h("option", { value: v, text: v })));
-        select.value = mode;
-        select.addEventListener("change", () => {
-          mode = select.value;
-          ctx.save("mode", mode);
-          schedule();
-        });
-        toolbarItems.push(h("label", { class: "jtb-control" }, [h("span", { text: "Mode" }), select]));
-      }
+      const { state, selection, settings } = ctx; // histogram mode: the board setting histogram_mode
       const list = h("div", { class: "jtb-charts" });
       const empty = h("div", { class: "jtb-empty", text: `No ${kind} data yet.` });
-      ctx.mount(h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, toolbarItems), empty, list]));
+      ctx.mount(h("div", { class: "jtb-main" }, [empty, list]));
 
       function makeCard(tag) {
         const body = h("div", { class: "jtb-hist-runs" });
@@ -81,11 +69,11 @@ export function makeBucketView(kind) {
           }
           card.body.append(entry.el);
           const series = state.series.get(key(run, card.tag));
-          entry.chart.update({ kind, mode, color: selection.color(run), ...series });
+          entry.chart.update({ kind, mode: settings.get("histogram_mode"), color: selection.color(run), ...series });
         }
       }
 
-      const { schedule } = ctx.showTagCards(list, empty, { makeCard, drawCard, dropCard });
+      ctx.showTagCards(list, empty, { makeCard, drawCard, dropCard });
     },
   };
 }

@@ -2,14 +2,15 @@
 // hold several: TensorFlow's max_outputs), as ~320 px thumbnails (small images scaled up,
 // pixelated), with the step's wall time. Click an image to enlarge it (lib/imagezoom.js:
 // natural size, zoom, pixel value under the cursor). Toolbar: brightness / contrast / actual
-// size, and "same step on every card" (one slider for all cards). Per card "compare" shows two
+// size, "same step on every card" (one slider for all cards); brightness / contrast are board
+// settings (ctx.settings), the thumbnail size follows the card width setting. Per card "compare" shows two
 // (run, step) choices side by side. Protocol in jupyter_tb/widgets/views/images.py. Images the
 // kernel pushed are kept as blob URLs, so all of this works while the kernel is busy; missing
 // ones are requested (and answered once the kernel is idle).
 // DOM: [data-jtb-image-card="<tag>"], [data-jtb-step-slider] / [data-jtb-step-value] (per card),
 //   [data-jtb-image-cell="<run>"] > [data-jtb-image="<run>"] (<img>, data-jtb-step = step shown,
 //   data-jtb-sample = index in the step) and [data-jtb-image-meta="<run>"] (step and wall time),
-//   [data-jtb-brightness], [data-jtb-contrast], [data-jtb-image-reset], [data-jtb-actual-size],
+//   [data-jtb-image-reset], [data-jtb-actual-size] (brightness / contrast: settings panel),
 //   [data-jtb-image-shared-step] (checkbox) + [data-jtb-image-shared-slider],
 //   [data-jtb-image-compare] (card button) > [data-jtb-compare-pane] with per side ("a", "b")
 //   [data-jtb-compare-run="a"] (select), [data-jtb-compare-step="a"] (range),
@@ -26,16 +27,11 @@ export default {
   ...blobSeriesState("image", SAFE_TYPES),
 
   render(ctx) {
-    const { state, model, selection } = ctx;
-    let brightness = model.get("brightness") ?? 1;
-    let contrast = model.get("contrast") ?? 1;
+    const { state, model, selection, settings } = ctx;
     let actual = !!model.get("actual_size");
     let shared = false;
-    const range = (attr, value) => h("input", { type: "range", min: "0", max: "3", step: "0.05", value: String(value), [attr]: "", class: "jtb-slider" });
-    const bright = range("data-jtb-brightness", brightness);
-    const contr = range("data-jtb-contrast", contrast);
     const actualBox = h("input", { type: "checkbox", checked: actual, "data-jtb-actual-size": "" });
-    const reset = h("button", { class: "jtb-button", text: "reset", "data-jtb-image-reset": "" });
+    const reset = h("button", { class: "jtb-button", text: "reset brightness / contrast", "data-jtb-image-reset": "" });
     const sharedBox = h("input", { type: "checkbox", "data-jtb-image-shared-step": "" });
     const sharedSlider = createStepSlider({
       label: "step (all cards)", onChange: () => schedule(),
@@ -43,29 +39,29 @@ export default {
     });
     sharedSlider.el.style.display = "none";
     const toolbar = h("div", { class: "jtb-toolbar" }, [
-      h("label", { class: "jtb-control" }, [h("span", { text: "Brightness" }), bright]),
-      h("label", { class: "jtb-control" }, [h("span", { text: "Contrast" }), contr]),
-      reset,
       h("label", { class: "jtb-control" }, [actualBox, h("span", { text: "actual size" })]),
       h("label", { class: "jtb-control" }, [sharedBox, h("span", { text: "same step on every card" })]),
       sharedSlider.el,
+      reset,
     ]);
     const list = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No images yet." });
     const root = h("div", { class: "jtb-main" }, [toolbar, empty, list]);
     ctx.mount(root);
-    const save = ctx.save;
-    const filterCss = () => `brightness(${brightness}) contrast(${contrast})`;
+    // brightness and contrast are board settings ([data-jtb-brightness], [data-jtb-contrast] in
+    // the settings panel); thumbnails follow the card width setting
+    const filterCss = () => `brightness(${settings.get("image_brightness")}) contrast(${settings.get("image_contrast")})`;
     const applyLook = () => {
+      list.style.setProperty("--jtb-image-size", `${Math.max(settings.get("card_width") - 40, 160)}px`);
       for (const img of root.querySelectorAll("img.jtb-image")) {
         img.style.filter = filterCss();
         img.classList.toggle("jtb-actual", actual);
       }
     };
-    bright.addEventListener("input", () => { brightness = Number(bright.value); applyLook(); save("brightness", brightness); });
-    contr.addEventListener("input", () => { contrast = Number(contr.value); applyLook(); save("contrast", contrast); });
-    reset.addEventListener("click", () => { bright.value = contr.value = "1"; brightness = contrast = 1; applyLook(); save("brightness", 1); save("contrast", 1); });
-    actualBox.addEventListener("change", () => { actual = actualBox.checked; applyLook(); save("actual_size", actual); });
+    applyLook();
+    const unsubscribe = settings.subscribe(applyLook);
+    reset.addEventListener("click", () => { settings.set("image_brightness", 1); settings.set("image_contrast", 1); });
+    actualBox.addEventListener("change", () => { actual = actualBox.checked; applyLook(); ctx.save("actual_size", actual); });
     sharedBox.addEventListener("change", () => { shared = sharedBox.checked; sharedSlider.el.style.display = shared ? "" : "none"; schedule(); });
 
     const load = createBlobLoader(state.blobs, (run, tag, step, sample) => ctx.request("image", { run, tag, step, sample }));
@@ -199,5 +195,6 @@ export default {
     }
 
     const { schedule } = ctx.showTagCards(list, empty, { makeCard, drawCard });
+    return unsubscribe;
   },
 };
