@@ -126,11 +126,15 @@ def decode_bytes(raw: bytes) -> bytes:
     return bytes(raw)
 
 
-def parse_trace(raw: bytes) -> Trace:
-    """Chrome trace JSON bytes (optionally gzip) -> :class:`Trace`. Raises TraceError."""
+def parse_trace(raw: bytes, progress: Callable[[float], None] | None = None) -> Trace:
+    """Chrome trace JSON bytes (optionally gzip) -> :class:`Trace`. Raises TraceError.
+    ``progress(fraction done)`` is called between the stages (a large trace takes seconds)."""
+    done = progress or (lambda _fraction: None)
     data = decode_bytes(raw)
+    done(0.1)
     a = np.frombuffer(data, np.uint8)
     scan = _Scan(a)
+    done(0.5)
     events_open = scan.event_objects()
     n = len(events_open)
     pos, match = scan.pos, scan.match
@@ -143,6 +147,7 @@ def parse_trace(raw: bytes) -> Trace:
     inside = top & (key_event >= 0)
     inside[inside] = scan.pos[keys.colon[inside]] < ends[key_event[inside]]
 
+    done(0.6)
     columns = {}
     for key in _NUMBER_KEYS:
         columns[key] = scan.numbers(keys, keys.named(key, inside), key_event, n)
@@ -150,6 +155,7 @@ def parse_trace(raw: bytes) -> Trace:
     for key in _STRING_KEYS:
         strings[key] = scan.strings(keys, keys.named(key, inside), key_event, n)
 
+    done(0.8)
     # args: keys one level down whose object is the value of an event's "args" key
     args_sel = keys.named("args", inside)
     args_open = keys.colon[args_sel] + 1
@@ -164,6 +170,7 @@ def parse_trace(raw: bytes) -> Trace:
     for key, column in _STRING_ARGS.items():
         strings[column] = scan.strings(keys, keys.named(key, ok), key_event, n)
 
+    done(0.95)
     pid_codes, pid_table = strings["pid"]
     tid_codes, tid_table = strings["tid"]
     pair = np.stack([pid_codes, tid_codes], axis=1)
@@ -577,7 +584,10 @@ class TraceFiles:
         for run, info in todo:
             progress(done, total)
             try:
-                trace = parse_trace(self._storage.read_all(info.path))
+                raw = self._storage.read_all(info.path)
+                trace = parse_trace(
+                    raw, lambda f, done=done, size=info.size: progress(done + int(f * size), total)
+                )
             except (OSError, ValueError) as error:  # TraceError is a ValueError
                 self._failed[info.path] = info.size
                 self._report(f"cannot read trace {info.path}: {error}")

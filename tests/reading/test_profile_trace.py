@@ -142,6 +142,12 @@ def test_runs_holding_only_traces_are_runs_and_new_traces_appear(session, tmp_pa
     assert ld.tags("prof") == {"profile": ["w1.100", "w1.200"]}
 
 
+def test_parse_reports_its_progress():
+    seen = []
+    parse_trace(trace_json(cuda_trace().events), seen.append)
+    assert seen == sorted(seen) and seen[0] > 0 and seen[-1] < 1 and len(seen) >= 4
+
+
 def test_progress_counts_trace_bytes(session, tmp_path):
     (tmp_path / "r").mkdir()
     raw = open(_trace_file(session), "rb").read()
