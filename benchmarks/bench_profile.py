@@ -5,7 +5,7 @@ and the timeline layout, the bytes the view sends. Browser side (the timeline al
 static page in Debian's Chromium): first paint of all spans, then the frame time while
 zooming from the whole trace down to microseconds and panning.
 
-    python -m benchmarks.bench_profile [--events 1000000] [--screenshot DIR]
+    python -m benchmarks.bench_profile [--events 1000000] [--screenshot DIR] [--trace FILE]
 """
 
 from __future__ import annotations

@@ -146,12 +146,12 @@ def _sum_up(tree: CallTree, own: np.ndarray) -> np.ndarray:
     return total
 
 
-def operator_table(trace: Trace, group_by_shape: bool = False) -> dict:
+def operator_table(trace: Trace, group_by_shape: bool = False, tree: CallTree | None = None) -> dict:
     """One row per operator name (and input shapes): calls, self/total CPU and device µs.
 
     Rows are the CPU spans (ops, user annotations, runtime calls), ``ProfilerStep#N`` spans
     as one ``ProfilerStep*`` row, sorted by total CPU time."""
-    tree = call_tree(trace)
+    tree = call_tree(trace) if tree is None else tree
     children = np.zeros(len(tree.index))
     has_parent = tree.parent >= 0
     np.add.at(children, tree.parent[has_parent], tree.dur[has_parent])
@@ -196,12 +196,12 @@ def _sorted(table: dict, order: np.ndarray) -> dict:
     }
 
 
-def step_table(trace: Trace) -> dict:
+def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
     """One row per ``ProfilerStep#N`` span: step, start_us (from :func:`origin_us`),
     duration_us and where the time went: dataloader, forward, backward, optimizer, other
     (the step's direct children by name) and, with GPU work, kernel / memcpy / memset µs and
     gpu_utilization (kernel busy time / step)."""
-    tree = call_tree(trace)
+    tree = call_tree(trace) if tree is None else tree
     names = trace.names
     t0 = origin_us(trace, tree)
     code_step = {i: int(m.group(1)) for i, text in enumerate(names) if (m := STEP_NAME.match(text))}
@@ -275,9 +275,9 @@ def _busy_per_window(start, dur, win_start, win_dur) -> np.ndarray:
     return out
 
 
-def kernel_table(trace: Trace) -> dict:
+def kernel_table(trace: Trace, tree: CallTree | None = None) -> dict:
     """GPU kernels by (name, launching operator): calls, total / mean / max µs."""
-    tree = call_tree(trace)
+    tree = call_tree(trace) if tree is None else tree
     kernels = np.flatnonzero(tree.gpu & (trace.cat[tree.index] == _code(trace.cats, "kernel")))
     op = np.full(len(tree.index), -1, np.int64)
     corr = trace.args["correlation"][tree.index]
@@ -316,13 +316,13 @@ def kernel_table(trace: Trace) -> dict:
     return _sorted(table, np.argsort(-total, kind="stable"))
 
 
-def memory_series(trace: Trace) -> dict:
+def memory_series(trace: Trace, tree: CallTree | None = None) -> dict:
     """Allocated and reserved bytes after each ``[memory]`` event, per device, in time order
     (time_us from :func:`origin_us`)."""
     allocated = trace.args["allocated"]
     sel = np.flatnonzero(~np.isnan(allocated) & ~np.isnan(trace.ts))
     sel = sel[np.argsort(trace.ts[sel], kind="stable")]
-    t0 = origin_us(trace)
+    t0 = origin_us(trace, tree)
     dtype = trace.args["device_type"][sel]
     did = trace.args["device_id"][sel]
     labels = [
@@ -355,11 +355,11 @@ def compare_operators(base: dict, other: dict) -> dict:
     return _sorted(out, np.argsort(-np.abs(out["self_cpu_us_diff"]), kind="stable"))
 
 
-def timeline(trace: Trace) -> dict:
+def timeline(trace: Trace, tree: CallTree | None = None) -> dict:
     """The spans laid out for drawing: rows are (lane, depth), CPU lanes first, spans sorted
     by row then start (so a row's visible spans are a binary search away). Times are µs from
     :func:`origin_us`, as the steps' and memory's."""
-    tree = call_tree(trace)
+    tree = call_tree(trace) if tree is None else tree
     labels = trace.lane_names()
     lane = trace.lane[tree.index].astype(np.int64)
     # lane order: CPU lanes, then GPU lanes; by label within each

@@ -56,16 +56,17 @@ class Profile(View):
         self._sent_key = (run, cycle)
         try:
             trace = self.logdir.profile(run).trace(cycle)
+            tree = tables.call_tree(trace)  # the span nesting every table starts from, built once
             return {
                 "type": "profile",
                 "run": run,
                 "cycle": cycle,
-                "operators": tables.operator_table(trace),
-                "operators_by_shape": tables.operator_table(trace, group_by_shape=True),
-                "steps": tables.step_table(trace),
-                "kernels": tables.kernel_table(trace),
-                "memory": tables.memory_series(trace),
-                "timeline": _timeline_wire(tables.timeline(trace)),
+                "operators": tables.operator_table(trace, tree=tree),
+                "operators_by_shape": tables.operator_table(trace, group_by_shape=True, tree=tree),
+                "steps": tables.step_table(trace, tree),
+                "kernels": tables.kernel_table(trace, tree),
+                "memory": tables.memory_series(trace, tree),
+                "timeline": _timeline_wire(tables.timeline(trace, tree)),
                 "events": len(trace),
             }
         except Exception as error:  # a trace the tables cannot take: say so, keep the view
