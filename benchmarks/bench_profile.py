@@ -5,7 +5,7 @@ and the timeline layout, the bytes the view sends. Browser side (the timeline al
 static page in Debian's Chromium): first paint of all spans, then the frame time while
 zooming from the whole trace down to microseconds and panning.
 
-    python -m benchmarks.bench_profile [--events 1000000] [--screenshot DIR] [--trace FILE]
+    python -m benchmarks.bench_profile [--events 1000000] [--screenshot DIR] [--trace FILE] [--trace FILE]
 """
 
 from __future__ import annotations
@@ -186,10 +186,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--screenshot", type=Path, default=None)
-    args = parser.parse_args()
-    raw, _ = _timed(
-        f"generate {args.events:,} events in torch's layout", lambda: synthetic_trace(args.events)
+    parser.add_argument(
+        "--trace", type=Path, default=None, help="reuse this generated trace (written when missing)"
     )
+    args = parser.parse_args()
+    if args.trace and args.trace.exists():
+        raw = args.trace.read_bytes()
+    else:
+        raw, _ = _timed(
+            f"generate {args.events:,} events in torch's layout", lambda: synthetic_trace(args.events)
+        )
+        if args.trace:
+            args.trace.write_bytes(raw)
     wire = kernel_side(raw)
     del raw
     browser_side(wire, args.screenshot)
