@@ -176,8 +176,12 @@ def test_runs_colours_settings_and_tabs_survive_a_reload(lab):
     board.locator(dom.attr("settings-toggle")).click()
     panel = board.locator(dom.attr("settings"))
     assert panel.is_visible()
+    before = dom.canvas_ink(canvas)["hash"]
     dom.set_range(panel.locator(dom.attr("smoothing")), 0.9)
     assert panel.locator(dom.attr("smoothing-value")).text_content() == "0.900"
+    nb.page.wait_for_function(  # the chart redraws with the panel's smoothing
+        f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before]
+    )
     nb.page.wait_for_timeout(500)  # the debounced save
     selected, deselected, run_colors, settings, smoothing = state(nb, 2)
     assert selected == ["a", "c", "late"] and deselected == ["b"]
