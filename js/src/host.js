@@ -133,7 +133,7 @@ export async function loadView(kind) {
 // The selection of a view shown on its own (or of the dashboard, shared with its tabs),
 // kept in its model's traits: selected_runs / deselected_runs (what is ticked; Python reads
 // selected_runs) and run_colors ({run: "#rrggbb"}, so colours survive a reload). Python
-// setting run_colors recolours runs here.
+// setting run_colors recolours runs here, setting selected_runs ticks exactly those.
 function boundSelection(model, save) {
   const selection = createSelection({
     selected: model.get("selected_runs") || [],
@@ -151,8 +151,13 @@ function boundSelection(model, save) {
   const onColors = () => {
     for (const [run, color] of Object.entries(model.get("run_colors") || {})) selection.setColor(run, color);
   };
+  const onSelected = () => selection.setSelected(model.get("selected_runs") || []);
   model.on("change:run_colors", onColors);
-  return { selection, unbind() { unsubscribe(); model.off("change:run_colors", onColors); } };
+  model.on("change:selected_runs", onSelected);
+  return {
+    selection,
+    unbind() { unsubscribe(); model.off("change:run_colors", onColors); model.off("change:selected_runs", onSelected); },
+  };
 }
 
 // model.set + save_changes debounced per trait (a dragged slider sends one update, not 60).

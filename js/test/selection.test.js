@@ -47,3 +47,15 @@ test("colours: persisted ones win and are claimed, others do not collide, a chan
   assert.deepEqual(heard, ["colors"]);
   assert.equal(again.runColors().x, "#123abc");
 });
+
+test("setSelected ticks exactly the runs given (Python setting selected_runs), heard once", () => {
+  const s = createSelection({ allocate: createRunColors() });
+  s.setRuns(["a", "b", "c"]);
+  const heard = [];
+  s.subscribe((reason) => heard.push(reason));
+  s.setSelected(["a", "c", "not-yet"]);
+  s.setSelected(["c", "a"]); // no change: not heard
+  assert.deepEqual(s.selectedRuns(), ["a", "c"]);
+  assert.deepEqual(s.deselectedRuns(), ["b"]);
+  assert.deepEqual(heard, ["selected"]);
+});

@@ -135,7 +135,7 @@ def reload(nb):
 @pytest.mark.ui
 def test_runs_colours_settings_and_tabs_survive_a_reload(lab):
     nb = lab()
-    board = open_board(nb)
+    board = open_board(nb, "board.selected_runs = ['a', 'late']")
     board.locator(dom.tab("images")).wait_for()
     nb.run_cell(1)  # scalars and the run "late" arrive while the board is open
     nb.wait_idle()
@@ -188,15 +188,31 @@ def test_runs_colours_settings_and_tabs_survive_a_reload(lab):
     assert run_colors["a"] == NEW_COLOR and run_colors["c"] == colors["c"]
     assert settings["smoothing"] == pytest.approx(0.9) and smoothing == pytest.approx(0.9)
     nb.screenshot("board-shell-lab-before-reload")
+    nb.run_cell(3)  # Python picks the runs: the browser follows
+    nb.page.wait_for_function(
+        "(el) => !el.checked", arg=board.locator(dom.attr("run-toggle", "c")).element_handle(), timeout=10_000
+    )
+    assert board.locator(dom.attr("run-toggle", "a")).is_checked()
+    nb.wait_idle()
 
     board = reload(nb)
     board.locator(dom.attr("run-toggle", "late")).wait_for()
     assert tab_order(board) == TAB_ORDER
     assert board.locator(dom.attr("run-toggle", "late")).is_checked()
     assert not board.locator(dom.attr("run-toggle", "b")).is_checked()
+    assert not board.locator(dom.attr("run-toggle", "c")).is_checked()
     assert {run: swatch_hex(nb, board, run) for run in colors} == {**colors, "a": NEW_COLOR}
     smoothing = board.locator(dom.attr("settings")).locator(dom.attr("smoothing"))
     assert float(smoothing.input_value()) == pytest.approx(0.9)
+
+    # keyboard: one tab stop in the tab bar, arrows move between tabs
+    active = board.locator(dom.attr("tabs")).locator("[aria-selected='true']")
+    shown = active.get_attribute("data-jtb-tab")
+    active.focus()
+    nb.page.keyboard.press("ArrowRight")
+    following = TAB_ORDER[(TAB_ORDER.index(shown) + 1) % len(TAB_ORDER)]
+    assert board.locator(dom.tab(following)).get_attribute("aria-selected") == "true"
+    assert nb.page.evaluate("() => document.activeElement.getAttribute('data-jtb-tab')") == following
     assert nb.cell_error() is None
     nb.assert_no_page_errors()
 

@@ -73,6 +73,13 @@ export function createSelection({
       tick(run, on);
       selection.emit("selected");
     },
+    // exactly these runs ticked (Python set selected_runs); heard only when it changes anything
+    setSelected(runs) {
+      const wanted = new Set(runs);
+      const changed = selection.runs.filter((run) => wanted.has(run) !== chosen.has(run));
+      for (const run of changed) tick(run, wanted.has(run));
+      if (changed.length) selection.emit("selected");
+    },
     setAll(on) {
       for (const run of selection.runs) if (selection.passesFilter(run)) tick(run, on);
       selection.emit("selected");
