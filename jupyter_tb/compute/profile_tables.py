@@ -55,14 +55,47 @@ class CallTree:
 
 
 def call_tree(trace: Trace) -> CallTree:
-    complete = (trace.ph == _code(trace.phases, "X")) & ~np.isnan(trace.dur) & ~np.isnan(trace.ts)
-    complete &= ~_in(trace.cat, _codes(trace.cats, SKIPPED_CATS))
-    index = np.flatnonzero(complete)
-    start, dur = trace.ts[index], np.maximum(trace.dur[index], 0.0)
+    """Every span of the trace: complete events ("X") and begin/end pairs ("B"/"E")."""
+    kept = ~np.isnan(trace.ts) & ~_in(trace.cat, _codes(trace.cats, SKIPPED_CATS))
+    complete = np.flatnonzero(kept & (trace.ph == _code(trace.phases, "X")) & ~np.isnan(trace.dur))
+    begins, ends = begin_end_pairs(trace, kept)
+    index = np.concatenate([complete, begins])
+    start = trace.ts[index]
+    dur = np.maximum(np.concatenate([trace.dur[complete], trace.ts[ends] - trace.ts[begins]]), 0.0)
     lane = trace.lane[index].astype(np.int64)
     depth, parent = nesting(lane, start, dur)
     gpu = _in(trace.cat[index], _codes(trace.cats, GPU_CATS))
     return CallTree(index, start, dur, depth, parent, gpu)
+
+
+def begin_end_pairs(trace: Trace, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Event indexes of matching "B" and "E" events (Chrome's duration events): per lane in
+    time order, a begin at depth d pairs with the next end back to d - 1, as brackets do.
+    Unmatched ones are dropped."""
+    is_b = kept & (trace.ph == _code(trace.phases, "B"))
+    is_e = kept & (trace.ph == _code(trace.phases, "E"))
+    events = np.flatnonzero(is_b | is_e)
+    if not is_b.any() or not is_e.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    lane = trace.lane[events].astype(np.int64)
+    events = events[np.lexsort((events, trace.ts[events], lane))]  # lane, time, file order
+    lane = trace.lane[events].astype(np.int64)
+    step = np.where(is_b[events], 1, -1)
+    depth = np.cumsum(step)
+    lane_start = np.r_[0, np.flatnonzero(np.diff(lane)) + 1]
+    before = np.r_[0, depth][lane_start]  # the running count where each lane begins
+    depth -= np.repeat(before, np.diff(np.r_[lane_start, len(events)]))
+    level = np.where(step > 0, depth, depth + 1)
+    order = np.lexsort((np.arange(len(events)), level, lane))
+    first, second = order[:-1], order[1:]
+    pair = (
+        (step[first] > 0)
+        & (step[second] < 0)
+        & (lane[first] == lane[second])
+        & (level[first] == level[second])
+    )
+    pair[1:] &= ~pair[:-1]  # an event belongs to one pair
+    return events[first[pair]], events[second[pair]]
 
 
 def origin_us(trace: Trace, tree: CallTree | None = None) -> float:

@@ -142,3 +142,22 @@ def test_timeline_rows_are_sorted_for_binary_search():
     assert layout["lane_gpu"] == [False, True]  # CPU lane first, then the GPU stream
     assert layout["lanes"][1] == "GPU 0 / stream 7"
     assert layout["start"].min() == 0.0
+
+
+def test_begin_end_events_are_spans_too():
+    # Chrome's duration events: B/E pairs nest per thread; an unmatched E is dropped
+    events = [
+        {"ph": "B", "name": "outer", "pid": 1, "tid": 1, "ts": 0},
+        {"ph": "B", "name": "inner", "pid": 1, "tid": 1, "ts": 2},
+        {"ph": "B", "name": "other thread", "pid": 1, "tid": 2, "ts": 3},
+        {"ph": "E", "pid": 1, "tid": 1, "ts": 5},
+        {"ph": "X", "name": "inner", "pid": 1, "tid": 1, "ts": 6, "dur": 1},
+        {"ph": "E", "pid": 1, "tid": 1, "ts": 10},
+        {"ph": "E", "pid": 1, "tid": 2, "ts": 4},
+        {"ph": "E", "pid": 1, "tid": 2, "ts": 9},
+    ]
+    ops = tables.as_frame(tables.operator_table(parse_trace(json.dumps({"traceEvents": events}).encode())))
+    ops = ops.set_index("name")
+    assert ops.loc["outer"].tolist()[:3] == [1, 6.0, 10.0]  # 10 - (3 + 1) of its two inners
+    assert ops.loc["inner"].calls == 2 and ops.loc["inner"].total_cpu_us == 4.0
+    assert ops.loc["other thread"].total_cpu_us == 1.0
