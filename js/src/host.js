@@ -101,13 +101,20 @@
 //       (checkboxes), [data-jtb-chart="<tag>"] (card; data-jtb-points = points drawn,
 //       data-jtb-drawn = draw counter), [data-jtb-canvas], [data-jtb-readout] (hover rows:
 //       [data-jtb-readout-row="<run>"]), [data-jtb-reset-zoom], [data-jtb-csv]
-//   images:
+//   images (full list: js/src/views/images.js):
 //     [data-jtb-image-card="<tag>"], [data-jtb-step-slider], [data-jtb-step-value],
-//     [data-jtb-image="<run>"] (<img>, data-jtb-step = step shown), [data-jtb-brightness],
-//     [data-jtb-contrast], [data-jtb-actual-size]
+//     [data-jtb-image="<run>"] (<img>, one per image of the step; data-jtb-step = step shown,
+//     data-jtb-sample), [data-jtb-image-meta="<run>"] (step, wall time), [data-jtb-brightness],
+//     [data-jtb-contrast] (settings panel), [data-jtb-actual-size], [data-jtb-image-shared-step],
+//     [data-jtb-image-compare], [data-jtb-image-zoom] (the enlarged view; [data-jtb-pixel])
 //   histograms / distributions:
 //     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
-//     [data-jtb-histogram-mode] (select: offset|overlay)
+//     [data-jtb-histogram-mode] (select: offset|overlay, settings panel), data-jtb-x-ticks
+//   text: [data-jtb-text-card="<tag>"] > [data-jtb-text-step="<step>"] (one per step, newest
+//     first) > [data-jtb-text-run="<run>"]; [data-jtb-text-compare], [data-jtb-text-diff]
+//   PR curves: [data-jtb-pr-card="<tag>"], [data-jtb-pr-op-by], [data-jtb-pr-op-target],
+//     [data-jtb-pr-op-row="<run>"] (operating point counts); mesh: [data-jtb-mesh-card="<tag>"],
+//     [data-jtb-mesh="<run>"] (data-jtb-mesh-mode, data-jtb-faces). Full lists atop each view.
 import { createSelection } from "./lib/selection.js";
 import { bindSettings } from "./lib/settings.js";
 import { createShell } from "./lib/shell.js";

@@ -17,6 +17,8 @@ import { createStepSlider, seriesKey } from "../lib/steps.js";
 
 const ROWS = { tp: 0, fp: 1, tn: 2, fn: 3, precision: 4, recall: 5 };
 const OP_FIELDS = ["threshold", "precision", "recall", "tp", "fp", "tn", "fn"];
+// counts exactly, rates to 3 significant digits (the table stays narrow)
+const opText = (field, v) => formatNumber(field.length === 2 ? v : Number(v.toPrecision(3)));
 const OP_CHOICES = [["threshold", "threshold ="], ["precision", "precision ≥"], ["recall", "recall ≥"]];
 
 // fold a "curves" message: per step a Float32Array (6, n) view into the message's buffer
@@ -153,18 +155,17 @@ export default {
     // each run's operating point for the card's choice, as table rows; returns the chart marks
     function drawOperatingPoints(card) {
       const by = card.opBy.value, target = Number(card.opTarget.value);
-      const head = h("tr", {}, [h("th", { text: "run" }), h("th", { text: "step" }), ...OP_FIELDS.map((f) => h("th", { text: f.length === 2 ? f.toUpperCase() : f }))]);
+      const head = h("tr", {}, [h("th", { text: "run" }), ...OP_FIELDS.map((f) => h("th", { text: f.length === 2 ? f.toUpperCase() : f }))]);
       const marks = [];
       const rows = card.curves.map((curve) => {
         const index = Number.isFinite(target) ? operatingPoint(curve, by, target) : -1;
         marks.push({ name: curve.name, index });
         const cells = OP_FIELDS.map((field) => h("td", {
           "data-jtb-pr-op-field": field,
-          text: index < 0 ? "–" : formatNumber(Number((field === "threshold" ? curve.thresholds[index] : curve[field][index]).toPrecision(4))),
+          text: index < 0 ? "–" : opText(field, field === "threshold" ? curve.thresholds[index] : curve[field][index]),
         }));
         return h("tr", { "data-jtb-pr-op-row": curve.name }, [
           h("td", { style: { textAlign: "left" } }, [h("span", { class: "jtb-swatch", style: { background: curve.color } }), h("span", { text: ` ${curve.name}` })]),
-          h("td", { text: String(curve.step) }),
           ...cells,
         ]);
       });
