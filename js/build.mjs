@@ -2,13 +2,15 @@
 //  - lib.js:    the heavy shared renderer library; loaded once per page through the
 //               single _Library widget model (see jupyter_tb/widgets/library.py).
 //  - widget.js: the tiny ESM every view widget carries; it waits for lib.js and delegates.
+//  - offline.js: lib.js plus the replay bootstrap, inlined into exported boards
+//               (jupyter_tb/widgets/export.py): no kernel, no network.
 import * as esbuild from "esbuild";
 import { mkdirSync } from "node:fs";
 
 const outdir = new URL("../jupyter_tb/static/", import.meta.url).pathname;
 mkdirSync(outdir, { recursive: true });
 const options = {
-  entryPoints: { lib: "src/lib.js", widget: "src/widget.js" },
+  entryPoints: { lib: "src/lib.js", widget: "src/widget.js", offline: "src/offline.js" },
   bundle: true,
   format: "esm",
   minify: true,

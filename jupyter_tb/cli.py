@@ -1,5 +1,5 @@
 """``jupyter-tb`` command line: ``demo`` writes a sample logdir and opens the board in JupyterLab;
-``inspect`` prints what a logdir holds."""
+``inspect`` prints what a logdir holds; ``export`` writes a board as one offline HTML file."""
 
 from __future__ import annotations
 
@@ -111,6 +111,23 @@ def inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    import jupyter_tb
+
+    if not os.path.exists(args.logdir) and "://" not in args.logdir:
+        print(f"jupyter-tb export: no logdir at {args.logdir}", file=sys.stderr)
+        return 1
+    board = jupyter_tb.board(args.logdir)
+    try:
+        size = board.export_html(
+            args.output, title=args.title or os.path.basename(os.path.abspath(args.logdir))
+        )
+    finally:
+        board.close()
+    print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jupyter-tb", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("inspect", help="print the runs, tags and point counts of a logdir")
     p.add_argument("logdir")
     p.set_defaults(run=inspect)
+    p = commands.add_parser("export", help="write the board of a logdir as one offline HTML file")
+    p.add_argument("logdir")
+    p.add_argument("-o", "--output", default="board.html", help="HTML file to write (default: board.html)")
+    p.add_argument("--title", default="", help="page title (default: the logdir's name)")
+    p.set_defaults(run=export)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -5,28 +5,9 @@
 //   before the library is loaded or before any view is shown) and register the inbox under
 //   the model's _uid so a dashboard can find its child views.
 // render(): wait for the library, then let it render the view named by the model's _kind.
-const LIB = Symbol.for("jupyter_tb.lib");
-const INBOXES = Symbol.for("jupyter_tb.inboxes");
+import { inboxes, openInbox } from "./inboxes.js";
 
-function inboxes() {
-  if (!globalThis[INBOXES]) {
-    const entries = new Map();
-    const waiting = new Map();
-    globalThis[INBOXES] = {
-      entries,
-      put(uid, inbox) {
-        entries.set(uid, inbox);
-        for (const resolve of waiting.get(uid) || []) resolve(inbox);
-        waiting.delete(uid);
-      },
-      get(uid) {
-        if (entries.has(uid)) return Promise.resolve(entries.get(uid));
-        return new Promise((resolve) => waiting.set(uid, [...(waiting.get(uid) || []), resolve]));
-      },
-    };
-  }
-  return globalThis[INBOXES];
-}
+const LIB = Symbol.for("jupyter_tb.lib");
 
 function waitForGlobalLibrary() {
   return new Promise((resolve, reject) => {
@@ -55,13 +36,7 @@ async function library(model, host) {
 
 export default {
   initialize({ model }) {
-    const inbox = { model, queue: [], listener: null, received: 0 };
-    model.on("msg:custom", (msg, buffers) => {
-      inbox.received += 1;
-      if (inbox.listener) inbox.listener(msg, buffers);
-      else inbox.queue.push([msg, buffers]);
-    });
-    inboxes().put(model.get("_uid"), inbox);
+    const inbox = openInbox(model);
     // A reloaded page gets no pushed snapshot: ask for one (answered when the kernel is idle).
     setTimeout(() => {
       if (inbox.received === 0) model.send({ type: "hello" });

@@ -221,7 +221,8 @@ class View(anywidget.AnyWidget):
         self.send(content, buffers)
 
     # -- machinery ---------------------------------------------------------------------------
-    def _send_snapshot(self) -> None:
+    def _send_snapshot(self) -> list[dict]:
+        """Send a snapshot (and return its messages: an exported board records them)."""
         with self._lock:
             self._dirty.clear()
             try:
@@ -231,6 +232,7 @@ class View(anywidget.AnyWidget):
             # posted under the lock so no update can overtake the snapshot it continues
             for message in messages:
                 self.post(message)
+        return messages
 
     def _error_message(self, error: BaseException) -> dict:
         text = f"{type(error).__name__}: {error}"
@@ -286,6 +288,13 @@ class View(anywidget.AnyWidget):
             except Exception as error:
                 reply["error"] = f"{type(error).__name__}: {error}"
         self.post(reply)
+
+    def export_html(self, path, **options: Any) -> int:
+        """Write this board (or view) as one self-contained offline HTML file: the renderer
+        and the data inside, no server, no network (see jupyter_tb/widgets/export.py)."""
+        from jupyter_tb.widgets.export import export_html
+
+        return export_html(self, path, **options)
 
     def close(self) -> None:
         unsubscribe = getattr(self, "_unsubscribe", None)  # None too if __init__ failed

@@ -1,0 +1,37 @@
+// Per-model inboxes, shared by widget.js (live models), offline.js (an exported board's
+// stand-in models) and the dashboard (which finds its tabs' inboxes by _uid).
+// openInbox(model) queues the model's "msg:custom" messages until a session takes them
+// (they can arrive before the library is loaded or before any view is shown) and registers
+// the inbox under the model's _uid.
+const INBOXES = Symbol.for("jupyter_tb.inboxes");
+
+export function inboxes() {
+  if (!globalThis[INBOXES]) {
+    const entries = new Map();
+    const waiting = new Map();
+    globalThis[INBOXES] = {
+      entries,
+      put(uid, inbox) {
+        entries.set(uid, inbox);
+        for (const resolve of waiting.get(uid) || []) resolve(inbox);
+        waiting.delete(uid);
+      },
+      get(uid) {
+        if (entries.has(uid)) return Promise.resolve(entries.get(uid));
+        return new Promise((resolve) => waiting.set(uid, [...(waiting.get(uid) || []), resolve]));
+      },
+    };
+  }
+  return globalThis[INBOXES];
+}
+
+export function openInbox(model) {
+  const inbox = { model, queue: [], listener: null, received: 0 };
+  model.on("msg:custom", (msg, buffers) => {
+    inbox.received += 1;
+    if (inbox.listener) inbox.listener(msg, buffers);
+    else inbox.queue.push([msg, buffers]);
+  });
+  inboxes().put(model.get("_uid"), inbox);
+  return inbox;
+}

@@ -1,0 +1,76 @@
+// Replaying a recorded board (jupyter_tb/widgets/export.py) without a kernel.
+// A record is {version, root: uid, models: {uid: {state, messages, replies}}}: each model's
+// synced traits, the kernel messages that brought it up to date ([json, [base64 buffer]]
+// pairs, exactly as the comm would deliver them) and requests answered ahead of time
+// ({"<op> <JSON args>": [json, [base64 buffer]]}).
+//   standInModel(state, replies) -> a model with anywidget's get/set/on/off/save_changes/send;
+//     send({type: "request"}) answers from `replies`, or fails with a clear "offline" error.
+//   replayMessages(model, messages) -> emit each recorded message as "msg:custom".
+
+function base64Bytes(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+function decodeEntry([msg, buffers]) {
+  return [msg, (buffers || []).map(base64Bytes)];
+}
+
+// Key of a request, the same as export.py's request_key (sorted argument names).
+export function requestKey(op, args) {
+  const sorted = {};
+  for (const name of Object.keys(args || {}).sort()) sorted[name] = args[name];
+  return `${op} ${JSON.stringify(sorted)}`;
+}
+
+export const OFFLINE_ERROR = "not available in this offline copy (no kernel)";
+
+export function standInModel(state, replies = {}) {
+  const values = { ...state };
+  const handlers = new Map();
+  const emit = (event, ...args) => {
+    for (const fn of [...(handlers.get(event) || [])]) {
+      try { fn(...args); } catch (error) { console.error(error); }
+    }
+  };
+  return {
+    get: (name) => values[name],
+    set(name, value) {
+      values[name] = value;
+      emit(`change:${name}`, this, value);
+    },
+    on(event, fn) {
+      if (!handlers.has(event)) handlers.set(event, new Set());
+      handlers.get(event).add(fn);
+    },
+    off(event, fn) {
+      if (!event) handlers.clear();
+      else if (!fn) handlers.delete(event);
+      else handlers.get(event)?.delete(fn);
+    },
+    save_changes() {},
+    send(msg) {
+      if (!msg || msg.type !== "request") return; // "hello": nobody to answer
+      const recorded = replies[requestKey(msg.op, msg.args)];
+      // answered asynchronously, like a kernel, so the caller's promise is set up first
+      setTimeout(() => {
+        if (recorded) {
+          const [reply, buffers] = decodeEntry(recorded);
+          emit("msg:custom", { ...reply, type: "reply", id: msg.id }, buffers);
+        } else {
+          emit("msg:custom", { type: "reply", id: msg.id, error: OFFLINE_ERROR }, []);
+        }
+      }, 0);
+    },
+    emit,
+  };
+}
+
+export function replayMessages(model, messages) {
+  for (const entry of messages || []) {
+    const [msg, buffers] = decodeEntry(entry);
+    model.emit("msg:custom", msg, buffers);
+  }
+}

@@ -1,0 +1,131 @@
+"""Boards that travel (issue 13): the file `jupyter-tb export` writes, opened from file:// in
+Chromium with every network request blocked, draws every tab of the demo logdir from the data
+inside it, and what runs in the browser still works (the smoothing slider redraws)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.support import board_dom as dom
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from jupyter_tb.cli import main
+    from jupyter_tb.demo import write_demo_logdir
+
+    root = tmp_path_factory.mktemp("travel")
+    write_demo_logdir(str(root / "demo_runs"))
+    out = root / "board.html"
+    assert main(["export", str(root / "demo_runs"), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def offline_page(browser_context, exported):
+    page = browser_context.new_page()
+    requests, errors = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(exported.as_uri())
+    page.wait_for_selector(dom.DASHBOARD, timeout=30_000)
+    yield page, requests, errors
+    page.close()
+
+
+def _ink(png: bytes) -> int:
+    """Pixels of a screenshot that are not the page's white background."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return int((pixels < 235).sum())
+
+
+TABS = (
+    "scalars", "images", "audio", "histograms", "distributions", "pr_curves", "text", "hparams",
+    "custom_scalars", "graphs", "projector", "mesh",
+)  # fmt: skip
+DRAWN_BY_CANVAS = {
+    "scalars",
+    "histograms",
+    "distributions",
+    "pr_curves",
+    "hparams",
+    "custom_scalars",
+    "graphs",
+}
+
+
+def test_every_tab_draws_offline(offline_page):
+    page, requests, errors = offline_page
+    tabs = page.eval_on_selector_all(dom.attr("tab"), "els => els.map((e) => e.dataset.jtbTab)")
+    assert set(tabs) == set(TABS)
+    for kind in tabs:
+        page.click(dom.tab(kind))
+        panel = page.locator(dom.panel(kind))
+        panel.wait_for(state="visible")
+        if kind in DRAWN_BY_CANVAS:  # every 2-D canvas shown gets ink
+            page.wait_for_function(
+                f"(p) => {{ const cs = [...p.querySelectorAll('canvas')].filter((c) => c.width && c.offsetParent);"
+                f" return cs.length > 0 && cs.some((c) => ({dom.CANVAS_INK_JS})(c).ink > 200); }}",
+                arg=panel.element_handle(),
+                timeout=20_000,
+            )
+        if kind == "images":
+            page.wait_for_function(
+                "(p) => { const im = [...p.querySelectorAll('img')];"
+                " return im.length > 0 && im.every((i) => i.complete && i.naturalWidth > 0); }",
+                arg=panel.element_handle(),
+            )
+        if kind == "audio":
+            assert panel.locator("audio").count() > 0
+        if kind in ("projector", "mesh"):  # WebGL: judged from the screen
+            page.wait_for_timeout(800)
+            assert _ink(panel.locator("canvas:visible").first.screenshot()) > 500, kind
+        assert panel.locator(f"{dom.attr('error')}:visible").count() == 0, kind
+        panel.screenshot(path=str(dom_artifact(f"travel_offline_{kind}.png")))
+    assert requests == [] and errors == []
+
+
+def test_smoothing_redraws_offline(offline_page):
+    page, _, _ = offline_page
+    page.click(dom.tab("scalars"))
+    canvas = page.locator(f"{dom.chart('train/loss')} {dom.attr('canvas')}")
+    before = dom.wait_ink(_Page(page), canvas)
+    dom.set_range(page.locator(dom.attr("smoothing")).first, 0.0)
+    page.wait_for_function(
+        f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before["hash"]]
+    )
+
+
+def test_a_request_fails_with_a_note_not_a_hang(offline_page):
+    """The CSV button asks the kernel for the full series: offline it says so."""
+    page, requests, _ = offline_page
+    page.click(dom.tab("scalars"))
+    with page.expect_console_message(lambda m: "offline copy" in m.text, timeout=5_000):
+        page.locator(f"{dom.chart('train/loss')} {dom.attr('csv')}").click()
+    assert requests == []
+
+
+class _Page:
+    """What board_dom's waiters need of a NotebookPage: the page."""
+
+    def __init__(self, page):
+        self.page = page
+
+
+def dom_artifact(name: str):
+    from tests.support.browser_harness import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
