@@ -102,7 +102,7 @@ def test_smoothing_redraws_offline(offline_page):
     page.click(dom.tab("scalars"))
     canvas = page.locator(f"{dom.chart('train/loss')} {dom.attr('canvas')}")
     before = dom.wait_ink(_Page(page), canvas)
-    dom.set_range(page.locator(dom.attr("smoothing")).first, 0.0)
+    dom.set_range(dom.settings_panel(_Page(page)).locator(dom.attr("smoothing")), 0.0)
     page.wait_for_function(
         f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before["hash"]]
     )
@@ -118,10 +118,13 @@ def test_a_request_fails_with_a_note_not_a_hang(offline_page):
 
 
 class _Page:
-    """What board_dom's waiters need of a NotebookPage: the page."""
+    """What board_dom's helpers need of a NotebookPage: the page and scoped locators."""
 
     def __init__(self, page):
         self.page = page
+
+    def scoped(self, selector: str):
+        return self.page.locator(selector)
 
 
 def dom_artifact(name: str):
