@@ -406,25 +406,22 @@ def _unescape(raw: bytes) -> str:
 
 
 def _strip(a: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The spans without leading/trailing JSON whitespace."""
+    """The spans without leading/trailing JSON whitespace (each round only looks at the spans
+    that still start or end with some: torch pads values with a newline and indentation)."""
     start, end = start.copy(), end.copy()
     ws = np.zeros(256, bool)
     ws[list(_WS)] = True
-    last = len(a) - 1
-    for _ in range(256):  # torch pads values with a newline and indentation: a few rounds
-        move = (start < end) & ws[a[np.minimum(start, last)]]
-        if not move.any():
-            break
-        start[move] += 1
-    for _ in range(256):
-        move = (start < end) & ws[a[np.clip(end - 1, 0, last)]]
-        if not move.any():
-            break
-        end[move] -= 1
+    rows = np.arange(len(start))
+    while len(rows):
+        rows = rows[start[rows] < end[rows]]
+        rows = rows[ws[a[start[rows]]]]
+        start[rows] += 1
+    rows = np.arange(len(start))
+    while len(rows):
+        rows = rows[start[rows] < end[rows]]
+        rows = rows[ws[a[end[rows] - 1]]]
+        end[rows] -= 1
     return start, end
-
-
-_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0xD6E8FEB86659FD93)
 
 
 def _columns(a: np.ndarray, start: np.ndarray, lens: np.ndarray):

@@ -84,6 +84,9 @@ def test_cuda_shaped_trace_and_json_corner_cases():
     ]
     _same_as_json(json.dumps({"traceEvents": events, "other": [{"x": 1}]}).encode())
     _same_as_json(json.dumps({"traceEvents": events}, indent=None, separators=(",", ":")).encode())
+    _same_as_json(
+        b'{"traceEvents": [{"ph": "X", "ts":' + b" \n" * 300 + b'5, "dur": 1e2 , "name": "\\u00e9"}]}'
+    )
     bare = parse_trace(json.dumps(events).encode())  # Chrome's "JSON array format"
     assert bare.names[bare.name[1]] == "ünïcode ✓"
 
