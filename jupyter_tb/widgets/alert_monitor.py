@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jupyter_tb import _appended
-from jupyter_tb.compute.alert_rules import DEFAULT_RULES, NAMED_RULES, Custom, Rule
+from jupyter_tb.compute.alert_rules import DEFAULT_RULES, NAMED_RULES, Custom, NonFinite, Rule
 
 
 @dataclass
@@ -104,6 +104,8 @@ class AlertMonitor:
         self._offsets: dict[tuple[str, str], int] = {}
         self._states: dict[tuple[str, str, str], object] = {}
         self._rule_cache: dict[str, list[Rule]] = {}  # tag -> the rules that want it
+        self._nan_rule = next((rule for rule in self.rules if isinstance(rule, NonFinite)), None)
+        self._quiet_nan: list = []
         self._active: dict[tuple[str, str, str], dict] = {}
         self._pace: dict[str, _Pace] = {}
         self._local_dirs: set[str] = set()
@@ -149,6 +151,7 @@ class AlertMonitor:
             series = [(run, tag) for run in logdir.runs for tag in logdir.tags(run).get("scalars", ())]
         with self._lock:
             paced: set[str] = set()  # a run's pace needs one of its series per check, not all
+            self._quiet_nan: list = []  # series only the NaN rule watches, all finite so far
             for run, tag in sorted(series):
                 try:
                     self._scan(run, tag, logdir.scalars(run, tag), pace=run not in paced)
@@ -157,6 +160,16 @@ class AlertMonitor:
                     continue
                 except Exception:
                     self._note(f"alerts: scanning {run}/{tag} failed:\n" + traceback.format_exc(limit=4))
+            self._scan_quiet_nan()
+
+    def _scan_quiet_nan(self) -> None:
+        """The NaN rule over many series at once: one pass over all their new values, and a
+        per-series scan only when some value is not finite (the rare case)."""
+        pending, self._quiet_nan = self._quiet_nan, []
+        if not pending or np.isfinite(np.concatenate([values for _, _, values, _ in pending])).all():
+            return
+        for key, steps, values, walls in pending:
+            self._apply(self._nan_rule, key, steps, values, walls)
 
     def _rules_for(self, tag: str) -> list[Rule]:
         rules = self._rule_cache.get(tag)
@@ -179,17 +192,23 @@ class AlertMonitor:
             self._note_pace(run, steps, walls)
         for rule in self._rules_for(tag):
             key = (run, tag, rule.name)
-            state = self._states.get(key)
-            if state is None:
-                state = rule.start()
-            if isinstance(rule, Custom):
-                state, findings = rule.scan_series(state, run, tag, steps, values)
-            else:
-                state, findings = rule.scan(state, steps, values)
-            self._states[key] = state
-            for finding in findings:
-                at = finding.position
-                self._record(key, int(steps[at]), float(walls[at]), finding.message)
+            if rule is self._nan_rule and not self._states.get(key):
+                self._quiet_nan.append((key, steps, values, walls))  # checked in one batch
+                continue
+            self._apply(rule, key, steps, values, walls)
+
+    def _apply(self, rule: Rule, key: tuple[str, str, str], steps, values, walls) -> None:
+        state = self._states.get(key)
+        if state is None:
+            state = rule.start()
+        if isinstance(rule, Custom):
+            state, findings = rule.scan_series(state, key[0], key[1], steps, values)
+        else:
+            state, findings = rule.scan(state, steps, values)
+        self._states[key] = state
+        for finding in findings:
+            at = finding.position
+            self._record(key, int(steps[at]), float(walls[at]), finding.message)
 
     def _record(self, key: tuple[str, str, str], step: int, wall_time: float, message: str | None) -> None:
         if message is None:
