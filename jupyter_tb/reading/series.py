@@ -191,6 +191,7 @@ class Embedding:
     metadata_path: str = ""
     sprite_path: str = ""
     sprite_single_image_dim: tuple = ()
+    bookmarks_path: str = ""
 
     @cached_property
     def shape(self) -> tuple:
@@ -227,3 +228,11 @@ class Embedding:
         image = Image.open(io.BytesIO(self._read(self.sprite_path)))
         image.load()
         return image, tuple(self.sprite_single_image_dim)
+
+    def bookmarks(self) -> list[dict]:
+        """Saved projector states of ``bookmarks_path`` (see ``reading.embeddings.parse_bookmarks``)."""
+        if not self.bookmarks_path:
+            return []
+        from jupyter_tb.reading.embeddings import parse_bookmarks
+
+        return parse_bookmarks(self._read(self.bookmarks_path))

@@ -12,16 +12,21 @@ Wire protocol (kernel -> browser; arrays are binary buffers, never JSON float li
   matrix when it is at most ``VECTOR_LIMIT`` floats (nearest neighbours are then computed in
   the browser), else null; ``sprite`` ``{png: bytes, width, height}`` (one thumbnail's size;
   thumbnails tile the sheet row by row) or null.
-- ``projection`` ``{key, method, dims, positions: float32 (n, 3) with NaN rows for points a
-  sampled method left out, variance, note}``. PCA is always sent in 3-D; its 2-D view is the
-  first two columns, so the 2-D/3-D toggle of PCA never needs the kernel.
-- ``status`` ``{busy, text}`` while a projection is computed (on a worker thread, so the
-  kernel stays free), ``error`` ``{error}`` when it fails (the message names the pip extra
-  when t-SNE/UMAP are missing).
+  ``bookmarks`` lists the embedding's saved states (``bookmarks_path`` of its config):
+  ``{label, method, dims, positions: float32 (n, 3) or null, selected, color_by, label_by}``.
+- ``projection`` ``{key, method, dims, spherize, positions: float32 (n, 3) with NaN rows for
+  points a sampled method left out, variance, note}``. PCA is always sent in 3-D; its 2-D
+  view is the first two columns, so the 2-D/3-D toggle of PCA never needs the kernel.
+- ``status`` ``{key, method, dims, spherize, busy, text, fraction, cancelled}`` while a
+  projection is computed: t-SNE and UMAP run in a child process
+  (:mod:`jupyter_tb.compute.projection_jobs`) whose progress lines become these messages, so
+  neither the kernel nor the watcher waits; ``error`` ``{error}`` when it fails (the message
+  gives the pip command when t-SNE/UMAP are missing).
 
-Browser -> kernel: the traits ``method``/``dims``/``embedding`` (the kernel computes what is
-not cached), ``selected`` (lasso selection, two-way) and ``focused`` (clicked point), and the
-request ``neighbors`` when the vectors were too large to send.
+Browser -> kernel: the traits ``method``/``dims``/``embedding``/``spherize`` (the kernel
+computes what is not cached), ``selected`` (lasso selection, two-way) and ``focused`` (clicked
+point); the requests ``neighbors`` (when the vectors were too large to send) and ``cancel``
+(stops the running t-SNE/UMAP job).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
-from jupyter_tb.compute import projections
+from jupyter_tb.compute import projection_jobs, projections
 from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.widgets.base import View, register_view
 
@@ -55,6 +60,7 @@ class Dataset:
     matrix: Callable[[], np.ndarray]
     metadata: Callable[[], tuple[list[str] | None, list[list[str]]]]
     sprite: Callable[[], tuple[bytes, int, int] | None]
+    bookmarks: Callable[[], list[dict]] = list
 
 
 # -- metadata -----------------------------------------------------------------------------------
@@ -157,6 +163,7 @@ def logdir_datasets(logdir: Reader) -> list[Dataset]:
                 matrix=embedding.tensor,
                 metadata=embedding.metadata,
                 sprite=sprite,
+                bookmarks=embedding.bookmarks,
             )
         )
     return out
@@ -203,6 +210,7 @@ class Projector(View):
     search = traitlets.Unicode("", help="regex over the label column; matches are highlighted").tag(sync=True)
     metric = traitlets.Enum(projections.METRICS, "cosine").tag(sync=True)
     neighbors = traitlets.Int(10, help="how many nearest neighbours a clicked point lists").tag(sync=True)
+    spherize = traitlets.Bool(False, help="centre columns and scale rows to unit length first").tag(sync=True)
     selected = traitlets.List(traitlets.Int(), help="indices picked with the lasso (two-way)").tag(sync=True)
     focused = traitlets.Int(-1, help="index of the clicked point, -1 for none (two-way)").tag(sync=True)
 
@@ -231,8 +239,8 @@ class Projector(View):
         self._work_lock = threading.Lock()  # one projection at a time: they are CPU-bound
         self._catalog: tuple = ()
         self._sent: set[tuple] = set()  # projections the browser holds
-        self._jobs: set[tuple] = set()  # projections being computed on worker threads
-        self.observe(self._wanted_changed, names=["method", "dims", "embedding"])
+        self._jobs: dict[tuple, threading.Event] = {}  # projections being computed -> cancel
+        self.observe(self._wanted_changed, names=["method", "dims", "embedding", "spherize"])
 
     # -- datasets ---------------------------------------------------------------------------
     def _refresh_datasets(self) -> list[Dataset]:
@@ -309,38 +317,58 @@ class Projector(View):
         except Exception as error:
             sprite = None
             notes.append(f"sprite unreadable: {error}")
+        try:
+            bookmarks = [b for b in dataset.bookmarks() if b["positions"] is None or len(b["positions"]) == n]
+        except Exception as error:
+            bookmarks = []
+            notes.append(f"bookmarks unreadable: {error}")
         message.update(
             n=n,
             d=d,
             columns=columns,
             vectors=matrix if matrix.size <= VECTOR_LIMIT else None,
             sprite=None if sprite is None else {"png": sprite[0], "width": sprite[1], "height": sprite[2]},
+            bookmarks=bookmarks,
             note="; ".join(notes),
         )
         return message
 
     # -- projections --------------------------------------------------------------------------
-    def _cache_key(self, dataset: Dataset, method: str, dims: int) -> tuple:
-        return (dataset.key, method, 3 if method == "pca" else dims)
+    def _cache_key(self, dataset: Dataset, method: str, dims: int, spherize: bool | None = None) -> tuple:
+        spherize = self.spherize if spherize is None else spherize
+        return (dataset.key, method, 3 if method == "pca" else dims, bool(spherize))
 
     def _projection_message(self, dataset: Dataset, projection: projections.Projection) -> dict:
-        self._sent.add(self._cache_key(dataset, projection.method, projection.dims))
+        spherize = bool(projection.params.get("spherize", False))
+        self._sent.add(self._cache_key(dataset, projection.method, projection.dims, spherize))
         return {
             "type": "projection",
             "key": dataset.key,
             "method": projection.method,
             "dims": projection.dims,
+            "spherize": spherize,
             "positions": projection.positions(self.matrix(dataset).shape[0]),
             "variance": list(projection.variance),
             "note": projection.note,
         }
 
-    def _computed(self, dataset: Dataset, method: str, dims: int) -> projections.Projection:
-        """Caller holds ``_work_lock``."""
+    def _computed(self, dataset: Dataset, method: str, dims: int, job=None) -> projections.Projection:
+        """Caller holds ``_work_lock``. ``job`` (progress callback, cancel event): run t-SNE /
+        UMAP in a child process that reports progress and can be killed."""
         key = self._cache_key(dataset, method, dims)
         if key not in self._cache:
-            options = dict(self._options.get(method, {}))
-            self._cache[key] = projections.project(self.matrix(dataset), method, key[2], **options)
+            options = dict(self._options.get(method, {}), spherize=key[3])
+            if job is None or method == "pca":
+                result = projections.project(self.matrix(dataset), method, key[2], **options)
+            else:
+                missing = projections.available_methods()[method]
+                if missing:  # say so here rather than from a child process
+                    raise projections.MissingProjectionDependency(missing)
+                on_progress, cancel = job
+                result = projection_jobs.run_projection(
+                    self.matrix(dataset), method, key[2], options, on_progress=on_progress, cancel=cancel
+                )
+            self._cache[key] = result
         return self._cache[key]
 
     def projection(self, method: str | None = None, dims: int | None = None) -> projections.Projection:
@@ -371,7 +399,7 @@ class Projector(View):
         busy = self._status(key, True, f"computing {projections.LABELS[method]} ({key[2]}-D)…")
         if key in self._jobs:
             return [busy]
-        self._jobs.add(key)
+        self._jobs[key] = threading.Event()
         threading.Thread(
             target=self._compute, args=(dataset, method, dims), name="jupyter_tb-projection", daemon=True
         ).start()
@@ -379,19 +407,24 @@ class Projector(View):
 
     def _compute(self, dataset: Dataset, method: str, dims: int) -> None:
         key = self._cache_key(dataset, method, dims)
+        cancel = self._jobs[key]
+
+        def progress(report: projection_jobs.Progress) -> None:
+            self.post(self._status(key, True, report.text, report.fraction))
+
         try:
             with self._work_lock:
                 shown = self.current()
                 stale = (
-                    shown is None
-                    or shown.key != dataset.key
-                    or self.method != method
-                    or (method != "pca" and self.dims != dims)
+                    cancel.is_set() or shown is None or self._cache_key(shown, self.method, self.dims) != key
                 )
-                if stale:  # the user moved on while this job waited
-                    self.post(self._status(key, False, ""))
+                if stale:  # the user moved on (or cancelled) while this job waited
+                    self.post(self._status(key, False, "", cancelled=cancel.is_set()))
                     return
-                result = self._computed(dataset, method, dims)
+                result = self._computed(dataset, method, dims, job=(progress, cancel))
+        except projection_jobs.ProjectionCancelled as error:
+            self.post(self._status(key, False, str(error), cancelled=True))
+            return
         except projections.MissingProjectionDependency as error:
             self.post(self._status(key, False, ""))
             self.post({"type": "error", "error": str(error)})
@@ -401,16 +434,37 @@ class Projector(View):
             self.post(self._error_message(error))
             return
         finally:
-            self._jobs.discard(key)
+            self._jobs.pop(key, None)
         with self._lock:
             self.post(self._projection_message(dataset, result))
             self.post(self._status(key, False, result.note))
 
     @staticmethod
-    def _status(key: tuple, busy: bool, text: str) -> dict:
+    def _status(key: tuple, busy: bool, text: str, fraction=None, cancelled: bool = False) -> dict:
         """Progress of the projection ``key``; the browser shows it only while that
         projection is the one wanted."""
-        return {"type": "status", "key": key[0], "method": key[1], "dims": key[2], "busy": busy, "text": text}
+        return {
+            "type": "status",
+            "key": key[0],
+            "method": key[1],
+            "dims": key[2],
+            "spherize": key[3],
+            "busy": busy,
+            "text": text,
+            "fraction": fraction,
+            "cancelled": cancelled,
+        }
+
+    def cancel(self) -> int:
+        """Stop every t-SNE / UMAP job of this view; returns how many were running."""
+        events = list(self._jobs.values())
+        for event in events:
+            event.set()
+        return len(events)
+
+    def close(self) -> None:
+        self.cancel()
+        super().close()
 
     def _wanted_changed(self, change) -> None:
         with self._lock:
@@ -423,6 +477,9 @@ class Projector(View):
                 self.post(message)
 
     # -- requests and helpers for Python users --------------------------------------------------
+    def request_cancel(self) -> dict:
+        return {"cancelled": self.cancel()}
+
     def request_neighbors(
         self, index: int, k: int = 10, metric: str = "cosine", key: str | None = None
     ) -> dict:
