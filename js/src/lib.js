@@ -7,6 +7,7 @@ import alertsCss from "./lib/alerts.css";
 import viewsCss from "./lib/views.css";
 import profileCss from "./lib/profile.css";
 import cardsCss from "./lib/cards.css";
+import analysisCss from "./lib/analysis.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -14,7 +15,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css + alertsCss + viewsCss + profileCss + cardsCss;
+  style.textContent = css + alertsCss + viewsCss + profileCss + cardsCss + analysisCss;
   document.head.append(style);
 }
 

@@ -280,3 +280,70 @@ test("painting: labels only when zoomed in; zoomed out, one path per style", () 
   paintGraph(none, h, scene, { k: 1, x: 0, y: 0 }, { x0: 1e5, y0: 1e5, x1: 1e5 + 1, y1: 1e5 + 1 }, -1);
   assert.equal(none.calls.filter((c) => c[0] === "fillText").length, 0); // all culled
 });
+
+// ---- lib/graph/style.js: shapes on edges, colour by device / structure, trace, search
+import { deviceColours, drawnMarked, edgeShapes, inputAncestry, mergedEdgeLabel, searchItems, structureColours } from "../src/lib/graph/style.js";
+
+function withColumn(model, column, byName) {
+  const strings = [...model.strings];
+  const str = (s) => { let i = strings.indexOf(s); if (i < 0) { i = strings.length; strings.push(s); } return i; };
+  const values = Int32Array.from(model.name, (nameIndex, i) => (model.kind[i] === KIND_OP && byName(model.strings[nameIndex]) ? str(byName(model.strings[nameIndex])) : -1));
+  return { ...model, strings, [column]: values };
+}
+
+test("style: an edge's label is its source output's shape; merged edges say how many", () => {
+  const model = withColumn(MLP, "shapes", (name) => ({ "dense/add": "[8,4], [8,2]", "input": "[8,16]", "dense/kernel": "[16,4]" })[name]);
+  const h = buildHierarchy(model);
+  const shapes = edgeShapes(h);
+  const vis = visibleGraph(h, new Uint8Array(h.n).fill(1));
+  const label = (a, b) => mergedEdgeLabel(h, vis, shapes, vis.edges.find((e) => h.names[e.src] === a && h.names[e.dst] === b));
+  assert.equal(label("input", "dense/matmul"), "[8,16]");
+  assert.equal(label("dense/add", "head/matmul"), "[8,2]"); // output slot 1
+  const closed = visibleGraph(h, new Uint8Array(h.n));
+  const merged = closed.edges.find((e) => h.names[e.src] === "dense" && h.names[e.dst] === "head");
+  assert.equal(mergedEdgeLabel(h, closed, shapes, merged), "2 tensors"); // [8,4] and [8,2]
+});
+
+test("style: colour by device (scopes of one device take it, mixed scopes grey) and by structure", () => {
+  const model = withColumn(MLP, "device", (name) => (name.startsWith("dense/") ? "/gpu:0" : "/cpu:0"));
+  const h = buildHierarchy(model);
+  const { fill, legend } = deviceColours(h);
+  assert.deepEqual(legend.map((l) => l[0]), ["/cpu:0", "/gpu:0"]);
+  assert.equal(fill[byName(h, "dense/add")], fill[h.scopeByName.get("dense")]);
+  assert.notEqual(fill[byName(h, "dense/add")], fill[byName(h, "input")]);
+  assert.equal(fill[0], "#c8c8c8"); // the root holds both
+  const twins = buildHierarchy(graphModel(["a/x", "a/y", "b/x", "b/y", "c/z"], [], { opType: (n) => n.slice(-1) }));
+  const s = structureColours(twins);
+  assert.ok(s.fill[twins.scopeByName.get("a")]);
+  assert.equal(s.fill[twins.scopeByName.get("a")], s.fill[twins.scopeByName.get("b")]);
+  assert.equal(s.fill[twins.scopeByName.get("c")], null); // a structure seen once
+});
+
+test("style: trace inputs follows edges backwards; search by substring or /regex/", () => {
+  const h = buildHierarchy(MLP);
+  const marked = inputAncestry(h, byName(h, "dense/add"));
+  const traced = names(h, [...marked.keys()].filter((i) => marked[i]));
+  assert.deepEqual(traced.sort(), ["dense/add", "dense/bias", "dense/kernel", "dense/matmul", "input"]);
+  const vis = visibleGraph(h, new Uint8Array(h.n));
+  assert.deepEqual(names(h, [...drawnMarked(vis, marked)]).sort(), ["dense", "input"]);
+  assert.deepEqual(names(h, searchItems(h, "MATMUL")), ["dense/matmul", "head/matmul"]);
+  assert.deepEqual(names(h, searchItems(h, "/^head/")), ["head", "head/matmul", "head/dense"].filter((n) => h.byName.has(n) || h.scopeByName.has(n)));
+  assert.deepEqual(searchItems(h, "  "), []);
+});
+
+test("painting: no text under 8 px on screen; scope titles stay at a legible size when zoomed out", () => {
+  const h = buildHierarchy(MLP);
+  const open = new Uint8Array(h.n).fill(1);
+  const scene = layoutScene(h, levelEdges(h), open, new Map());
+  const rect = { x0: -1e6, y0: -1e6, x1: 1e6, y1: 1e6 };
+  for (const k of [0.2, 0.5, 0.7]) {
+    const ctx = recordingContext();
+    const stats = paintGraph(ctx, h, scene, { k, x: 0, y: 0 }, rect, -1);
+    const texts = ctx.calls.filter((c) => c[0] === "fillText").map((c) => c[1]);
+    assert.ok(!texts.includes("input"), `op labels at zoom ${k}`);
+    assert.ok(stats.labels === 0 || stats.minLabelPx >= 8);
+  }
+  const ctx = recordingContext();
+  const stats = paintGraph(ctx, h, scene, { k: 1, x: 0, y: 0 }, rect, -1);
+  assert.ok(stats.minLabelPx >= 8 && ctx.calls.some((c) => c[0] === "fillText" && c[1] === "input"));
+});

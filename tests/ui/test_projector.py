@@ -8,6 +8,7 @@ Expected values come from the fixture and from jupyter_tb.compute.projections ru
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import numpy as np
@@ -265,8 +266,8 @@ def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, emb
             "import jupyter_tb, numpy as np, pandas as pd",
             f"board = jupyter_tb.board({str(embedding_logdir)!r}); board",
             "rng = np.random.default_rng(0)\n"
-            "v = jupyter_tb.projector(rng.standard_normal((500, 8)),"
-            " metadata=pd.DataFrame({'k': [i % 4 for i in range(500)]}), color_by='k', dims=2); v",
+            "v = jupyter_tb.projector(rng.standard_normal((3000, 8)),"
+            " metadata=pd.DataFrame({'k': [i % 4 for i in range(3000)]}), color_by='k', dims=2); v",
         ]
     )
     nb.run_all()
@@ -280,9 +281,10 @@ def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, emb
         arg=[nb.widget_id, want],
         timeout=60_000,
     )
-    counts(",".join(str(c) for c in sorted([n, 500])))  # the board's tab and the array widget
-    nb.page.wait_for_timeout(300)
+    counts(",".join(str(c) for c in sorted([n, 3000])))  # the board's tab and the array widget
     plot = panel.locator(PLOT)
+    panel.locator("[data-jtb-projector-sprites]").uncheck()  # round points, not the thumbnails
+    nb.page.wait_for_timeout(300)
     assert _distinct_colours(nb.screenshot("projector-notebook7-plain", plot).read_bytes()) == 1
     panel.locator("[data-jtb-projector-color]").select_option("cluster")  # colour by a column
     panel.locator("[data-jtb-legend-entry]").first.wait_for(timeout=10_000)
@@ -292,5 +294,179 @@ def test_projector_tab_of_the_board_and_array_widget_in_notebook7(notebook7, emb
     legend = [t.strip() for t in arrays.locator("[data-jtb-legend-entry]").all_inner_texts()]
     assert legend == ["0", "1", "2", "3"]
     nb.screenshot("projector-notebook7-array", arrays)
+    # t-SNE of the 3,000-point array runs in a child process: progress shows, Cancel stops it
+    arrays.locator("[data-jtb-projector-method]").select_option("tsne")
+    arrays.locator("[data-jtb-projector-cancel]").wait_for(state="visible", timeout=60_000)
+    arrays.locator("[data-jtb-projector-progress]").wait_for(state="visible")
+    arrays.locator("[data-jtb-projector-cancel]").click()
+    nb.page.wait_for_function(
+        "(id) => [...document.getElementById(id).querySelectorAll('[data-jtb-projector-status]')]"
+        ".some((e) => e.textContent.includes('t-SNE cancelled'))",
+        arg=nb.widget_id,
+        timeout=30_000,
+    )
+    assert arrays.locator("[data-jtb-projector-method]").input_value() == "pca"
     assert nb.cell_error() is None
+    nb.assert_no_page_errors()
+
+
+# -- issue 11: thumbnails as points, tooltip, bookmarks, spherize, 3-D t-SNE with progress,
+# cancel ------------------------------------------------------------------------------------
+
+FASHION_CLASSES = 10
+
+
+def _sprite_colour(k):
+    return np.array([25 * k, 255 - 25 * k, 200], np.float32) / 255
+
+
+@pytest.fixture(scope="module")
+def fashion_logdir(ui_home):
+    """100 FashionMNIST-like points (784-D, 10 classes), one solid-colour 28x28 thumbnail per
+    class, and a TensorBoard bookmarks file (bookmarks_path) holding a t-SNE view."""
+    from tensorboardX import SummaryWriter
+
+    from tests.compute.test_projections import fashion_like
+
+    x, labels = fashion_like()
+    logdir = ui_home / "logdirs" / "fashion"
+    images = np.stack([np.ones((3, 28, 28), np.float32) * _sprite_colour(k)[:, None, None] for k in labels])
+    writer = SummaryWriter(str(logdir))
+    writer.add_embedding(x, metadata=[f"class {k}" for k in labels], label_img=images, tag="fashion")
+    writer.close()
+    config = logdir / "projector_config.pbtxt"
+    text = config.read_text()
+    folder = re.search(r'tensor_path: "([^"]+)/tensors.tsv"', text).group(1)
+    bookmarks = [
+        {
+            "label": "saved view",
+            "selectedProjection": "tsne",
+            "projections": [{"tsne-0": float(i % 10), "tsne-1": float(i // 10)} for i in range(len(x))],
+            "selectedPoints": [3, 4, 5],
+        }
+    ]
+    (logdir / folder / "bookmarks.json").write_text(json.dumps(bookmarks))
+    config.write_text(
+        text.replace("embeddings {", f'embeddings {{\n  bookmarks_path: "{folder}/bookmarks.json"', 1)
+    )
+    return logdir, x, labels
+
+
+def _pixel(nb, page_xy):
+    png = nb.page.screenshot(clip={"x": page_xy[0] - 1, "y": page_xy[1] - 1, "width": 3, "height": 3})
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))[1, 1].astype(int)
+
+
+@pytest.mark.ui
+def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashion_logdir):
+    logdir, _, labels = fashion_logdir
+    nb = lab()
+    nb.open(
+        [
+            "import jupyter_tb",
+            f"p = jupyter_tb.projector({str(logdir)!r}, dims=2); p",
+            "import numpy as np\n"
+            "from tests.compute.test_projections import knn_class_accuracy\n"
+            "t = p._cache[next(k for k in p._cache if k[1:3] == ('tsne', 3))]\n"
+            "print('KNN', knn_class_accuracy(t.coords, np.arange(100) % 10), p.selected, p.spherize)",
+        ]
+    )
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.wait_output(VIEW, timeout=90)
+    nb.page.wait_for_function(
+        "id => { const r = document.getElementById(id).querySelector('[data-jtb-points]');"
+        " return r && r.dataset.jtbPoints === '100' && r.dataset.jtbSprites === '1'; }",
+        arg=nb.widget_id,
+        timeout=60_000,
+    )
+    view = nb.scoped(VIEW)
+    nb.page.wait_for_timeout(500)
+    # every point is drawn as its own thumbnail: the pixel at a point is its sprite's colour
+    for i in (_isolated_point(nb, 100), 0, 7):
+        at = _page_point(nb, i)
+        if i < 0 or at is None:
+            continue
+        np.testing.assert_allclose(_pixel(nb, at), np.round(_sprite_colour(labels[i]) * 255), atol=12)
+    nb.screenshot("projector-thumbnails-light", view)
+    view.locator("[data-jtb-projector-sprites]").uncheck()
+    nb.page.wait_for_timeout(300)
+    i = _isolated_point(nb, 100)
+    assert np.abs(_pixel(nb, _page_point(nb, i)) - np.round(_sprite_colour(labels[i]) * 255)).max() > 40
+    view.locator("[data-jtb-projector-sprites]").check()
+
+    # the hover tooltip goes away when the view rotates and when the projection changes
+    tooltip = view.locator("[data-jtb-projector-tooltip]")
+    view.locator("[data-jtb-projector-dims]").select_option("3")
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:3'",
+        arg=[nb.widget_id, PLOT],
+    )
+    for change in ("plot.rotateBy(0.6); return 1;", None):
+        nb.page.wait_for_timeout(300)
+        i = _isolated_point(nb, 100)
+        px, py = _page_point(nb, i)
+        nb.page.mouse.move(px + 30, py + 30)
+        nb.page.mouse.move(px, py)
+        tooltip.wait_for(state="visible", timeout=10_000)
+        if change:
+            _plot_js(nb, change)
+        else:
+            view.locator("[data-jtb-projector-dims]").select_option("2")
+        tooltip.wait_for(state="hidden", timeout=5_000)
+
+    # bookmarks_path: the saved view is listed; choosing it restores its positions and selection
+    mark = view.locator('[data-jtb-bookmark="saved view"]')
+    mark.click()
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'bookmark:saved view'",
+        arg=[nb.widget_id, PLOT],
+    )
+    xs = [_page_point(nb, i)[0] for i in range(10)]  # tsne-0 = i for the first ten points
+    assert xs == sorted(xs) and xs[0] < xs[-1]
+    assert view.locator("[data-jtb-projector-selected]").inner_text() == "3 selected"
+
+    # spherize: the kernel projects the centred, unit-length rows
+    before = _page_point(nb, 0)
+    view.locator("[data-jtb-projector-spherize]").check()
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:2'",
+        arg=[nb.widget_id, PLOT],
+        timeout=30_000,
+    )
+    nb.page.wait_for_timeout(300)
+    assert _page_point(nb, 0) != before
+    view.locator("[data-jtb-projector-spherize]").uncheck()
+
+    # 3-D t-SNE with progress; its embedding separates the 10 classes (kNN in the kernel)
+    view.locator("[data-jtb-projector-dims]").select_option("3")
+    view.locator("[data-jtb-projector-method]").select_option("tsne")
+    nb.page.wait_for_function(
+        "id => { const p = document.getElementById(id).querySelector('[data-jtb-projector-progress]');"
+        " return p.style.display !== 'none' && p.hasAttribute('value') && p.value > 0; }",
+        arg=nb.widget_id,
+        timeout=120_000,
+    )
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'tsne:3'",
+        arg=[nb.widget_id, PLOT],
+        timeout=240_000,
+    )
+    assert not view.locator("[data-jtb-projector-cancel]").is_visible()
+    nb.run_cell(2)
+    nb.wait_idle()
+    found = re.search(r"KNN ([0-9.]+) \[3, 4, 5\] False", nb.cell_text(2))
+    assert found and float(found.group(1)) >= 0.95, nb.cell_text(2)
+    nb.page.wait_for_timeout(300)
+    nb.screenshot("projector-tsne3d-light", view)
+    nb.page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+    )
+    nb.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+    nb.page.wait_for_timeout(800)
+    nb.screenshot("projector-tsne3d-dark", view)
+    nb.page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
+    )
+    nb.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
     nb.assert_no_page_errors()

@@ -7,6 +7,7 @@
 //   viewport.js   the camera (fit, zoom, reveal), culling and what lies under the pointer
 //   paint.js      drawing one frame
 //   details.js    the details panel
+//   style.js      colour by device / structure, edge shapes, trace inputs, search
 //
 // Only the visible graph is laid out: every op is drawn as its outermost collapsed ancestor
 // (a metanode), edges between the same two drawn items are merged (their count sets the
@@ -20,6 +21,7 @@ import { layoutScene, levelEdges } from "./graph/layout.js";
 import { boxIntoView, centreOn, clickPoint, fitView, itemAt, keepAnchored, worldRect, zoomAbout } from "./graph/viewport.js";
 import { paintGraph } from "./graph/paint.js";
 import { showDetails } from "./graph/details.js";
+import { deviceColours, drawnMarked, edgeShapes, inputAncestry, mergedEdgeLabel, searchItems, structureColours } from "./graph/style.js";
 
 const CACHE_SIZE = 24; // whole-view layouts kept (per set of expanded scopes)
 const LEVEL_CACHE_SIZE = 50000; // per-scope level layouts kept (small objects)
@@ -33,15 +35,19 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   body.className = "jtb-graph-body";
   body.style.cssText = `display:flex;gap:8px;height:${height}px;`;
   const stage = document.createElement("div");
-  stage.style.cssText = "position:relative;flex:1 1 auto;min-width:0;border:1px solid #d0d7de;border-radius:4px;overflow:hidden;background:#fafbfc;";
+  stage.className = "jtb-graph-stage";
+  stage.style.cssText = "position:relative;flex:1 1 auto;min-width:0;border-radius:4px;overflow:hidden;";
   const canvas = document.createElement("canvas");
   canvas.style.cssText = "display:block;width:100%;height:100%;cursor:grab;touch-action:none;";
   stage.append(canvas);
   const panel = document.createElement("div");
   panel.className = "jtb-graph-details";
-  panel.style.cssText = "flex:0 0 300px;overflow:auto;font:12px sans-serif;border:1px solid #d0d7de;border-radius:4px;padding:8px;background:#fff;";
+  panel.style.cssText = "flex:0 0 300px;overflow:auto;font:12px sans-serif;border-radius:4px;padding:8px;";
   body.append(stage, panel);
-  el.append(toolbar, body);
+  const legend = document.createElement("div");
+  legend.className = "jtb-graph-legend";
+  legend.setAttribute("data-jtb-graph-legend", "");
+  el.append(toolbar, legend, body);
 
   const button = (text, title, fn) => {
     const b = document.createElement("button");
@@ -67,10 +73,69 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   button("Fit", "Fit the graph to the view", () => { fit(); draw(); });
   button("Collapse all", "Collapse every scope", () => { open.fill(0); relayout(-1); fit(); });
   button("Expand all", "Expand every scope", () => { openAll(h, open); relayout(-1); fit(); draw(); });
-  toolbar.append(status);
+
+  // search: matches are ringed; Enter (or the ▸ button) reveals the next one
+  const search = document.createElement("input");
+  search.type = "search";
+  search.placeholder = "search nodes (text or /regex/)";
+  search.setAttribute("data-jtb-graph-search", "");
+  const found = document.createElement("span");
+  found.setAttribute("data-jtb-graph-matches", "");
+  let matches = [], matchAt = -1;
+  search.addEventListener("input", () => { matches = searchItems(h, search.value); matchAt = -1; found.textContent = search.value ? `${matches.length} found` : ""; restyle(); });
+  search.addEventListener("keydown", (ev) => { if (ev.key === "Enter") nextMatch(); });
+  toolbar.append(search, found);
+  button("▸", "Show the next match", () => nextMatch());
+
+  const colourBy = document.createElement("select");
+  colourBy.setAttribute("data-jtb-graph-color", "");
+  for (const [value, text] of [["none", "colour: none"], ["structure", "colour: structure"], ["device", "colour: device"]]) {
+    const o = document.createElement("option"); o.value = value; o.textContent = text; colourBy.append(o);
+  }
+  colourBy.addEventListener("change", () => restyle());
+  const traceBox = document.createElement("input");
+  traceBox.type = "checkbox";
+  traceBox.setAttribute("data-jtb-graph-trace", "");
+  traceBox.addEventListener("change", () => restyle());
+  const traceLabel = document.createElement("label");
+  traceLabel.title = "highlight every op the selected node depends on";
+  traceLabel.append(traceBox, " trace inputs");
+  toolbar.append(colourBy, traceLabel, status);
+
+  let look = {}, shapes = [], colours = {};
+  // the layers over the drawing (colours, trace, search marks, edge shapes) for the current scene
+  function restyle() {
+    if (!h || !scene) return;
+    const mode = colourBy.value;
+    const scheme = mode === "device" ? (colours.device ||= deviceColours(h)) : mode === "structure" ? (colours.structure ||= structureColours(h)) : null;
+    const trace = traceBox.checked && selected >= 0 ? drawnMarked(scene.vis, inputAncestry(h, selected)) : null;
+    const drawnMatches = new Set(matches.map((i) => scene.vis.rep[i]));
+    look = { fill: scheme && scheme.fill, bright: trace, marks: drawnMatches, edgeLabel: (ed) => mergedEdgeLabel(h, scene.vis, shapes, ed) };
+    legend.replaceChildren(...(scheme ? scheme.legend : []).map(([name, colour]) => {
+      const item = document.createElement("span");
+      item.setAttribute("data-jtb-graph-legend-entry", name);
+      if (colour) { const sw = document.createElement("span"); sw.style.cssText = `display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #888;background:${colour}`; item.append(sw); }
+      item.append(name);
+      return item;
+    }));
+    el.dataset.traced = trace ? String(trace.size) : "";
+    draw();
+  }
+
+  function nextMatch() {
+    if (!matches.length) return;
+    matchAt = (matchAt + 1) % matches.length;
+    reveal(matches[matchAt]);
+    const p = scene.lay.pos.get(matches[matchAt]);
+    if (p) { view = { ...view, k: Math.max(view.k, 1) }; view = centreOn(view, p, canvas.clientWidth, canvas.clientHeight); }
+    restyle();
+  }
 
   function setModel(next) {
     h = buildHierarchy(next);
+    shapes = edgeShapes(h);
+    colours = {};
+    matches = searchItems(h, search.value);
     lev = levelEdges(h);
     open = initialOpen(h);
     cache = new Map();
@@ -101,7 +166,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     status.textContent = `${h.model.n_ops[0]} ops · ${scene.vis.items.length} shown · layout ${timings.layout_ms.toFixed(0)} ms`;
     el.dataset.visible = String(scene.vis.items.length);
     el.dataset.layoutMs = timings.layout_ms.toFixed(1);
-    draw();
+    restyle();
   }
 
   function fit() {
@@ -128,8 +193,11 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     ctx.clearRect(0, 0, w, ht);
     if (!scene) return;
     ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
-    paintGraph(ctx, h, scene, view, worldRect(view, w, ht), selected);
+    const painted = paintGraph(ctx, h, scene, view, worldRect(view, w, ht), selected, look);
     timings.draw_ms = performance.now() - t0;
+    el.dataset.labels = String(painted.labels);
+    el.dataset.minLabelPx = painted.labels ? painted.minLabelPx.toFixed(1) : "";
+    el.dataset.zoom = view.k.toFixed(3);
     el.dataset.drawMs = timings.draw_ms.toFixed(2);
   }
 
@@ -158,7 +226,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   function select(i) {
     selected = i;
     details(i);
-    draw();
+    restyle();
     if (onSelect) onSelect(i >= 0 ? h.names[i] : null);
   }
 
@@ -226,6 +294,10 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
       const drawn = [h.byName.get(name), h.scopeByName.get(name)].filter((i) => i !== undefined && scene.lay.pos.has(i));
       return drawn.length ? clickPoint(view, scene.lay.pos.get(drawn[0])) : null;
     },
+    // for tests and tooling: drawn edges with their labels, an item's fill, the traced items
+    edgeLabels: () => scene.vis.edges.map((ed) => [h.names[ed.src], h.names[ed.dst], look.edgeLabel ? look.edgeLabel(ed) : ""]),
+    fillOf: (name) => (look.fill ? look.fill[h.byName.get(name) ?? h.scopeByName.get(name)] ?? null : null),
+    traced: () => (look.bright ? [...look.bright].map((i) => h.names[i]) : []),
     state: () => ({ visible: scene.vis.items.length, edges: scene.vis.edges.length, view: { ...view }, selected: selected >= 0 ? h.names[selected] : null }),
     destroy() {
       cancelAnimationFrame(frame);

@@ -12,9 +12,22 @@
 //
 // Column names and category labels are painted with fillText (never HTML).
 import { formatNumber } from "./format.js";
-import { sizeCanvas } from "./canvas.js";
+import { sizeCanvas, themeColors } from "./canvas.js";
 
 const FAINT = "rgba(160,168,178,0.35)";
+
+// Axis lines, tick text and names in the theme's colours (readable on JupyterLab Dark too).
+function inkOf(el) {
+  const { fg, grid } = themeColors(el);
+  const strong = getComputedStyle(el).getPropertyValue("--jp-ui-font-color1").trim() || "#333";
+  return { fg, grid, strong };
+}
+
+// At most three ticks (ends and middle) for the small scatter-matrix axes.
+function fewTicks(scale) {
+  const t = scale.ticks;
+  return t.length <= 3 ? t : [t[0], t[Math.floor(t.length / 2)], t[t.length - 1]];
+}
 
 // Axis scale for one column: value -> [0, 1] (0 = bottom). Numbers spanning three or more
 // decades of positive values (learning rates) get a log scale, like TensorBoard's.
@@ -94,6 +107,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     width = Math.max(320, el.clientWidth || 600);
     const ctx = sizeCanvas(canvas, width, height);
     ctx.clearRect(0, 0, width, height);
+    const ink = inkOf(el);
     const rows = n();
     ctx.lineWidth = 1;
     ctx.strokeStyle = FAINT;
@@ -107,7 +121,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     for (const r of [hover, data.selected]) {
       if (r < 0 || r >= rows) continue;
       ctx.lineWidth = 3.5;
-      ctx.strokeStyle = "#111";
+      ctx.strokeStyle = ink.strong;
       strokeRow(ctx, r);
       ctx.lineWidth = 2;
       ctx.strokeStyle = data.colors[r] || "#4477aa";
@@ -117,13 +131,13 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     ctx.font = "11px sans-serif";
     data.columns.forEach((col, c) => {
       const x = axisX(c);
-      ctx.strokeStyle = "#555";
+      ctx.strokeStyle = ink.fg;
       ctx.lineWidth = 1;
       ctx.beginPath();
       ctx.moveTo(x, yOf(0));
       ctx.lineTo(x, yOf(1));
       ctx.stroke();
-      ctx.fillStyle = "#333";
+      ctx.fillStyle = ink.strong;
       ctx.textAlign = "center";
       ctx.textBaseline = "bottom";
       ctx.font = "bold 11px sans-serif";
@@ -133,7 +147,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
       ctx.textBaseline = "middle";
       for (const t of scales[c].ticks) {
         const y = yOf(scales[c].norm(t.value));
-        ctx.fillStyle = "#666";
+        ctx.fillStyle = ink.fg;
         ctx.fillRect(x - 3, y, 6, 1);
         ctx.fillText(String(t.label), x + 5, y, 90);
       }
@@ -247,15 +261,17 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
   };
 }
 
-// Scatter matrix: one small plot per (y column, x column) pair, y = metrics, x = hparams.
+// Scatter matrix: one small plot per (y column, x column) pair, y = metrics, x = hparams, with
+// tick values along the bottom row and the left column (data-jtb-ticks lists them, for tests).
 export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) {
   const canvas = document.createElement("canvas");
   canvas.className = "jtb-scatter-matrix";
   canvas.style.cssText = "display:block;cursor:pointer;";
   el.append(canvas);
-  const M = { left: 70, top: 8, bottom: 40, gap: 12 };
+  const M = { left: 96, top: 8, bottom: 52, gap: 16 };
   let data = { xColumns: [], yColumns: [], colors: [], visible: null, selected: -1 };
   let placed = []; // [x, y, row] of every drawn point, for picking
+  let tickText = []; // tick values painted (el.dataset.jtbTicks, for tests)
 
   function draw() {
     const nx = data.xColumns.length, ny = data.yColumns.length;
@@ -264,9 +280,11 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
     const ctx = sizeCanvas(canvas, Math.max(width, 200), Math.max(height, 60));
     ctx.clearRect(0, 0, width, height);
     placed = [];
+    tickText = [];
+    const ink = inkOf(el);
     ctx.font = "10px sans-serif";
     if (!nx || !ny) {
-      ctx.fillStyle = "#666";
+      ctx.fillStyle = ink.fg;
       ctx.fillText("No hparams or metrics to plot.", 8, 20);
       return;
     }
@@ -275,8 +293,9 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const x0 = M.left + i * (cell + M.gap), y0 = M.top + j * (cell + M.gap);
-        ctx.strokeStyle = "#c8ced6";
+        ctx.strokeStyle = ink.grid;
         ctx.strokeRect(x0, y0, cell, cell);
+        paintTicks(ctx, ink, xs[i], ys[j], x0, y0, i === 0, j === ny - 1);
         const order = [...Array(rows).keys()].sort((a, b) => (data.visible?.[a] ?? 1) - (data.visible?.[b] ?? 1));
         for (const r of order) {
           const vx = data.xColumns[i].values[r], vy = data.yColumns[j].values[r];
@@ -287,24 +306,49 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
           ctx.beginPath();
           ctx.arc(px, py, r === data.selected ? 5 : 3, 0, 2 * Math.PI);
           ctx.fill();
-          if (r === data.selected) { ctx.strokeStyle = "#111"; ctx.stroke(); }
+          if (r === data.selected) { ctx.strokeStyle = ink.strong; ctx.stroke(); }
           if (on) placed.push([px, py, r]);
         }
         if (j === ny - 1) {
-          ctx.fillStyle = "#333";
+          ctx.fillStyle = ink.strong;
           ctx.textAlign = "center";
           ctx.textBaseline = "top";
-          ctx.fillText(data.xColumns[i].name, x0 + cell / 2, y0 + cell + 6, cell);
+          ctx.fillText(data.xColumns[i].name, x0 + cell / 2, y0 + cell + 20, cell);
         }
       }
       ctx.save();
-      ctx.fillStyle = "#333";
+      ctx.fillStyle = ink.strong;
       ctx.textAlign = "center";
       ctx.textBaseline = "bottom";
-      ctx.translate(M.left - 8, M.top + j * (cell + M.gap) + cell / 2);
+      ctx.translate(M.left - 52, M.top + j * (cell + M.gap) + cell / 2);
       ctx.rotate(-Math.PI / 2);
       ctx.fillText(data.yColumns[j].name, 0, 0, cell);
       ctx.restore();
+    }
+    el.dataset.jtbTicks = tickText.join("|");
+  }
+
+  // tick marks on every cell's edges; values under the bottom row and left of the first column
+  function paintTicks(ctx, ink, sx, sy, x0, y0, labelY, labelX) {
+    ctx.fillStyle = ink.fg;
+    ctx.font = "10px sans-serif";
+    for (const t of fewTicks(sx)) {
+      const px = x0 + 6 + sx.norm(t.value) * (cell - 12);
+      ctx.fillRect(px, y0 + cell, 1, 4);
+      if (!labelX) continue;
+      tickText.push(String(t.label));
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.fillText(String(t.label), px, y0 + cell + 5, cell / 2);
+    }
+    for (const t of fewTicks(sy)) {
+      const py = y0 + cell - 6 - sy.norm(t.value) * (cell - 12);
+      ctx.fillRect(x0 - 4, py, 4, 1);
+      if (!labelY) continue;
+      tickText.push(String(t.label));
+      ctx.textAlign = "right";
+      ctx.textBaseline = "middle";
+      ctx.fillText(String(t.label), x0 - 6, py, 40);
     }
   }
 

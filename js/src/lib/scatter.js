@@ -2,8 +2,9 @@
 // widget models:
 //
 //   const plot = createScatter(el, { height: 480 });
-//   plot.update({ positions, dims, colors, highlight, labels, mode });   // any subset
-//   plot.on("hover" | "click" | "select", fn) -> unsubscribe
+//   plot.update({ positions, dims, colors, highlight, labels, mode, sprite });   // any subset
+//   plot.on("hover" | "click" | "select" | "move", fn) -> unsubscribe   ("move": the camera or
+//   the points moved, so screen positions reported before are stale)
 //   plot.destroy();
 //
 // positions: Float32Array of n*3 (x, y, z per point; NaN marks a point the projection does
@@ -13,7 +14,9 @@
 // colors: Uint8Array of n*4 RGBA. highlight: indices drawn larger, ringed and on top, while
 //   the other points fade toward the background. labels: [{index, text}] shown next to
 //   their points (text via textContent only). mode "lasso" (or shift-drag in any mode)
-//   draws a free-hand lasso; the points inside are reported through "select".
+//   draws a free-hand lasso; the points inside are reported through "select". sprite:
+//   {bitmap, width, height (one thumbnail), perRow} draws every point as its thumbnail
+//   (null: round points again).
 // Drawing happens on demand (camera moves, data changes), never in a free-running loop, so
 // an idle plot costs nothing. This module holds the renderer, camera and data shown; the pieces
 // are in ./scatter/: points.js (data as uploaded), hit.js (screen projection, picking,
@@ -31,7 +34,7 @@ import { attachPointer } from "./scatter/pointer.js";
 export function createScatter(el, options = {}) {
   const height = options.height || 480;
   const background = new THREE.Color(options.background || "#ffffff");
-  const listeners = { hover: new Set(), click: new Set(), select: new Set() };
+  const listeners = { hover: new Set(), click: new Set(), select: new Set(), move: new Set() };
   const stats = { renders: 0, lastRenderMs: 0, points: 0, drawn: 0 };
   const movingLimit = options.movingLimit ?? MOVING_LIMIT;
 
@@ -141,7 +144,7 @@ export function createScatter(el, options = {}) {
       controls.mouseButtons = { LEFT: THREE.MOUSE.ROTATE, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN };
     }
     controls.enabled = mode !== "lasso";
-    controls.addEventListener("change", () => { poseVersion += 1; lastMove = performance.now(); requestDraw(); });
+    controls.addEventListener("change", () => { poseVersion += 1; lastMove = performance.now(); requestDraw(); emit("move"); });
   }
 
   // ---- data --------------------------------------------------------------------------------
@@ -157,6 +160,7 @@ export function createScatter(el, options = {}) {
     else applyColors();
     setHighlight(data.highlight.filter((i) => i < n));
     fitCamera(true);
+    emit("move"); // every point moved: whatever pointed at one (a tooltip) is stale
   }
 
   function applyColors() {
@@ -252,6 +256,7 @@ export function createScatter(el, options = {}) {
       if (next.colors) setColors(next.colors);
       if (next.highlight) setHighlight(next.highlight);
       if (next.labels) setLabels(next.labels);
+      if (next.sprite !== undefined) { cloud.setSprite(next.sprite); root.dataset.jtbSprites = next.sprite ? "1" : "0"; }
       if (next.mode) {
         mode = next.mode === "lasso" ? "lasso" : "pan";
         if (controls) controls.enabled = mode !== "lasso";
@@ -270,7 +275,7 @@ export function createScatter(el, options = {}) {
       const { xy, depth } = screenPositions();
       return Number.isNaN(depth[i]) ? null : [xy[2 * i], xy[2 * i + 1]];
     },
-    resetView() { fitCamera(true); },
+    resetView() { fitCamera(true); emit("move"); },
     // Turn the 3-D camera about the vertical axis (benchmarks, keyboard users).
     rotateBy(radians) {
       if (!camera || data.dims !== 3) return;
@@ -280,6 +285,7 @@ export function createScatter(el, options = {}) {
       poseVersion += 1;
       lastMove = performance.now();
       requestDraw();
+      emit("move");
     },
     renderNow() { draw(); },
     destroy() {

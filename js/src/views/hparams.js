@@ -7,16 +7,27 @@
 // select, [data-jtb-hparams-count], [data-jtb-hparams-table] table whose header cells are
 // [data-jtb-sort="<column>"] and rows [data-jtb-session="<run>"] (aria-selected when
 // picked), [data-jtb-parcoords], [data-jtb-scatter-matrix], [data-jtb-clear-brushes],
-// [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"]).
+// [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"], single-point values in
+// [data-jtb-session-values]), [data-jtb-hparams-columns] (the column panel: show/hide
+// checkboxes [data-jtb-hparams-column="<name>"], numeric bounds [data-jtb-hparams-min="<name>"]
+// and [data-jtb-hparams-max="<name>"]), [data-jtb-hparams-download="csv|json|latex"].
 import { h, userRegex } from "../lib/dom.js";
 import { createLineChart } from "../lib/linechart.js";
 import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
+import { FORMATS, downloadText, exportSessions } from "../lib/hparams_export.js";
 
 function cellText(col, r) {
   const v = col.values[r];
   if (!Number.isFinite(v)) return "";
   return col.kind === "number" ? formatNumber(v) : String(col.categories[v] ?? "");
+}
+
+// A cell's value for export: the number, the category's label, or null when missing.
+function cellValue(col, r) {
+  const v = col.values[r];
+  if (!Number.isFinite(v)) return null;
+  return col.kind === "number" ? v : String(col.categories[v] ?? "");
 }
 
 function timeText(secs) {
@@ -42,12 +53,21 @@ export default {
     let brushMask = null;
     let picked = new Set(model.get("selected_sessions") || []);
     let sessionCharts = [];
+    const hidden = new Set(); // column names the user hid
+    const bounds = new Map(); // column name -> [min, max] (NaN = open)
+    const colorOf = (run) => (ctx.selection ? ctx.selection.color(run) : runColor(run));
 
     const filter = h("input", { class: "jtb-input", placeholder: "filter runs (regex)", "data-jtb-hparams-filter": "" });
     const status = h("select", { class: "jtb-input", "data-jtb-status-filter": "" },
       ["all", "success", "failure", "running", "unknown"].map((s) => h("option", { value: s, text: `status: ${s}` })));
     const clear = h("button", { class: "jtb-button", text: "clear brushes", "data-jtb-clear-brushes": "" });
     const count = h("span", { class: "jtb-progress", "data-jtb-hparams-count": "" });
+    const downloads = Object.keys(FORMATS).map((format) => {
+      const b = h("button", { class: "jtb-button", text: format === "latex" ? "LaTeX" : format.toUpperCase(), title: `download the shown sessions as ${format.toUpperCase()}`, "data-jtb-hparams-download": format });
+      b.addEventListener("click", () => download(format));
+      return b;
+    });
+    const columnsBox = h("div", { "data-jtb-hparams-columns": "", class: "jtb-hparams-columns" });
     const tableEl = h("table", { class: "jtb-hparams-table", "data-jtb-hparams-table": "", style: { borderCollapse: "collapse", fontVariantNumeric: "tabular-nums" } });
     const tableBox = h("div", { style: { maxHeight: "320px", overflow: "auto", border: "1px solid #e0e0e0" } }, [tableEl]);
     const pcBox = h("div", { "data-jtb-parcoords": "", style: { width: "100%" } });
@@ -56,8 +76,9 @@ export default {
     const section = (title, body, open = true) => h("details", { class: "jtb-section", open }, [h("summary", { class: "jtb-section-title", text: title }), body]);
     const empty = h("div", { class: "jtb-empty", text: "No hparams sessions yet." });
     ctx.el.append(
-      h("div", { class: "jtb-toolbar" }, [filter, status, clear, count]),
+      h("div", { class: "jtb-toolbar" }, [filter, status, clear, count, h("span", { class: "jtb-label", text: "Download" }), ...downloads]),
       empty,
+      section("Columns and filters", columnsBox, false),
       section("Sessions", tableBox),
       section("Parallel coordinates", pcBox),
       section("Scatter matrix", smBox, false),
@@ -80,11 +101,65 @@ export default {
       // inside the dashboard, sessions whose run is unticked in the run selector are hidden
       const known = new Set(ctx.selection ? ctx.selection.runs : []);
       const ticked = (run) => !known.has(run) || ctx.selection.isShown(run);
+      const limits = t.columns.filter((c) => bounds.has(c.name) && c.kind === "number").map((c) => [c, ...bounds.get(c.name)]);
+      const inBounds = (r) => limits.every(([c, lo, hi]) => {
+        const v = c.values[r];
+        if (!Number.isFinite(v)) return false; // a bound on a column hides sessions without it
+        return !(v < lo) && !(v > hi); // NaN bounds are open
+      });
       for (let r = 0; r < n; r++) {
         const run = t.runs[r];
-        mask[r] = (!re || re.test(run)) && (want === "all" || t.status[r] === want) && ticked(run) ? 1 : 0;
+        mask[r] = (!re || re.test(run)) && (want === "all" || t.status[r] === want) && ticked(run) && inBounds(r) ? 1 : 0;
       }
       return mask;
+    }
+
+    const shownColumns = () => state.table.columns.filter((c) => !hidden.has(c.name));
+
+    // the column panel: one row per column (show/hide; min and max for numbers)
+    let panelFor = null;
+    function renderColumnsPanel() {
+      const t = state.table;
+      const key = t.columns.map((c) => `${c.group}:${c.name}:${c.kind}`).join("\u0000");
+      if (key === panelFor) return;
+      panelFor = key;
+      const bound = (c, k) => {
+        const input = h("input", { type: "number", step: "any", class: "jtb-input", style: { width: "7em" },
+          placeholder: k ? "max" : "min", [k ? "data-jtb-hparams-max" : "data-jtb-hparams-min"]: c.name });
+        const current = bounds.get(c.name);
+        if (current && Number.isFinite(current[k])) input.value = String(current[k]);
+        input.addEventListener("input", () => {
+          const pair = bounds.get(c.name) || [NaN, NaN];
+          pair[k] = input.value === "" ? NaN : Number(input.value);
+          if (Number.isNaN(pair[0]) && Number.isNaN(pair[1])) bounds.delete(c.name); else bounds.set(c.name, pair);
+          refresh();
+        });
+        return input;
+      };
+      columnsBox.replaceChildren(...t.columns.map((c) => {
+        const box = h("input", { type: "checkbox", "data-jtb-hparams-column": c.name, checked: !hidden.has(c.name) });
+        box.addEventListener("change", () => {
+          if (box.checked) hidden.delete(c.name); else hidden.add(c.name);
+          refresh();
+        });
+        return h("div", { class: "jtb-hparams-column-row" }, [
+          h("label", { class: "jtb-control", title: `${c.group}: ${c.name}` }, [box, h("span", { text: c.name, style: { fontStyle: c.group === "metric" ? "italic" : "normal" } })]),
+          ...(c.kind === "number" ? [bound(c, 0), h("span", { text: "–" }), bound(c, 1)] : []),
+        ]);
+      }));
+    }
+
+    // the shown sessions (filters, brushes, sort order) with the shown columns, as a file
+    function download(format) {
+      const t = state.table;
+      if (!t) return;
+      const columns = shownColumns();
+      const filtered = filterMask();
+      const rows = sortedRows(filtered.map((v, r) => v & (pc.mask[r] ?? 1))).map((r) => ({
+        run: t.runs[r], status: t.status[r], cells: columns.map((c) => cellValue(c, r)),
+      }));
+      const { extension, mime } = FORMATS[format];
+      downloadText(exportSessions(format, { rows, columns }), `hparams_sessions.${extension}`, mime);
     }
 
     function sortedRows(mask) {
@@ -111,8 +186,9 @@ export default {
 
     function renderTable(mask) {
       const t = state.table;
-      const names = ["run", ...t.columns.map((c) => c.name), "status", "started", "ended"];
-      const groups = ["", ...t.columns.map((c) => c.group), "", "", ""];
+      const columns = shownColumns();
+      const names = ["run", ...columns.map((c) => c.name), "status", "started", "ended"];
+      const groups = ["", ...columns.map((c) => c.group), "", "", ""];
       const head = h("tr", {}, names.map((name, k) => {
         const th = h("th", {
           "data-jtb-sort": name, title: groups[k] ? `${groups[k]}: ${name} (click to sort)` : "click to sort",
@@ -128,8 +204,8 @@ export default {
         const run = t.runs[r];
         const tr = h("tr", { "data-jtb-session": run, "aria-selected": picked.has(run) ? "true" : "false",
           style: { cursor: "pointer", background: picked.has(run) ? "rgba(242,142,43,0.18)" : "" } }, [
-          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", style: { background: runColor(run), marginRight: "4px" } }), run]),
-          ...t.columns.map((c) => h("td", { text: cellText(c, r), style: { padding: "1px 6px", textAlign: c.kind === "number" ? "right" : "left" } })),
+          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", "data-jtb-run-color": colorOf(run), style: { background: colorOf(run), marginRight: "4px" } }), run]),
+          ...columns.map((c) => h("td", { text: cellText(c, r), style: { padding: "1px 6px", textAlign: c.kind === "number" ? "right" : "left" } })),
           h("td", { text: t.status[r], style: { padding: "1px 6px" } }),
           h("td", { text: timeText(t.start_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
           h("td", { text: timeText(t.end_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
@@ -146,14 +222,17 @@ export default {
       const has = t && t.runs.length > 0;
       empty.style.display = has ? "none" : "";
       if (!has) { tableEl.replaceChildren(); count.textContent = ""; return; }
+      renderColumnsPanel();
       const filtered = filterMask();
-      const colors = t.runs.map(runColor);
+      const colors = t.runs.map(colorOf);
       const selected = t.runs.findIndex((run) => picked.has(run));
-      pc.update({ columns: t.columns, colors, visible: filtered, selected }); // keeps brushes
+      const columns = shownColumns();
+      pcBox.dataset.jtbColors = JSON.stringify(Object.fromEntries(t.runs.map((run, r) => [run, colors[r]])));
+      pc.update({ columns, colors, visible: filtered, selected }); // keeps brushes
       brushMask = pc.mask;
       const mask = filtered.map((v, r) => v & brushMask[r]);
       renderTable(mask);
-      sm.update({ xColumns: t.columns.filter((c) => c.group === "hparam"), yColumns: t.columns.filter((c) => c.group === "metric"), colors, visible: mask, selected });
+      sm.update({ xColumns: columns.filter((c) => c.group === "hparam"), yColumns: columns.filter((c) => c.group === "metric"), colors, visible: mask, selected });
     }
 
     function pick(r, toggle) {
@@ -185,23 +264,34 @@ export default {
       }
       if (ctx.signal?.aborted) return;
       note.remove();
-      const byTag = new Map();
+      // curves (two or more steps) as charts, metric tags first; single values (the final
+      // metrics add_hparams writes) in one small table instead of one-point charts
+      const metricNames = new Set(state.table ? state.table.columns.filter((c) => c.group === "metric").map((c) => c.name) : []);
+      const byTag = new Map(), single = [];
       for (const reply of replies) for (const s of reply.series) {
+        if (s.steps.length < 2) { single.push({ run: reply.run, tag: s.tag, step: s.steps[0], value: s.values[0] }); continue; }
         if (!byTag.has(s.tag)) byTag.set(s.tag, []);
-        byTag.get(s.tag).push({ name: reply.run, color: runColor(reply.run), x: s.steps, y: s.values, smooth: null, n: s.steps.length });
+        byTag.get(s.tag).push({ name: reply.run, color: colorOf(reply.run), x: s.steps, y: s.values, smooth: null, n: s.steps.length });
       }
+      const rank = (tag) => (metricNames.has(tag) || [...metricNames].some((m) => m.endsWith(`/${tag}`) || tag.endsWith(m.split("/").pop())) ? 0 : 1);
       const grid = h("div", { class: "jtb-cards" });
       detail.append(grid);
-      for (const [tag, series] of [...byTag].sort((a, b) => a[0].localeCompare(b[0]))) {
+      for (const [tag, series] of [...byTag].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))) {
         const body = h("div");
-        grid.append(h("div", { class: "jtb-card", "data-jtb-session-chart": tag }, [
+        grid.append(h("div", { class: "jtb-card", "data-jtb-session-chart": tag, "data-jtb-points": String(series.reduce((n, s) => n + s.n, 0)) }, [
           h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]), body,
         ]));
         const chart = createLineChart(body, { height: 160 });
         chart.update({ series, xKind: "step", logY: false, ignoreOutliers: false });
         sessionCharts.push(chart);
       }
-      if (!byTag.size) detail.append(h("div", { class: "jtb-empty", text: "No scalars logged in these sessions." }));
+      if (single.length) {
+        detail.append(h("table", { class: "jtb-hparams-values", "data-jtb-session-values": "" }, [
+          h("thead", {}, [h("tr", {}, ["session", "tag", "step", "value"].map((t) => h("th", { text: t })))]),
+          h("tbody", {}, single.map((v) => h("tr", {}, [h("td", { text: v.run }), h("td", { text: v.tag }), h("td", { text: String(v.step) }), h("td", { text: formatNumber(v.value) })]))),
+        ]));
+      }
+      if (!byTag.size && !single.length) detail.append(h("div", { class: "jtb-empty", text: "No scalars logged in these sessions." }));
     }
 
     filter.addEventListener("input", () => refresh());

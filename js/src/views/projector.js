@@ -13,7 +13,15 @@ import {
 
 const METHOD_NAMES = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
 const rgbCss = ([r, g, b]) => `rgb(${r}, ${g}, ${b})`;
-const projectionKey = (key, method, dims) => `${key}\u0000${method}\u0000${method === "pca" ? 3 : dims}`;
+const projectionKey = (key, method, dims, spherize) =>
+  `${key}\u0000${method}\u0000${method === "pca" ? 3 : dims}\u0000${spherize ? 1 : 0}`;
+const wantedKey = (model, key) => projectionKey(key, model.get("method"), model.get("dims"), model.get("spherize"));
+
+// The theme's background for the WebGL clear colour (canvas pixels do not follow CSS).
+function themeBackground(el) {
+  const value = getComputedStyle(el).getPropertyValue("--jp-layout-color0").trim();
+  return /^#[0-9a-f]{3,8}$|^rgb/i.test(value) ? value : "#ffffff";
+}
 
 function select(attr, options, value, onchange) {
   const node = h("select", { class: "jtb-input", [attr]: "" });
@@ -88,10 +96,10 @@ export default {
         for (const k of [...state.projections.keys()]) if (k.startsWith(`${msg.key}\u0000`)) state.projections.delete(k);
         break;
       case "projection":
-        state.projections.set(projectionKey(msg.key, msg.method, msg.dims), msg);
+        state.projections.set(projectionKey(msg.key, msg.method, msg.dims, msg.spherize), msg);
         break;
       case "status":
-        state.status.set(projectionKey(msg.key, msg.method, msg.dims), msg);
+        state.status.set(projectionKey(msg.key, msg.method, msg.dims, msg.spherize), msg);
         break;
       default:
         return;
@@ -118,6 +126,8 @@ export default {
         plot.update({ mode });
       },
       resetView: () => plot.resetView(),
+      cancel: () => ctx.request("cancel", {}).catch((error) => showNote(`cancel: ${error.message}`, true)),
+      showSprites: () => applySprite(),
     });
     const status = h("div", { class: "jtb-note", "data-jtb-projector-status": "" });
     const variance = h("div", { class: "jtb-progress", "data-jtb-projector-variance": "" });
@@ -130,15 +140,21 @@ export default {
       h("div", { class: "jtb-control" }, [h("span", { text: "Distance" }), ui.metricSelect]),
       neighborTitle, neighborList,
     ]);
-    ctx.el.append(ui.toolbar, legend, status, variance, h("div", { style: { display: "flex", gap: "10px", alignItems: "flex-start" } }, [plotBox, side]));
+    const bookmarkList = h("div", { "data-jtb-projector-bookmarks": "", style: { display: "none" } });
+    side.prepend(bookmarkList);
+    ctx.el.append(ui.toolbar, legend, h("div", { class: "jtb-toolbar" }, [status, ui.progress, ui.cancelButton]), variance,
+      h("div", { style: { display: "flex", gap: "10px", alignItems: "flex-start" } }, [plotBox, side]));
     plotBox.append(tooltip.el);
     // a fixed widget height (the `height` trait) holds the toolbar too: the plot takes the rest
-    const plot = createScatter(plotBox, { height: model.get("height") ? Math.max(240, model.get("height") - 120) : 520 });
+    const plot = createScatter(plotBox, {
+      height: model.get("height") ? Math.max(240, model.get("height") - 120) : 520, background: themeBackground(plotBox),
+    });
     plotBox.jtbScatter = plot; // for browser tests: the element, not a global
     cleanups.push(() => plot.destroy());
 
     // ---- derived state ----
     let shown = { key: null, projection: null, dims: 0, colorBy: null };
+    let bookmarkShown = null; // a bookmark's saved positions stay until the projection changes
     const dataset = () => {
       const wanted = model.get("embedding");
       const entry = state.embeddings.find((e) => e.label === wanted) || state.embeddings[0];
@@ -234,9 +250,20 @@ export default {
         return;
       }
       const method = model.get("method"), dims = model.get("dims");
-      const entry = state.projections.get(projectionKey(data.key, method, dims)) || null;
-      const job = state.status.get(projectionKey(data.key, method, dims)) || null;
-      if (entry && (shown.projection !== entry || shown.dims !== dims)) {
+      const entry = state.projections.get(wantedKey(model, data.key)) || null;
+      const job = state.status.get(wantedKey(model, data.key)) || null;
+      const running = !!(job && job.busy && !entry);
+      ui.progress.style.display = running ? "" : "none";
+      ui.cancelButton.style.display = running ? "" : "none";
+      if (running && job.fraction != null) ui.progress.value = job.fraction; else ui.progress.removeAttribute("value");
+      ui.progress.title = running ? job.text : "";
+      if (job && job.cancelled && !entry) { // back to PCA, saying so; picking the method again reruns it
+        state.status.delete(wantedKey(model, data.key));
+        save({ method: "pca" });
+        showNote(`${METHOD_NAMES[method]} cancelled`);
+        return;
+      }
+      if (entry && !bookmarkShown && (shown.projection !== entry || shown.dims !== dims)) {
         plot.update({ positions: entry.positions, dims });
         shown = { ...shown, key: data.key, projection: entry, dims };
         plotBox.setAttribute("data-jtb-projection", `${entry.method}:${dims}`);
@@ -253,16 +280,59 @@ export default {
       else if (entry.note) notes.push(entry.note);
       if (!data.vectors) notes.push("neighbours are computed by the kernel (embedding too large to send)");
       showNote(notes.join(" · "));
+      showBookmarks(data);
+    }
+
+    // ---- bookmarks (bookmarks_path of the embedding's projector config) ----
+    function showBookmarks(data) {
+      const marks = data.bookmarks || [];
+      bookmarkList.style.display = marks.length ? "" : "none";
+      if (bookmarkList.jtbFor === data) return;
+      bookmarkList.jtbFor = data;
+      bookmarkList.replaceChildren(h("div", { class: "jtb-label", text: "Bookmarks" }), ...marks.map((mark) => {
+        const button = h("button", { class: "jtb-button", "data-jtb-bookmark": mark.label, text: mark.label,
+          title: mark.positions ? `${METHOD_NAMES[mark.method] || mark.method} ${mark.dims}-D positions as saved` : "selection and colours" });
+        button.addEventListener("click", () => applyBookmark(data, mark));
+        return h("div", {}, [button]);
+      }));
+    }
+
+    function applyBookmark(data, mark) {
+      const names = new Set(data.columns.map((c) => c.name));
+      const changes = { selected: mark.selected.filter((i) => i < data.n) };
+      if (names.has(mark.color_by)) changes.color_by = mark.color_by;
+      if (names.has(mark.label_by)) changes.label_by = mark.label_by;
+      if (mark.positions) {
+        bookmarkShown = mark;
+        plot.update({ positions: mark.positions, dims: mark.dims });
+        plotBox.setAttribute("data-jtb-projection", `bookmark:${mark.label}`);
+        variance.textContent = "";
+        shown.projection = null;
+        shown.colorBy = null;
+      }
+      local.selected = changes.selected;
+      save(changes);
+      updateHighlight();
+      refresh();
     }
 
     // ---- sprite thumbnails ----
     let sprite = null; // {bitmap, width, height, perRow, key}
     async function loadSprite(data) {
-      if (!data || !data.sprite || (sprite && sprite.key === data.key)) return;
+      ui.spriteToggle.parentElement.style.display = data && data.sprite ? "" : "none";
+      if (!data || !data.sprite || (sprite && sprite.key === data.key)) return applySprite();
       const blob = new Blob([data.sprite.png], { type: "image/png" });
       const bitmap = await createImageBitmap(blob);
       const width = data.sprite.width || bitmap.width, height = data.sprite.height || bitmap.height;
       sprite = { bitmap, width, height, perRow: Math.max(1, Math.floor(bitmap.width / width)), key: data.key };
+      applySprite();
+    }
+
+    // thumbnails as the points themselves (TensorBoard's textured points) when the sheet exists
+    function applySprite() {
+      const data = dataset();
+      const on = ui.spriteToggle.checked && sprite && data && sprite.key === data.key;
+      plot.update({ sprite: on ? sprite : null });
     }
 
     // ---- plot events ----
@@ -277,6 +347,7 @@ export default {
       const box = plotBox.getBoundingClientRect();
       tooltip.show(i, rows, sprite && sprite.key === data.key ? sprite : null, clientX - box.left, clientY - box.top, box);
     }));
+    cleanups.push(plot.on("move", () => tooltip.hide()));
     cleanups.push(plot.on("click", (i) => save({ focused: i })));
     cleanups.push(plot.on("select", (indices) => {
       local.selected = indices;
@@ -291,7 +362,8 @@ export default {
         cleanups.push(() => model.off(`change:${name}`, fn));
       }
     };
-    onModel(["method", "dims", "embedding", "color_by"], refresh);
+    onModel(["method", "dims", "embedding", "spherize"], () => { bookmarkShown = null; tooltip.hide(); refresh(); });
+    onModel(["color_by"], refresh);
     onModel(["label_by", "search"], () => { ui.sync(dataset()); updateSearch(); updateNeighbors(); });
     onModel(["focused", "metric", "neighbors"], () => { ui.sync(dataset()); updateNeighbors(); });
     onModel(["selected"], () => { local.selected = model.get("selected") || []; updateHighlight(); });
@@ -315,7 +387,7 @@ export default {
 // The toolbar: embedding, projection, dimensions, colour and label columns, search, lasso,
 // clear, reset; and the distance metric select (shown in the side panel). Each writes its
 // trait; sync(data) shows the model's values and the embedding's columns.
-function createControls(model, state, save, { note, toggleLasso, resetView }) {
+function createControls(model, state, save, { note, toggleLasso, resetView, cancel, showSprites }) {
   const embeddingSelect = select("data-jtb-projector-embedding", [], "", (label) => save({ embedding: label, focused: -1 }));
   const methodSelect = select("data-jtb-projector-method", Object.entries(METHOD_NAMES), model.get("method"), (method) => {
     const missing = state.methods[method];
@@ -345,9 +417,17 @@ function createControls(model, state, save, { note, toggleLasso, resetView }) {
   const selectedCount = h("span", { class: "jtb-value", "data-jtb-projector-selected": "" });
   const resetButton = h("button", { class: "jtb-button", "data-jtb-projector-reset": "", text: "Reset view" });
   resetButton.addEventListener("click", resetView);
+  const spherize = h("input", { type: "checkbox", "data-jtb-projector-spherize": "", title: "centre every column and scale every point to unit length before projecting (TensorBoard's Spherize data)" });
+  spherize.checked = !!model.get("spherize");
+  spherize.addEventListener("change", () => save({ spherize: spherize.checked }));
+  const spriteToggle = h("input", { type: "checkbox", "data-jtb-projector-sprites": "", checked: true });
+  spriteToggle.addEventListener("change", showSprites);
+  const progress = h("progress", { "data-jtb-projector-progress": "", max: 1, style: { display: "none", width: "160px" } });
+  const cancelButton = h("button", { class: "jtb-button", "data-jtb-projector-cancel": "", text: "Cancel", style: { display: "none" } });
+  cancelButton.addEventListener("click", cancel);
   const toolbar = h("div", { class: "jtb-toolbar" }, [
     control("Embedding", embeddingSelect), control("Projection", methodSelect), control("", dimsSelect),
-    control("Colour by", colorSelect), control("Label by", labelSelect),
+    control("Spherize", spherize), control("Colour by", colorSelect), control("Label by", labelSelect), control("Thumbnails", spriteToggle),
     control("Search", searchInput), matchCount, lassoButton, clearButton, selectedCount, resetButton,
   ]);
 
@@ -367,7 +447,8 @@ function createControls(model, state, save, { note, toggleLasso, resetView }) {
     fillSelect(labelSelect, [["", names.length ? "(first column)" : "index"], ...names], model.get("label_by"));
     metricSelect.value = model.get("metric");
     if (searchInput.value !== model.get("search")) searchInput.value = model.get("search");
+    spherize.checked = !!model.get("spherize");
   }
 
-  return { toolbar, metricSelect, lassoButton, matchCount, selectedCount, sync };
+  return { toolbar, metricSelect, lassoButton, matchCount, selectedCount, sync, progress, cancelButton, spriteToggle };
 }

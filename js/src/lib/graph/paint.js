@@ -2,7 +2,14 @@
 // canvas pixels (scale view.k). Labels are painted with fillText: user strings never become
 // markup. Zoomed in, each item and edge is drawn with its label, arrowhead and style; zoomed
 // out (labels unreadable anyway) everything of one style is one path, so thousands of items
-// cost a handful of canvas calls.
+// cost a handful of canvas calls. Text is painted only where it is legible (at least
+// MIN_TEXT_PX on screen): op labels need zoom >= 8/11, scope titles are drawn at a fixed
+// screen size on boxes wide enough for them, so "Expand all" at fit zoom shows the scope
+// names and clean boxes instead of a smear of 3-pixel text.
+//
+// look = {fill: per-item colour or null (colour by device/structure), bright: Set of drawn
+// items to keep bright (trace inputs; others fade) or null, marks: Set of items matching the
+// search, edgeLabel(drawnEdge) -> text (tensor shapes)}. Returns {labels, minLabelPx}.
 import { KIND_OP } from "./hierarchy.js";
 import { boxInRect, endsInRect, pathInRect } from "./viewport.js";
 
@@ -12,35 +19,64 @@ const COLORS = {
   control: "#b0b6bd", selected: "#f28e2b", text: "#1f2933", muted: "#6b7785",
 };
 const TEXT_ZOOM = 0.35; // below this zoom, the overview
+export const MIN_TEXT_PX = 8; // smaller text is not painted
+const MARK = "#e0a800"; // search matches
+
+const NO_LOOK = { fill: null, bright: null, marks: null, edgeLabel: null };
 
 // scene = {vis, lay, paths} (layoutScene), rect = the visible world rectangle (worldRect),
 // selected = item index or -1.
-export function paintGraph(ctx, h, scene, view, rect, selected) {
-  if (view.k > TEXT_ZOOM) paintDetail(ctx, h, scene, view, rect, selected);
-  else paintOverview(ctx, h, scene, view, rect, selected);
+export function paintGraph(ctx, h, scene, view, rect, selected, look = NO_LOOK) {
+  const stats = { labels: 0, minLabelPx: Infinity };
+  look = { ...NO_LOOK, ...look };
+  if (view.k > TEXT_ZOOM) paintDetail(ctx, h, scene, view, rect, selected, look, stats);
+  else paintOverview(ctx, h, scene, view, rect, selected, look, stats);
+  return stats;
 }
 
-function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected) {
+// Text of `px` screen pixels at (x, y) in world units, when legible.
+function label(ctx, view, stats, text, x, y, px, maxScreenWidth, bold = false) {
+  if (px < MIN_TEXT_PX || maxScreenWidth < 3 * px) return;
+  ctx.font = `${bold ? "bold " : ""}${px / view.k}px sans-serif`;
+  ctx.fillText(text, x, y, maxScreenWidth / view.k);
+  stats.labels += 1;
+  stats.minLabelPx = Math.min(stats.minLabelPx, px);
+}
+
+function clusterTitles(ctx, h, vis, lay, view, rect, stats) {
+  ctx.fillStyle = COLORS.muted;
+  ctx.textBaseline = "top";
+  ctx.textAlign = "left";
+  for (const i of vis.items) {
+    const p = lay.pos.get(i);
+    if (!p.cluster || !boxInRect(p, rect) || p.h * view.k < 24) continue;
+    // 11 px on screen whatever the zoom (capped at the world size when zoomed in)
+    const px = Math.min(11, 11 * view.k) >= MIN_TEXT_PX ? Math.min(11, 11 * view.k) : 11;
+    label(ctx, view, stats, `− ${h.labels[i]}`, p.x - p.w / 2 + 6 / view.k, p.y - p.h / 2 + 3 / view.k, px, (p.w - 12) * view.k, true);
+  }
+}
+
+function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, stats) {
+  const faded = (i) => look.bright && !look.bright.has(i);
   // clusters, outermost first (items are parents-first)
   for (const i of vis.items) {
     const p = lay.pos.get(i);
     if (!p.cluster || !boxInRect(p, rect)) continue;
-    ctx.fillStyle = COLORS.cluster;
-    ctx.strokeStyle = i === selected ? COLORS.selected : COLORS.clusterStroke;
-    ctx.lineWidth = 1 / view.k;
+    ctx.fillStyle = (look.fill && look.fill[i]) ? withAlpha(look.fill[i], 0.25) : COLORS.cluster;
+    ctx.strokeStyle = i === selected ? COLORS.selected : look.marks?.has(i) ? MARK : COLORS.clusterStroke;
+    ctx.lineWidth = (look.marks?.has(i) ? 3 : 1) / view.k;
     roundRect(ctx, p.x - p.w / 2, p.y - p.h / 2, p.w, p.h, 6);
     ctx.fill(); ctx.stroke();
-    ctx.fillStyle = COLORS.muted;
-    ctx.font = "bold 11px sans-serif";
-    ctx.textBaseline = "top";
-    ctx.fillText(`− ${h.labels[i]}`, p.x - p.w / 2 + 6, p.y - p.h / 2 + 3, p.w - 12);
   }
+  clusterTitles(ctx, h, vis, lay, view, rect, stats);
+  const textPx = 11 * view.k;
   // edges
   for (let e = 0; e < vis.edges.length; e++) {
     const pts = paths[e];
     if (!pts || pts.length < 2 || !pathInRect(pts, rect)) continue;
     const ed = vis.edges[e];
     const hot = selected >= 0 && (ed.src === selected || ed.dst === selected);
+    ctx.globalAlpha = faded(ed.src) || faded(ed.dst) ? 0.15 : 1;
     ctx.strokeStyle = hot ? COLORS.selected : ed.control ? COLORS.control : COLORS.edge;
     ctx.lineWidth = edgeWidth(ed) / Math.max(view.k, 0.5);
     ctx.setLineDash(ed.control ? [4, 3] : []);
@@ -50,42 +86,46 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected) {
     ctx.stroke();
     ctx.setLineDash([]);
     arrow(ctx, pts[pts.length - 2], pts[pts.length - 1]);
-    if (ed.count > 1) {
-      const mid = pts[Math.floor(pts.length / 2)];
+    const text = look.edgeLabel ? look.edgeLabel(ed) : ed.count > 1 ? `×${ed.count}` : "";
+    if (text) {
+      const a = pts[Math.floor((pts.length - 1) / 2)], b = pts[Math.floor((pts.length - 1) / 2) + 1];
       ctx.fillStyle = COLORS.muted;
-      ctx.font = "10px sans-serif";
       ctx.textBaseline = "middle";
-      ctx.fillText(`×${ed.count}`, mid.x + 4, mid.y);
+      ctx.textAlign = "left";
+      label(ctx, view, stats, text, (a.x + b.x) / 2 + 4 / view.k, (a.y + b.y) / 2, 10 * view.k, 140);
     }
   }
+  ctx.globalAlpha = 1;
   // nodes
   ctx.textBaseline = "middle";
   for (const i of vis.items) {
     const p = lay.pos.get(i);
     if (p.cluster || !boxInRect(p, rect)) continue;
     const isOp = h.model.kind[i] === KIND_OP;
-    ctx.fillStyle = isOp ? COLORS.op : COLORS.meta;
-    ctx.strokeStyle = i === selected ? COLORS.selected : isOp ? COLORS.opStroke : COLORS.metaStroke;
-    ctx.lineWidth = (i === selected ? 2.5 : 1) / Math.max(view.k, 0.5);
+    const marked = look.marks?.has(i);
+    ctx.globalAlpha = faded(i) ? 0.25 : 1;
+    ctx.fillStyle = (look.fill && look.fill[i]) || (isOp ? COLORS.op : COLORS.meta);
+    ctx.strokeStyle = i === selected ? COLORS.selected : marked ? MARK : isOp ? COLORS.opStroke : COLORS.metaStroke;
+    ctx.lineWidth = (i === selected || marked ? 3 : 1) / Math.max(view.k, 0.5);
     roundRect(ctx, p.x - p.w / 2, p.y - p.h / 2, p.w, p.h, isOp ? p.h / 2 : 5);
     ctx.fill(); ctx.stroke();
     ctx.fillStyle = COLORS.text;
     ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    const room = (p.w - 8) * view.k;
     if (isOp) {
-      ctx.font = "11px sans-serif";
-      ctx.fillText(h.labels[i], p.x, p.y, p.w - 8);
+      label(ctx, view, stats, h.labels[i], p.x, p.y, textPx, room);
     } else {
-      ctx.font = "bold 11px sans-serif";
-      ctx.fillText(`+ ${h.labels[i]}`, p.x, p.y - 7, p.w - 8);
-      ctx.font = "10px sans-serif";
+      label(ctx, view, stats, `+ ${h.labels[i]}`, p.x, p.y - 7, textPx, room, true);
       ctx.fillStyle = COLORS.muted;
-      ctx.fillText(`${h.model.n_ops[i]} ops`, p.x, p.y + 8, p.w - 8);
+      label(ctx, view, stats, `${h.model.n_ops[i]} ops`, p.x, p.y + 8, 10 * view.k, room);
     }
     ctx.textAlign = "left";
   }
+  ctx.globalAlpha = 1;
 }
 
-function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected) {
+function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected, look, stats) {
   const px = 1 / view.k;
   const rects = (pred) => {
     ctx.beginPath();
@@ -114,12 +154,35 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected) {
     ctx.fillStyle = isOp ? COLORS.op : COLORS.meta; ctx.fill();
     ctx.strokeStyle = isOp ? COLORS.opStroke : COLORS.metaStroke; ctx.stroke();
   }
+  if (look.fill) { // coloured items over the plain ones, one path per colour
+    const byColour = new Map();
+    for (const i of vis.items) if (look.fill[i] && !lay.pos.get(i).cluster) (byColour.get(look.fill[i]) || byColour.set(look.fill[i], []).get(look.fill[i])).push(i);
+    for (const [colour, items] of byColour) {
+      ctx.beginPath();
+      for (const i of items) { const q = lay.pos.get(i); if (boxInRect(q, rect)) ctx.rect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
+      ctx.fillStyle = colour; ctx.fill();
+    }
+  }
+  if (look.bright) { // trace inputs: veil the rest
+    ctx.beginPath();
+    for (const i of vis.items) { const q = lay.pos.get(i); if (!q.cluster && !look.bright.has(i) && boxInRect(q, rect)) ctx.rect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
+    ctx.fillStyle = "rgba(200,200,200,0.8)"; ctx.fill();
+  }
+  ctx.lineWidth = 3 * px;
+  ctx.strokeStyle = MARK;
+  for (const i of look.marks || []) { const q = lay.pos.get(i); if (q) ctx.strokeRect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
   const p = selected >= 0 && lay.pos.get(selected);
   if (p) {
-    ctx.lineWidth = 3 * px;
     ctx.strokeStyle = COLORS.selected;
     ctx.strokeRect(p.x - p.w / 2, p.y - p.h / 2, p.w, p.h);
   }
+  clusterTitles(ctx, h, vis, lay, view, rect, stats); // scope names stay legible at any zoom
+}
+
+// "#rrggbb" with an alpha
+function withAlpha(hex, alpha) {
+  const v = parseInt(hex.slice(1), 16);
+  return `rgba(${(v >> 16) & 255},${(v >> 8) & 255},${v & 255},${alpha})`;
 }
 
 // Stroke width (world units at zoom 1) of a merged edge: control edges hairlines, data edges

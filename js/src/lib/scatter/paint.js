@@ -7,13 +7,16 @@ export const CAMERA_DISTANCE = 3.2;
 
 const VERTEX = `
 attribute vec4 rgba;
+attribute float spriteIndex;
 uniform float uSize;
 uniform float uPerspective;
 uniform float uDistance;
 uniform float uDim;
 uniform vec3 uBackground;
 varying vec3 vColor;
+varying float vSprite;
 void main() {
+  vSprite = spriteIndex;
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   float size = uSize;
@@ -23,10 +26,26 @@ void main() {
   if (rgba.a < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // hidden: outside the clip cube
 }`;
 
+// With a sprite sheet (uUseSprite), each point is its own thumbnail: cell spriteIndex of a
+// sheet tiled row by row from the top left, uCell = one cell's size as a fraction of the sheet.
 const FRAGMENT = `
 uniform float uRing;
+uniform float uUseSprite;
+uniform sampler2D uSprite;
+uniform float uPerRow;
+uniform vec2 uCell;
+uniform float uDim;
+uniform vec3 uBackground;
 varying vec3 vColor;
+varying float vSprite;
 void main() {
+  if (uUseSprite > 0.5) {
+    float col = mod(vSprite, uPerRow);
+    float row = floor(vSprite / uPerRow + 0.001);
+    vec4 texel = texture2D(uSprite, vec2((col + gl_PointCoord.x) * uCell.x, (row + gl_PointCoord.y) * uCell.y));
+    gl_FragColor = vec4(mix(texel.rgb, uBackground, uDim), 1.0);
+    return;
+  }
   vec2 c = gl_PointCoord * 2.0 - 1.0;
   float r = dot(c, c);
   if (r > 1.0) discard;
@@ -49,6 +68,10 @@ function pointMaterial(ring, depthTest) {
       uDim: { value: 0 },
       uRing: { value: ring ? 1 : 0 },
       uBackground: { value: new THREE.Color(1, 1, 1) },
+      uUseSprite: { value: 0 },
+      uSprite: { value: null },
+      uPerRow: { value: 1 },
+      uCell: { value: new THREE.Vector2(1, 1) },
     },
   });
 }
@@ -68,10 +91,41 @@ export function createCloud(background) {
   highlightCloud.renderOrder = 1;
   scene.add(cloud, highlightCloud);
   for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(background);
+  let texture = null;
+  let sizes = { base: 4, highlight: 9 };
+  const applySizes = () => {
+    // thumbnails need room to be seen: at least 24 device pixels
+    baseMaterial.uniforms.uSize.value = texture ? Math.max(24, sizes.base * 5) : sizes.base;
+    highlightMaterial.uniforms.uSize.value = sizes.highlight;
+  };
   return {
     scene,
     setPositions(positions, order) {
+      const n = positions.length / 3;
       geometry.setAttribute("position", new THREE.BufferAttribute(gather(positions, order, 3), 3));
+      const cells = new Float32Array(n);
+      for (let k = 0; k < n; k++) cells[k] = order ? order[k] : k;
+      geometry.setAttribute("spriteIndex", new THREE.BufferAttribute(cells, 1));
+      highlightGeometry.setAttribute("spriteIndex", new THREE.BufferAttribute(new Float32Array(n), 1));
+    },
+    // sprite = {bitmap, width, height (one cell), perRow} or null: points drawn as thumbnails
+    setSprite(sprite) {
+      if (texture) texture.dispose();
+      texture = null;
+      const u = baseMaterial.uniforms;
+      if (sprite) {
+        texture = new THREE.Texture(sprite.bitmap);
+        texture.flipY = false; // sheet row 0 at texture t = 0
+        texture.magFilter = THREE.NearestFilter;
+        texture.minFilter = THREE.LinearFilter;
+        texture.generateMipmaps = false;
+        texture.needsUpdate = true;
+        u.uPerRow.value = sprite.perRow;
+        u.uCell.value.set(sprite.width / sprite.bitmap.width, sprite.height / sprite.bitmap.height);
+      }
+      u.uSprite.value = texture;
+      u.uUseSprite.value = texture ? 1 : 0;
+      applySizes();
     },
     setColors(rgba, order) {
       geometry.setAttribute("rgba", new THREE.BufferAttribute(gather(rgba, order, 4), 4, true));
@@ -84,15 +138,15 @@ export function createCloud(background) {
       baseMaterial.uniforms.uDim.value = shown.keep.length ? 0.75 : 0;
     },
     // sizes = pointSizes(...); perspective: sizes shrink with distance (3-D)
-    setStyle(sizes, perspective) {
-      for (const m of [baseMaterial, highlightMaterial]) {
-        m.uniforms.uPerspective.value = perspective ? 1 : 0;
-        m.uniforms.uSize.value = m === highlightMaterial ? sizes.highlight : sizes.base;
-      }
+    setStyle(next, perspective) {
+      for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uPerspective.value = perspective ? 1 : 0;
+      sizes = next;
+      applySizes();
     },
     setDrawCount(count) { geometry.setDrawRange(0, count); },
     dispose() {
       geometry.dispose(); highlightGeometry.dispose();
+      if (texture) texture.dispose();
       baseMaterial.dispose(); highlightMaterial.dispose();
     },
   };
