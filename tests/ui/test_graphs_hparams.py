@@ -265,6 +265,12 @@ def test_hparams_columns_filters_downloads_colours_and_curves(lab, views_logdir)
     )
     latex = _download(nb, '[data-jtb-hparams-download="latex"]')
     assert latex.startswith("\\begin{tabular}") and latex.count("\\\\") == 4  # header + 3 rows
+    # parallel coordinates draw each session in its run's colour (the table's swatch), all distinct
+    colours = json.loads(nb.scoped("[data-jtb-parcoords]").get_attribute("data-jtb-colors"))
+    for run, colour in colours.items():
+        swatch = nb.scoped(f'[data-jtb-session="{run}"] .jtb-swatch')
+        assert _css_colour(nb, swatch.evaluate("el => el.style.background")) == _css_colour(nb, colour)
+    assert len(set(colours.values())) == 3
     # hiding a column takes it out of the table and the downloads
     nb.scoped("[data-jtb-hparams-columns]").locator("xpath=..").locator("summary").click()
     nb.scoped('[data-jtb-hparams-column="optimizer"]').uncheck()
@@ -281,12 +287,6 @@ def test_hparams_columns_filters_downloads_colours_and_curves(lab, views_logdir)
     nb.scoped('[data-jtb-hparams-max="hparam/accuracy"]').fill("0.8")
     assert count.text_content().startswith("1 of 3")
     nb.scoped('[data-jtb-hparams-max="hparam/accuracy"]').fill("")
-    # parallel coordinates draw each session in its run's colour (the table's swatch), all distinct
-    colours = json.loads(nb.scoped("[data-jtb-parcoords]").get_attribute("data-jtb-colors"))
-    for run, colour in colours.items():
-        swatch = nb.scoped(f'[data-jtb-session="{run}"] .jtb-swatch')
-        assert _css_colour(nb, swatch.evaluate("el => el.style.background")) == _css_colour(nb, colour)
-    assert len(set(colours.values())) == 3
     # the scatter matrix has tick values: the ends of the lr and accuracy axes
     nb.scoped("[data-jtb-scatter-matrix]").locator("xpath=..").locator("summary").click()
     ticks = nb.scoped("[data-jtb-scatter-matrix]").get_attribute("data-jtb-ticks").split("|")

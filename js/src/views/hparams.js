@@ -204,7 +204,7 @@ export default {
         const run = t.runs[r];
         const tr = h("tr", { "data-jtb-session": run, "aria-selected": picked.has(run) ? "true" : "false",
           style: { cursor: "pointer", background: picked.has(run) ? "rgba(242,142,43,0.18)" : "" } }, [
-          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", "data-jtb-run-color": colorOf(run), style: { background: colorOf(run), marginRight: "4px" } }), run]),
+          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", style: { background: colorOf(run), marginRight: "4px" } }), run]),
           ...columns.map((c) => h("td", { text: cellText(c, r), style: { padding: "1px 6px", textAlign: c.kind === "number" ? "right" : "left" } })),
           h("td", { text: t.status[r], style: { padding: "1px 6px" } }),
           h("td", { text: timeText(t.start_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
