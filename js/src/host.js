@@ -115,6 +115,11 @@
 //   PR curves: [data-jtb-pr-card="<tag>"], [data-jtb-pr-op-by], [data-jtb-pr-op-target],
 //     [data-jtb-pr-op-row="<run>"] (operating point counts); mesh: [data-jtb-mesh-card="<tag>"],
 //     [data-jtb-mesh="<run>"] (data-jtb-mesh-mode, data-jtb-faces). Full lists atop each view.
+//   hparams / graphs / projector: the full lists head js/src/views/{hparams,graphs,projector}.js;
+//     among them [data-jtb-hparams-download="csv|json|latex"], [data-jtb-hparams-column="<name>"],
+//     [data-jtb-hparams-min|max="<name>"], [data-jtb-graph-search], [data-jtb-graph-color],
+//     [data-jtb-graph-trace], [data-jtb-projector-progress], [data-jtb-projector-cancel],
+//     [data-jtb-projector-spherize], [data-jtb-projector-sprites], [data-jtb-bookmark="<label>"]
 import { createSelection } from "./lib/selection.js";
 import { bindSettings } from "./lib/settings.js";
 import { createShell } from "./lib/shell.js";

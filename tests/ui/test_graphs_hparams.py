@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tests.support.graph_hparams_fixtures import graph_event, small_tf_graph, tf_style_graph, write_events
+from tests.support.lab_theme import set_lab_theme
 
 XSS = '<img src=x onerror="window.__jtbPwned=1">'
 
@@ -240,15 +241,6 @@ def _css_colour(nb, colour):
     )
 
 
-def _dark(nb, on=True):
-    theme = "JupyterLab Dark" if on else "JupyterLab Light"
-    nb.page.evaluate("t => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
-    nb.page.wait_for_function(
-        "dark => document.body.dataset.jpThemeLight === (dark ? 'false' : 'true')", arg=on, timeout=30000
-    )
-    nb.page.wait_for_timeout(500)
-
-
 def test_hparams_columns_filters_downloads_colours_and_curves(lab, views_logdir):
     nb = _open_view(lab, views_logdir, "hparams", "[data-jtb-hparams-table] tbody tr")
     expected = _sessions(views_logdir)
@@ -300,9 +292,9 @@ def test_hparams_columns_filters_downloads_colours_and_curves(lab, views_logdir)
     assert "hparam/accuracy" in values.text_content() and "0.7" in values.text_content()
     assert nb.scoped('[data-jtb-session-chart="hparam/accuracy"]').count() == 0  # no one-point chart
     nb.screenshot("hparams-analysis-light")
-    _dark(nb)
+    set_lab_theme(nb)
     nb.screenshot("hparams-analysis-dark")
-    _dark(nb, False)
+    set_lab_theme(nb, dark=False)
     assert nb.page.evaluate("() => window.__jtbPwned") is None
     nb.assert_no_page_errors()
 
@@ -339,12 +331,12 @@ def test_graph_search_shapes_colour_and_trace(lab, views_logdir):
     # trace inputs of dense/BiasAdd: its ancestry stays bright, what it does not need fades
     nb.scoped("[data-jtb-graph-trace]").check()
     traced = set(api("el.jtbGraph.traced()"))
-    assert {"dense/BiasAdd", "dense/MatMul", "input", "dense/bias", "dense/kernel"} <= traced
+    assert {"dense/BiasAdd", "dense/MatMul", "input", "dense/bias", "dense/" + XSS} <= traced
     assert "split" not in traced and "loss" not in traced
     nb.screenshot("graphs-analysis-light")
-    _dark(nb)
+    set_lab_theme(nb)
     nb.screenshot("graphs-analysis-dark")
-    _dark(nb, False)
+    set_lab_theme(nb, dark=False)
     nb.assert_no_page_errors()
 
 
@@ -359,9 +351,17 @@ def test_graph_expand_all_is_legible_at_fit_zoom(lab, big_graph_logdir):
         timeout=120000,
     )
     nb.page.wait_for_timeout(300)
-    zoom = float(graph.get_attribute("data-zoom"))
-    assert zoom < 8 / 11  # op names at their world size would be under 8 px here
-    assert int(graph.get_attribute("data-labels")) > 0  # scope names still shown
+    # Expand all shows the graph at a zoom where op names are readable, none under 8 px
+    assert float(graph.get_attribute("data-zoom")) >= 8 / 11
+    assert int(graph.get_attribute("data-labels")) > 0
     assert float(graph.get_attribute("data-min-label-px")) >= 8
+    nb.screenshot("graphs-expand-all")
+    # Fit shows all of it: names too small to read are left out (no smear) and a hint says so
+    nb.scoped(".jtb-graph-toolbar button:text-is('Fit')").click()
+    nb.page.wait_for_timeout(300)
+    assert float(graph.get_attribute("data-zoom")) < 8 / 11
+    labels = int(graph.get_attribute("data-labels"))
+    assert labels == 0 or float(graph.get_attribute("data-min-label-px")) >= 8
+    assert nb.scoped("[data-jtb-graph-hint]").is_visible() == (labels == 0)
     nb.screenshot("graphs-expand-all-fit")
     nb.assert_no_page_errors()

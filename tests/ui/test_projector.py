@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from jupyter_tb.compute import projections
+from tests.support.lab_theme import set_lab_theme
 
 N_PER_CLUSTER = 100
 CLUSTERS = 3
@@ -81,18 +82,18 @@ def _distinct_colours(png: bytes) -> int:
     return len({tuple(p // 32) for p in saturated})
 
 
-def _isolated_point(nb, n: int) -> int:
-    """A point with no other point within 12 px on screen, so a click or hover hits it."""
+def _isolated_point(nb, n: int, radius: float = 12) -> int:
+    """A point with no other point within ``radius`` px on screen, so a click or hover hits it."""
     return _plot_js(
         nb,
         """const pts = [];
-        for (let i = 0; i < arg; i++) pts.push(plot.screenPosition(i));
-        for (let i = 0; i < arg; i++) { if (!pts[i]) continue; let alone = true;
-          for (let j = 0; j < arg && alone; j++) if (j !== i && pts[j] &&
-            Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]) < 12) alone = false;
+        for (let i = 0; i < arg.n; i++) pts.push(plot.screenPosition(i));
+        for (let i = 0; i < arg.n; i++) { if (!pts[i]) continue; let alone = true;
+          for (let j = 0; j < arg.n && alone; j++) if (j !== i && pts[j] &&
+            Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]) < arg.radius) alone = false;
           if (alone) return i; }
         return -1;""",
-        n,
+        {"n": n, "radius": radius},
     )
 
 
@@ -352,6 +353,15 @@ def fashion_logdir(ui_home):
     return logdir, x, labels
 
 
+def _wait_projection(nb, shown: str, timeout: float = 30_000) -> None:
+    """Until the plot draws ``shown`` ("<method>:<dims>" or "bookmark:<label>")."""
+    nb.page.wait_for_function(
+        "([id, sel, want]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === want",
+        arg=[nb.widget_id, PLOT, shown],
+        timeout=timeout,
+    )
+
+
 def _pixel(nb, page_xy):
     png = nb.page.screenshot(clip={"x": page_xy[0] - 1, "y": page_xy[1] - 1, "width": 3, "height": 3})
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))[1, 1].astype(int)
@@ -383,25 +393,21 @@ def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashio
     view = nb.scoped(VIEW)
     nb.page.wait_for_timeout(500)
     # every point is drawn as its own thumbnail: the pixel at a point is its sprite's colour
-    for i in (_isolated_point(nb, 100), 0, 7):
-        at = _page_point(nb, i)
-        if i < 0 or at is None:
-            continue
-        np.testing.assert_allclose(_pixel(nb, at), np.round(_sprite_colour(labels[i]) * 255), atol=12)
+    i = _isolated_point(nb, 100, radius=24)  # no other thumbnail (33 px here) overlaps its centre
+    assert i >= 0
+    np.testing.assert_allclose(
+        _pixel(nb, _page_point(nb, i)), np.round(_sprite_colour(labels[i]) * 255), atol=12
+    )
     nb.screenshot("projector-thumbnails-light", view)
     view.locator("[data-jtb-projector-sprites]").uncheck()
     nb.page.wait_for_timeout(300)
-    i = _isolated_point(nb, 100)
     assert np.abs(_pixel(nb, _page_point(nb, i)) - np.round(_sprite_colour(labels[i]) * 255)).max() > 40
     view.locator("[data-jtb-projector-sprites]").check()
 
     # the hover tooltip goes away when the view rotates and when the projection changes
     tooltip = view.locator("[data-jtb-projector-tooltip]")
     view.locator("[data-jtb-projector-dims]").select_option("3")
-    nb.page.wait_for_function(
-        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:3'",
-        arg=[nb.widget_id, PLOT],
-    )
+    _wait_projection(nb, "pca:3")
     for change in ("plot.rotateBy(0.6); return 1;", None):
         nb.page.wait_for_timeout(300)
         i = _isolated_point(nb, 100)
@@ -418,10 +424,7 @@ def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashio
     # bookmarks_path: the saved view is listed; choosing it restores its positions and selection
     mark = view.locator('[data-jtb-bookmark="saved view"]')
     mark.click()
-    nb.page.wait_for_function(
-        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'bookmark:saved view'",
-        arg=[nb.widget_id, PLOT],
-    )
+    _wait_projection(nb, "bookmark:saved view")
     xs = [_page_point(nb, i)[0] for i in range(10)]  # tsne-0 = i for the first ten points
     assert xs == sorted(xs) and xs[0] < xs[-1]
     assert view.locator("[data-jtb-projector-selected]").inner_text() == "3 selected"
@@ -429,11 +432,7 @@ def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashio
     # spherize: the kernel projects the centred, unit-length rows
     before = _page_point(nb, 0)
     view.locator("[data-jtb-projector-spherize]").check()
-    nb.page.wait_for_function(
-        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'pca:2'",
-        arg=[nb.widget_id, PLOT],
-        timeout=30_000,
-    )
+    _wait_projection(nb, "pca:2", 30_000)
     nb.page.wait_for_timeout(300)
     assert _page_point(nb, 0) != before
     view.locator("[data-jtb-projector-spherize]").uncheck()
@@ -447,11 +446,7 @@ def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashio
         arg=nb.widget_id,
         timeout=120_000,
     )
-    nb.page.wait_for_function(
-        "([id, sel]) => document.getElementById(id).querySelector(sel).dataset.jtbProjection === 'tsne:3'",
-        arg=[nb.widget_id, PLOT],
-        timeout=240_000,
-    )
+    _wait_projection(nb, "tsne:3", 240_000)
     assert not view.locator("[data-jtb-projector-cancel]").is_visible()
     nb.run_cell(2)
     nb.wait_idle()
@@ -459,14 +454,7 @@ def test_projector_thumbnails_tooltip_bookmarks_spherize_and_3d_tsne(lab, fashio
     assert found and float(found.group(1)) >= 0.95, nb.cell_text(2)
     nb.page.wait_for_timeout(300)
     nb.screenshot("projector-tsne3d-light", view)
-    nb.page.evaluate(
-        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    nb.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
-    nb.page.wait_for_timeout(800)
+    set_lab_theme(nb)
     nb.screenshot("projector-tsne3d-dark", view)
-    nb.page.evaluate(
-        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
-    )
-    nb.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
+    set_lab_theme(nb, dark=False)
     nb.assert_no_page_errors()

@@ -19,13 +19,15 @@
 import { KIND_SCOPE, buildHierarchy, initialOpen, openAll, openAncestors, openKey, toggleScope } from "./graph/hierarchy.js";
 import { layoutScene, levelEdges } from "./graph/layout.js";
 import { boxIntoView, centreOn, clickPoint, fitView, itemAt, keepAnchored, worldRect, zoomAbout } from "./graph/viewport.js";
-import { paintGraph } from "./graph/paint.js";
+import { MIN_TEXT_PX, paintGraph } from "./graph/paint.js";
 import { showDetails } from "./graph/details.js";
+import { onThemeChange, themeColors } from "./theme.js";
 import { deviceColours, drawnMarked, edgeShapes, inputAncestry, mergedEdgeLabel, searchItems, structureColours } from "./graph/style.js";
 
 const CACHE_SIZE = 24; // whole-view layouts kept (per set of expanded scopes)
 const LEVEL_CACHE_SIZE = 50000; // per-scope level layouts kept (small objects)
 const DRAG_SLOP = 3; // pixels a press may move and still be a click
+const LEGIBLE_ZOOM = MIN_TEXT_PX / 11 + 0.02; // op names (11 px at zoom 1) at least MIN_TEXT_PX
 
 export function createGraphView(el, model, { onSelect = null, height = 560 } = {}) {
   el.classList.add("jtb-graph");
@@ -39,7 +41,11 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   stage.style.cssText = "position:relative;flex:1 1 auto;min-width:0;border-radius:4px;overflow:hidden;";
   const canvas = document.createElement("canvas");
   canvas.style.cssText = "display:block;width:100%;height:100%;cursor:grab;touch-action:none;";
-  stage.append(canvas);
+  const hint = document.createElement("div"); // said when the zoom leaves every name out
+  hint.className = "jtb-graph-hint";
+  hint.setAttribute("data-jtb-graph-hint", "");
+  hint.style.cssText = "position:absolute;left:8px;bottom:6px;font:12px sans-serif;pointer-events:none;display:none;";
+  stage.append(canvas, hint);
   const panel = document.createElement("div");
   panel.className = "jtb-graph-details";
   panel.style.cssText = "flex:0 0 300px;overflow:auto;font:12px sans-serif;border-radius:4px;padding:8px;";
@@ -72,7 +78,9 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
 
   button("Fit", "Fit the graph to the view", () => { fit(); draw(); });
   button("Collapse all", "Collapse every scope", () => { open.fill(0); relayout(-1); fit(); });
-  button("Expand all", "Expand every scope", () => { openAll(h, open); relayout(-1); fit(); draw(); });
+  // Expand all: the whole graph rarely fits legibly; show its top at the smallest zoom where op
+  // names are readable (Fit still shows all of it, with names left out rather than smeared)
+  button("Expand all", "Expand every scope", () => { openAll(h, open); relayout(-1); fit(LEGIBLE_ZOOM); draw(); });
 
   // search: matches are ringed; Enter (or the ▸ button) reveals the next one
   const search = document.createElement("input");
@@ -107,10 +115,11 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   function restyle() {
     if (!h || !scene) return;
     const mode = colourBy.value;
+    const ink = themeColors(stage);
     const scheme = mode === "device" ? (colours.device ||= deviceColours(h)) : mode === "structure" ? (colours.structure ||= structureColours(h)) : null;
     const trace = traceBox.checked && selected >= 0 ? drawnMarked(scene.vis, inputAncestry(h, selected)) : null;
     const drawnMatches = new Set(matches.map((i) => scene.vis.rep[i]));
-    look = { fill: scheme && scheme.fill, bright: trace, marks: drawnMatches, edgeLabel: (ed) => mergedEdgeLabel(h, scene.vis, shapes, ed) };
+    look = { fill: scheme && scheme.fill, bright: trace, marks: drawnMatches, edgeLabel: (ed) => mergedEdgeLabel(h, scene.vis, shapes, ed), muted: ink.fg, halo: ink.bg };
     legend.replaceChildren(...(scheme ? scheme.legend : []).map(([name, colour]) => {
       const item = document.createElement("span");
       item.setAttribute("data-jtb-graph-legend-entry", name);
@@ -169,10 +178,12 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     restyle();
   }
 
-  function fit() {
+  // fit the graph to the canvas; with minZoom, never below it (then centred at the top)
+  function fit(minZoom = 0) {
     if (!scene) return;
     const { w, ht } = canvasSize();
     view = fitView(scene.lay.width, scene.lay.height, w, ht);
+    if (view.k < minZoom) view = { k: minZoom, x: Math.min(10, (w - scene.lay.width * minZoom) / 2), y: 10 };
   }
 
   function draw() {
@@ -196,6 +207,8 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     const painted = paintGraph(ctx, h, scene, view, worldRect(view, w, ht), selected, look);
     timings.draw_ms = performance.now() - t0;
     el.dataset.labels = String(painted.labels);
+    hint.style.display = painted.labels || !scene.vis.items.length ? "none" : "";
+    hint.textContent = `${scene.vis.items.length} items too small to label here: zoom in (wheel), search, or Expand all`;
     el.dataset.minLabelPx = painted.labels ? painted.minLabelPx.toFixed(1) : "";
     el.dataset.zoom = view.k.toFixed(3);
     el.dataset.drawMs = timings.draw_ms.toFixed(2);
@@ -278,6 +291,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   canvas.addEventListener("wheel", onWheel, { passive: false, signal });
   const resize = new ResizeObserver(() => draw());
   resize.observe(stage);
+  const unTheme = onThemeChange(() => restyle());
 
   setModel(model);
 
@@ -302,6 +316,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     destroy() {
       cancelAnimationFrame(frame);
       resize.disconnect();
+      unTheme();
       listening.abort();
       el.replaceChildren();
     },

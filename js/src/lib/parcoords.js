@@ -12,15 +12,15 @@
 //
 // Column names and category labels are painted with fillText (never HTML).
 import { formatNumber } from "./format.js";
-import { sizeCanvas, themeColors } from "./canvas.js";
+import { sizeCanvas } from "./canvas.js";
+import { onThemeChange, themeColors } from "./theme.js";
 
 const FAINT = "rgba(160,168,178,0.35)";
 
 // Axis lines, tick text and names in the theme's colours (readable on JupyterLab Dark too).
 function inkOf(el) {
-  const { fg, grid } = themeColors(el);
-  const strong = getComputedStyle(el).getPropertyValue("--jp-ui-font-color1").trim() || "#333";
-  return { fg, grid, strong };
+  const { fg, grid, text } = themeColors(el);
+  return { fg, grid, strong: text };
 }
 
 // At most three ticks (ends and middle) for the small scatter-matrix axes.
@@ -233,6 +233,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
   canvas.addEventListener("pointerleave", onLeave, { signal });
   const resize = new ResizeObserver(() => draw());
   resize.observe(el);
+  const unTheme = onThemeChange(() => draw());
 
   return {
     update(next) {
@@ -255,6 +256,7 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
     },
     destroy() {
       resize.disconnect();
+      unTheme();
       listening.abort();
       canvas.remove();
     },
@@ -363,8 +365,9 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
     onPick(best);
   };
   canvas.addEventListener("click", onClick);
+  const unTheme = onThemeChange(() => draw());
   return {
     update(next) { data = { visible: null, selected: -1, ...next }; draw(); },
-    destroy() { canvas.removeEventListener("click", onClick); canvas.remove(); },
+    destroy() { unTheme(); canvas.removeEventListener("click", onClick); canvas.remove(); },
   };
 }

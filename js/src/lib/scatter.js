@@ -16,7 +16,7 @@
 //   their points (text via textContent only). mode "lasso" (or shift-drag in any mode)
 //   draws a free-hand lasso; the points inside are reported through "select". sprite:
 //   {bitmap, width, height (one thumbnail), perRow} draws every point as its thumbnail
-//   (null: round points again).
+//   (null: round points again). background: a CSS colour (the theme changed).
 // Drawing happens on demand (camera moves, data changes), never in a free-running loop, so
 // an idle plot costs nothing. This module holds the renderer, camera and data shown; the pieces
 // are in ./scatter/: points.js (data as uploaded), hit.js (screen projection, picking,
@@ -256,6 +256,11 @@ export function createScatter(el, options = {}) {
       if (next.colors) setColors(next.colors);
       if (next.highlight) setHighlight(next.highlight);
       if (next.labels) setLabels(next.labels);
+      if (next.background) {
+        background.set(next.background);
+        renderer.setClearColor(background, 1);
+        cloud.setBackground(background);
+      }
       if (next.sprite !== undefined) { cloud.setSprite(next.sprite); root.dataset.jtbSprites = next.sprite ? "1" : "0"; }
       if (next.mode) {
         mode = next.mode === "lasso" ? "lasso" : "pan";

@@ -4,7 +4,11 @@
 //
 // DOM contract (tests): [data-jtb-graph-run] run select, [data-jtb-graph] the drawing
 // (data-visible = items drawn, data-layout-ms, data-draw-ms), [data-jtb-graph-details]
-// the details panel; the drawing's toolbar has "Fit" and "Collapse all" buttons.
+// the details panel; the drawing's toolbar has "Fit", "Collapse all" and "Expand all" buttons,
+// [data-jtb-graph-search] (node search; [data-jtb-graph-matches] says how many), [data-jtb-graph-color]
+// (select: none|structure|device; legend entries [data-jtb-graph-legend-entry="<name>"]) and
+// [data-jtb-graph-trace] (checkbox: trace the selected node's inputs). The drawing also carries
+// data-labels / data-min-label-px (text painted, its smallest screen size) and data-zoom.
 import { h } from "../lib/dom.js";
 import { createGraphView } from "../lib/graph.js";
 

@@ -16,6 +16,7 @@ import { createLineChart } from "../lib/linechart.js";
 import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
 import { FORMATS, downloadText, exportSessions } from "../lib/hparams_export.js";
+import { onThemeChange } from "../lib/theme.js";
 
 function cellText(col, r) {
   const v = col.values[r];
@@ -69,7 +70,7 @@ export default {
     });
     const columnsBox = h("div", { "data-jtb-hparams-columns": "", class: "jtb-hparams-columns" });
     const tableEl = h("table", { class: "jtb-hparams-table", "data-jtb-hparams-table": "", style: { borderCollapse: "collapse", fontVariantNumeric: "tabular-nums" } });
-    const tableBox = h("div", { style: { maxHeight: "320px", overflow: "auto", border: "1px solid #e0e0e0" } }, [tableEl]);
+    const tableBox = h("div", { style: { maxHeight: "320px", overflow: "auto", border: "1px solid var(--jp-border-color2, #e0e0e0)" } }, [tableEl]);
     const pcBox = h("div", { "data-jtb-parcoords": "", style: { width: "100%" } });
     const smBox = h("div", { "data-jtb-scatter-matrix": "", style: { overflow: "auto" } });
     const detail = h("div", { "data-jtb-session-detail": "" });
@@ -282,7 +283,8 @@ export default {
           h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]), body,
         ]));
         const chart = createLineChart(body, { height: 160 });
-        chart.update({ series, xKind: "step", logY: false, ignoreOutliers: false });
+        chart.jtbArgs = { series, xKind: "step", logY: false, ignoreOutliers: false };
+        chart.update(chart.jtbArgs);
         sessionCharts.push(chart);
       }
       if (single.length) {
@@ -296,6 +298,8 @@ export default {
 
     filter.addEventListener("input", () => refresh());
     const unsubscribeSelection = ctx.selection ? ctx.selection.subscribe(() => refresh()) : () => {};
+    // line charts read the theme's colours when they draw: draw them again
+    const unsubscribeTheme = onThemeChange(() => { for (const c of sessionCharts) c.update(c.jtbArgs); });
     status.addEventListener("change", () => refresh());
     clear.addEventListener("click", () => pc.clearBrushes());
     let seen = -1;
@@ -319,6 +323,7 @@ export default {
     return () => {
       unsubscribe();
       unsubscribeSelection();
+      unsubscribeTheme();
       model.off("change:selected_sessions", onPicked);
       pc.destroy();
       sm.destroy();

@@ -5,8 +5,15 @@
 // when the vectors were sent), so the view stays live while the kernel is busy; t-SNE/UMAP
 // and neighbours of very large embeddings ask the kernel.
 // Metadata values and labels reach the DOM only through textContent.
+//
+// DOM contract (tests), besides the [data-jtb-projector-*] controls of the toolbar:
+// [data-jtb-projector-progress] (<progress>, shown while t-SNE/UMAP run) with
+// [data-jtb-projector-cancel], [data-jtb-projector-spherize] and [data-jtb-projector-sprites]
+// (checkboxes), [data-jtb-projector-bookmarks] listing [data-jtb-bookmark="<label>"] buttons;
+// the plot element carries data-jtb-projection ("<method>:<dims>" or "bookmark:<label>").
 import { h } from "../lib/dom.js";
 import { createScatter } from "../lib/scatter.js";
+import { onThemeChange } from "../lib/theme.js";
 import {
   columnColors, highlightFor, nearestNeighbors, rowNorms, searchMatches, spriteCell, varianceText,
 } from "../lib/embedding.js";
@@ -151,6 +158,7 @@ export default {
     });
     plotBox.jtbScatter = plot; // for browser tests: the element, not a global
     cleanups.push(() => plot.destroy());
+    cleanups.push(onThemeChange(() => plot.update({ background: themeBackground(plotBox) })));
 
     // ---- derived state ----
     let shown = { key: null, projection: null, dims: 0, colorBy: null };

@@ -9,7 +9,8 @@
 //
 // look = {fill: per-item colour or null (colour by device/structure), bright: Set of drawn
 // items to keep bright (trace inputs; others fade) or null, marks: Set of items matching the
-// search, edgeLabel(drawnEdge) -> text (tensor shapes)}. Returns {labels, minLabelPx}.
+// search, edgeLabel(drawnEdge) -> text (tensor shapes), muted (text colour on the stage),
+// halo (the stage's background, behind edge labels)}. Returns {labels, minLabelPx}.
 import { KIND_OP } from "./hierarchy.js";
 import { boxInRect, endsInRect, pathInRect } from "./viewport.js";
 
@@ -22,7 +23,7 @@ const TEXT_ZOOM = 0.35; // below this zoom, the overview
 export const MIN_TEXT_PX = 8; // smaller text is not painted
 const MARK = "#e0a800"; // search matches
 
-const NO_LOOK = { fill: null, bright: null, marks: null, edgeLabel: null };
+const NO_LOOK = { fill: null, bright: null, marks: null, edgeLabel: null, muted: COLORS.muted, halo: null };
 
 // scene = {vis, lay, paths} (layoutScene), rect = the visible world rectangle (worldRect),
 // selected = item index or -1.
@@ -34,17 +35,26 @@ export function paintGraph(ctx, h, scene, view, rect, selected, look = NO_LOOK) 
   return stats;
 }
 
-// Text of `px` screen pixels at (x, y) in world units, when legible.
-function label(ctx, view, stats, text, x, y, px, maxScreenWidth, bold = false) {
+// Text of `px` screen pixels at (x, y) in world units, when legible; `halo` (a colour) clears
+// a margin around it first (edge labels over lines).
+function label(ctx, view, stats, text, x, y, px, maxScreenWidth, bold = false, halo = null) {
   if (px < MIN_TEXT_PX || maxScreenWidth < 3 * px) return;
   ctx.font = `${bold ? "bold " : ""}${px / view.k}px sans-serif`;
+  if (halo) {
+    const fill = ctx.fillStyle;
+    ctx.strokeStyle = halo;
+    ctx.lineWidth = 3 / view.k;
+    ctx.lineJoin = "round";
+    ctx.strokeText(text, x, y, maxScreenWidth / view.k);
+    ctx.fillStyle = fill;
+  }
   ctx.fillText(text, x, y, maxScreenWidth / view.k);
   stats.labels += 1;
   stats.minLabelPx = Math.min(stats.minLabelPx, px);
 }
 
-function clusterTitles(ctx, h, vis, lay, view, rect, stats) {
-  ctx.fillStyle = COLORS.muted;
+function clusterTitles(ctx, h, vis, lay, view, rect, stats, look) {
+  ctx.fillStyle = look.muted; // on the stage background: the theme's colour
   ctx.textBaseline = "top";
   ctx.textAlign = "left";
   for (const i of vis.items) {
@@ -68,7 +78,7 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
     roundRect(ctx, p.x - p.w / 2, p.y - p.h / 2, p.w, p.h, 6);
     ctx.fill(); ctx.stroke();
   }
-  clusterTitles(ctx, h, vis, lay, view, rect, stats);
+  clusterTitles(ctx, h, vis, lay, view, rect, stats, look);
   const textPx = 11 * view.k;
   // edges
   for (let e = 0; e < vis.edges.length; e++) {
@@ -89,10 +99,11 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
     const text = look.edgeLabel ? look.edgeLabel(ed) : ed.count > 1 ? `×${ed.count}` : "";
     if (text) {
       const a = pts[Math.floor((pts.length - 1) / 2)], b = pts[Math.floor((pts.length - 1) / 2) + 1];
-      ctx.fillStyle = COLORS.muted;
+      ctx.fillStyle = look.muted;
       ctx.textBaseline = "middle";
       ctx.textAlign = "left";
-      label(ctx, view, stats, text, (a.x + b.x) / 2 + 4 / view.k, (a.y + b.y) / 2, 10 * view.k, 140);
+      // at most 11 px: a tensor shape is a note beside the line, not a headline
+      label(ctx, view, stats, text, (a.x + b.x) / 2 + 4 / view.k, (a.y + b.y) / 2, Math.min(11, 10 * view.k), 140, false, look.halo);
     }
   }
   ctx.globalAlpha = 1;
@@ -176,7 +187,7 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected, look, 
     ctx.strokeStyle = COLORS.selected;
     ctx.strokeRect(p.x - p.w / 2, p.y - p.h / 2, p.w, p.h);
   }
-  clusterTitles(ctx, h, vis, lay, view, rect, stats); // scope names stay legible at any zoom
+  clusterTitles(ctx, h, vis, lay, view, rect, stats, look); // scope names stay legible at any zoom
 }
 
 // "#rrggbb" with an alpha

@@ -144,6 +144,7 @@ export function createCloud(background) {
       applySizes();
     },
     setDrawCount(count) { geometry.setDrawRange(0, count); },
+    setBackground(colour) { for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(colour); },
     dispose() {
       geometry.dispose(); highlightGeometry.dispose();
       if (texture) texture.dispose();
