@@ -289,6 +289,7 @@ export default {
       if (!data.vectors) notes.push("neighbours are computed by the kernel (embedding too large to send)");
       showNote(notes.join(" · "));
       showBookmarks(data);
+      applySprite(); // a no-op unless the sheet, the embedding or the toggle changed
     }
 
     // ---- bookmarks (bookmarks_path of the embedding's projector config) ----
@@ -337,10 +338,13 @@ export default {
     }
 
     // thumbnails as the points themselves (TensorBoard's textured points) when the sheet exists
+    let spriteShown = undefined; // what the plot draws now (a sprite object or null)
     function applySprite() {
       const data = dataset();
-      const on = ui.spriteToggle.checked && sprite && data && sprite.key === data.key;
-      plot.update({ sprite: on ? sprite : null });
+      const want = ui.spriteToggle.checked && sprite && data && sprite.key === data.key ? sprite : null;
+      if (want === spriteShown) return;
+      spriteShown = want;
+      plot.update({ sprite: want });
     }
 
     // ---- plot events ----
@@ -381,7 +385,7 @@ export default {
       const data = dataset();
       if (data && data.key !== dataKey) {
         dataKey = data.key;
-        loadSprite(data).catch((error) => showNote(`sprite: ${error.message}`, true));
+        loadSprite(data).catch((error) => { console.error("jtb sprite", error); showNote(`sprite: ${error.message}`, true); });
         updateSearch();
         updateNeighbors();
       }
