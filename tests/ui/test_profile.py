@@ -128,6 +128,7 @@ def test_profile_view_sections_timeline_and_python(lab, profile_logdir):
     nb.scoped("[data-jtb-profile-run]").select_option("gpu")
     nb.scoped('[data-jtb-profile-section="kernels"]').click()
     _wait(nb, "root.querySelector('[data-jtb-kernel=\"ampere_sgemm_128x64_nn\"]')", timeout=60000)
+    assert _js(nb, "root.querySelector('[data-jtb-span-details]').textContent") == ""  # the old run's span
     row = _js(
         nb,
         "[...root.querySelector('[data-jtb-kernel=\"ampere_sgemm_128x64_nn\"]').children].map(c => c.textContent)",

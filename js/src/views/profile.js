@@ -68,6 +68,8 @@ export default {
   render(ctx) {
     const { state, model } = ctx;
     const runSelect = h("select", { class: "jtb-input", "data-jtb-profile-run": "" });
+    const runSwatch = h("i", { class: "jtb-swatch" }); // the run's colour, as on every other tab
+    const compareSwatch = h("i", { class: "jtb-swatch" });
     const cycleSelect = h("select", { class: "jtb-input", "data-jtb-profile-cycle": "" });
     const stepSelect = h("select", { class: "jtb-input", "data-jtb-profile-step": "" });
     const info = h("span", { class: "jtb-progress" });
@@ -84,7 +86,7 @@ export default {
     const details = h("div", { class: "jtb-span-details", "data-jtb-span-details": "" });
     const main = h("div", { class: "jtb-profile" }, [
       h("div", { class: "jtb-toolbar" }, [
-        h("label", { class: "jtb-control" }, [h("span", { text: "Run" }), runSelect]),
+        h("label", { class: "jtb-control" }, [runSwatch, h("span", { text: "Run" }), runSelect]),
         h("label", { class: "jtb-control" }, [h("span", { text: "Worker · cycle" }), cycleSelect]),
         h("label", { class: "jtb-control" }, [h("span", { text: "Step" }), stepSelect]),
         info,
@@ -138,7 +140,7 @@ export default {
     const memoryChart = createLineChart(memoryBox, { height: 240 });
     const compareSelect = h("select", { class: "jtb-input", "data-jtb-compare": "" });
     const compareNote = h("span", { class: "jtb-progress" });
-    panels.compare.append(h("div", { class: "jtb-toolbar" }, [h("label", { class: "jtb-control" }, [h("span", { text: "Compare with" }), compareSelect]), compareNote]));
+    panels.compare.append(h("div", { class: "jtb-toolbar" }, [h("label", { class: "jtb-control" }, [h("span", { text: "Compare with" }), compareSwatch, compareSelect]), compareNote]));
     const compareTable = createDataTable(panels.compare, { columns: COMPARE_COLUMNS, sortKey: "self_cpu_us_diff", rowAttr: (d, i) => ({ "data-jtb-compare-op": d.name[i] }) });
 
     const timeline = createTimeline(timelineBox, { onPick: showDetails });
@@ -272,6 +274,8 @@ export default {
       compareSelect.replaceChildren(...choices.map(([value, text]) => h("option", { value, text })));
       const current = model.get("compare_cycle") ? `${model.get("compare_run") || state.run}\u0000${model.get("compare_cycle")}` : "";
       compareSelect.value = choices.some(([v]) => v === current) ? current : "";
+      const otherRun = compareSelect.value.split("\u0000")[0];
+      compareSwatch.style.background = otherRun ? ctx.selection.color(otherRun) : "transparent";
     }
     compareSelect.addEventListener("change", () => {
       const [run, cycle] = compareSelect.value ? compareSelect.value.split("\u0000") : ["", ""];
@@ -287,6 +291,7 @@ export default {
       tabs.style.display = runs.length ? "" : "none";
       runSelect.replaceChildren(...runs.map((run) => h("option", { value: run, text: run === "." ? "(logdir)" : run })));
       runSelect.value = state.run;
+      runSwatch.style.background = state.run ? ctx.selection.color(state.run) : "transparent";
       const cycles = state.profiles[state.run] || [];
       cycleSelect.replaceChildren(...cycles.map((c) => h("option", { value: c, text: c })));
       cycleSelect.value = state.cycle;
@@ -299,6 +304,7 @@ export default {
           stepSelect.replaceChildren(h("option", { value: "-1", text: "All steps" }), ...Array.from(steps.step, (s, i) => h("option", { value: String(i), text: `ProfilerStep#${s} (${formatDuration(steps.duration_us[i])})` })));
           info.textContent = `${p.events.toLocaleString()} events · ${p.timeline.start.length.toLocaleString()} spans`;
           timeline.update(p.timeline);
+          details.replaceChildren(); // a span of the trace shown before
           drawTables();
           drawOverview();
           drawMemory();
