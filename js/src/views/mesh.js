@@ -94,7 +94,8 @@ export default {
         if (cell.shown === msg) continue; // this step is already on screen
         cell.shown = msg;
         const faces = msg.faces ? msg.faces.length / 3 : 0;
-        cell.info.textContent = `step ${msg.step} · ${msg.vertices.length / 3} vertices${faces ? ` · ${faces} faces` : ""}`;
+        const wall = Number.isFinite(msg.wall) ? ` · ${new Date(msg.wall * 1000).toLocaleString()}` : "";
+        cell.info.textContent = `step ${msg.step}${wall} · ${msg.vertices.length / 3} vertices${faces ? ` · ${faces} faces` : ""}`;
         cell.plotEl.setAttribute("data-jtb-step", String(msg.step));
         cell.plot.update({ vertices: msg.vertices, faces: msg.faces, colors: msg.colors, color: selection.color(run) });
       }

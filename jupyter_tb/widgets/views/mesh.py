@@ -8,7 +8,7 @@ for every step while a (run, mesh) holds at most ``PREFETCH_BYTES`` in all (so t
 selector works while the kernel is busy); other steps are requested.
 
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags: {run: [mesh name, ...]}}``;
-``mesh_steps`` ``{run, tag, steps}``; ``mesh`` ``{run, tag, step, vertices (n, 3) float32,
+``mesh_steps`` ``{run, tag, steps}``; ``mesh`` ``{run, tag, step, wall, vertices (n, 3) float32,
 colors (n, 3) uint8 | null, faces (f, 3) int32 | null}`` (the first mesh of the logged
 batch). Request: ``mesh {run, tag, step}`` -> the ``mesh`` message's fields.
 """
@@ -102,7 +102,17 @@ class Mesh(TaggedView):
 
     def _mesh_at(self, run: str, tag: str, vertices, step: int) -> dict:
         """The parts of one mesh at ``step`` (each part's last value logged at that step)."""
-        message = {"run": run, "tag": tag, "step": step, "vertices": None, "colors": None, "faces": None}
+        at = np.flatnonzero(np.asarray(vertices.steps) == step)
+        wall = float(vertices.wall_times[int(at[-1])]) if len(at) else float("nan")
+        message = {
+            "run": run,
+            "tag": tag,
+            "step": step,
+            "wall": wall,
+            "vertices": None,
+            "colors": None,
+            "faces": None,
+        }
         for part, part_tag in self._names.get(run, {}).get(tag, {}).items():
             series = vertices if part == "vertices" else self.logdir.tensors(run, part_tag)
             hits = np.flatnonzero(np.asarray(series.steps) == step)

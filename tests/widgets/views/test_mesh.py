@@ -49,6 +49,8 @@ def test_mesh_latest_step_vertices_colors_faces(logdir, outbox, live_sources):
     tbx = meshes["tbx"]
     v, c, f = cloud(1)
     assert tbx["step"] == 1 and tbx["tag"] == "shapes/cloud"
+    vertex_tag = w._names["tbx"]["shapes/cloud"]["vertices"]
+    assert tbx["wall"] == pytest.approx(w.logdir.tensors("tbx", vertex_tag).wall_times[1])
     assert tbx["vertices"].dtype == np.float32
     np.testing.assert_array_equal(tbx["vertices"], v[0])
     np.testing.assert_array_equal(tbx["colors"], c[0])
