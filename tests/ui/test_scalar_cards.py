@@ -150,11 +150,12 @@ def test_card_width_control(board):
 
 
 @pytest.mark.ui
-def test_pin_and_expand_in_notebook7(browser_context, notebook_server, logdir):
+def test_pin_expand_and_data_table_in_notebook7(browser_context, notebook_server, logdir):
     nb = NotebookPage(browser_context, notebook_server, "scalar-cards-nb7")
     try:
         open_board(nb, logdir)
         check_pin_and_expand(nb, "group2/metric1")
+        click_a_step(nb)
         nb.assert_no_page_errors()
     finally:
         nb.close()
@@ -284,13 +285,14 @@ def table_rows(nb, tag=TAG) -> dict[str, dict[str, str]]:
     )
 
 
-@pytest.mark.ui
-def test_data_table_at_a_clicked_step_names_runs_and_matches_the_data(board):
+def click_a_step(nb: NotebookPage):
+    """Click the middle of the chart of TAG; check its data table against the data: every run
+    named in visible text, value, smoothed, step, wall and relative time. Returns (card,
+    table, view, step)."""
     from datetime import datetime
 
     from jupyter_tb.compute.smoothing import smooth
 
-    nb = board
     card, view = shown_card(nb)
     px, py = page_point(view, 0.55, 0.5)
     nb.page.mouse.click(px, py)
@@ -300,22 +302,25 @@ def test_data_table_at_a_clicked_step_names_runs_and_matches_the_data(board):
     assert sorted(rows) == sorted(RUNS)
     step = round(x_at(view, px))
     for run, row in rows.items():
-        # the run's name is visible text in its row
         name = table.locator(dom.attr("data-row", run)).locator(".jtb-row-name")
         assert name.inner_text() == run and name.bounding_box()["width"] > 20
         values = series(run, TAG)
         assert int(row["Step"]) == step
         assert float(row["Value"]) == pytest.approx(values[step], rel=1e-5)
         assert float(row["Smoothed"]) == pytest.approx(smooth(values, 0.6)[step], rel=1e-5)
-        assert row["Wall time"] == datetime.fromtimestamp(WALL0 + step * WALL_STEP).strftime(
-            "%Y-%m-%d %H:%M:%S"
-        )
+        wall = datetime.fromtimestamp(WALL0 + step * WALL_STEP)
+        assert row["Wall time"] == wall.strftime("%Y-%m-%d %H:%M:%S")
         minutes, seconds = divmod(int(step * WALL_STEP), 60)
-        assert (
-            row["Relative"]
-            == " ".join(p for p in (f"{minutes}m" if minutes else "", f"{seconds}s" if seconds else "") if p)
-            or "0s"
-        )
+        assert row["Relative"] == " ".join(f"{n}{unit}" for n, unit in ((minutes, "m"), (seconds, "s")) if n)
+    return card, table, view, step
+
+
+@pytest.mark.ui
+def test_data_table_at_a_clicked_step_names_runs_and_matches_the_data(board):
+    from jupyter_tb.compute.smoothing import smooth
+
+    nb = board
+    card, table, view, step = click_a_step(nb)
     nb.screenshot("scalar-cards-table", card)
 
     # sort order: the tooltip_sort setting, then a click on the Run header

@@ -132,5 +132,8 @@ def test_custom_scalars_layout_and_smoothing(board):
     nb.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     row = band.locator(dom.attr("readout-row")).first
     row.wait_for()
-    assert "band" in row.text_content()
+    assert (
+        "Band" in band.locator(dom.attr("readout")).locator("thead").text_content()
+        and "…" in row.text_content()
+    )
     nb.screenshot("views-custom-scalars")

@@ -80,7 +80,7 @@ export function tagSections(container, makeCard, dropCard = () => {}) {
 }
 
 // The smoothing control of the scalar views: a 0..0.999 range input and its value.
-//   const control = smoothingSlider(weight, (weight) => ...); control.el
+//   const control = smoothingSlider(weight, (weight) => ...); control.el; control.show(weight)
 export function smoothingSlider(weight, onInput) {
   const slider = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", value: String(weight), "data-jtb-smoothing": "", class: "jtb-slider" });
   const value = h("span", { class: "jtb-value", "data-jtb-smoothing-value": "", text: weight.toFixed(3) });
@@ -89,7 +89,8 @@ export function smoothingSlider(weight, onInput) {
     value.textContent = next.toFixed(3);
     onInput(next);
   });
-  return { el: h("label", { class: "jtb-control" }, [h("span", { text: "Smoothing" }), slider, value]), slider };
+  const show = (next) => { slider.value = String(next); value.textContent = next.toFixed(3); };
+  return { el: h("label", { class: "jtb-control" }, [h("span", { text: "Smoothing" }), slider, value]), slider, show };
 }
 
 // Save `data` (a string or bytes) as a download named `filename`.

@@ -12,6 +12,8 @@
 //                                 value shown), "nearest" (to value y), "name", or {key, descending}
 //   const table = createRowTable("readout" | "data-table"); table.el;
 //   table.show({rows, mode: "step" | "range", sort, y, limit}); table.clear()
+//   const readout = hoverReadout(() => lines, () => ({sort, limit})); chart option
+//     onHover: readout.onHover; then readout.attach(chart.plot): the floating hover readout
 // DOM: the table carries [data-jtb-<kind>], rows [data-jtb-<row>-row="<run>"] ("readout-row" or
 // "data-row") whose run name is visible text; header buttons [data-jtb-sort="<key>"] sort.
 import { h } from "./dom.js";
@@ -22,7 +24,8 @@ export function stepRows(lines, x) {
   return hoverRows(lines, x).map((row) => {
     const line = row.series;
     const wall = line.wallAt ? line.wallAt(row.index) : NaN;
-    return { ...row, step: line.stepAt ? line.stepAt(row.index) : row.x, wall, relative: wall - (line.wall0 ?? NaN) };
+    const band = line.lower && line.upper ? [line.lower[row.index], line.upper[row.index]] : null;
+    return { ...row, step: line.stepAt ? line.stepAt(row.index) : row.x, wall, relative: wall - (line.wall0 ?? NaN), band };
   });
 }
 
@@ -78,6 +81,7 @@ export function sortRows(rows, how = "default", y = NaN) {
 }
 
 const num = (v) => (v === null || v === undefined || Number.isNaN(v) ? "" : formatNumber(v));
+const BAND_COLUMN = ["band", "Band", (b) => (b ? `${num(b[0])} … ${num(b[1])}` : "")];
 const clock = (t) => formatWall(t).slice(11); // the readout's wall time: the clock only
 const COLUMNS = {
   step: [
@@ -115,6 +119,7 @@ export function createRowTable(kind) {
     last = what;
     const { rows, mode = "step", sort = "default", y = NaN, limit = 0 } = what;
     const columns = COLUMNS[mode].map((column) => (column[0] === "wall" && wallColumn ? wallColumn : column));
+    if (rows.some((row) => row.band)) columns.splice(3, 0, BAND_COLUMN);
     const sorted = sortRows(rows, columnSort && kind !== "readout" ? columnSort : sort, y);
     const shown = limit > 0 ? sorted.slice(0, limit) : sorted;
     const head = h("tr", {}, columns.map(([key, label]) => headerCell(key, label, kind !== "readout")));
@@ -132,4 +137,23 @@ export function createRowTable(kind) {
   }
 
   return { el, show, clear() { last = null; el.replaceChildren(); } };
+}
+
+// The hover readout of a line chart: a readout table floating over the plot beside the pointer
+// (never resizing the card): right of it, or left where the right has no room, or as far
+// right as it fits. linesOf() -> the lines drawn; options() -> {sort, limit}.
+export function hoverReadout(linesOf, options) {
+  const table = createRowTable("readout");
+  table.el.style.display = "none";
+  function onHover(rows, at) {
+    const el = table.el;
+    if (!rows || !rows.length || !el.parentNode) { el.style.display = "none"; return; }
+    table.show({ rows: stepRows(linesOf(), at.x), y: at.y, ...options() });
+    el.style.display = "";
+    const room = el.parentNode.clientWidth, width = el.offsetWidth;
+    const right = at.px + 16, leftSide = at.px - 16 - width;
+    const left = right + width <= room ? right : leftSide >= 0 ? leftSide : Math.max(0, room - width);
+    Object.assign(el.style, { left: `${left}px`, top: `${Math.max(0, at.py + 12)}px` });
+  }
+  return { el: table.el, onHover, attach: (plot) => plot.append(table.el) };
 }

@@ -3,12 +3,14 @@
 // in Python, listed per chart in the layout); a margin chart draws a value series with a
 // shaded band between its lower and upper series. Series data and its wire protocol are the
 // scalars view's (jupyter_tb/widgets/views/custom_scalars.py), so its state folding is reused.
+// Lines have their run's colour (the runs table's, as in every view); the tags of a multiline
+// chart differ by dash pattern. The hover readout floats over the plot (lib/runtable.js).
 // DOM: [data-jtb-category="<title>"] (<details>), [data-jtb-custom-chart="<title>"] (card;
-// data-jtb-chart-kind multiline|margin, data-jtb-lines = lines drawn), [data-jtb-smoothing].
+// data-jtb-chart-kind multiline|margin, data-jtb-lines = lines drawn), [data-jtb-smoothing]
+// (the board's smoothing setting), [data-jtb-readout] rows [data-jtb-readout-row="<line>"].
 import { h, smoothingSlider } from "../lib/dom.js";
-import { createRunColors } from "../lib/colors.js";
-import { formatNumber } from "../lib/format.js";
 import { createLineChart } from "../lib/linechart.js";
+import { hoverReadout } from "../lib/runtable.js";
 import { alignTo, createSmoother } from "../lib/series.js";
 import { seriesKey as key } from "../lib/steps.js";
 import scalars from "./scalars.js";
@@ -24,27 +26,26 @@ export default {
   },
 
   render(ctx) {
-    const { state, model, selection } = ctx;
-    let weight = model.get("smoothing") ?? 0.6;
-    const smoothing = smoothingSlider(weight, (next) => {
-      weight = next;
-      ctx.save("smoothing", weight);
-      schedule();
-    });
+    const { state, selection } = ctx;
+    // the board's smoothing (ctx.settings), also set from this tab's own slider
+    const weightNow = () => ctx.settings.get("smoothing");
+    const smoothing = smoothingSlider(weightNow(), (next) => ctx.settings.set("smoothing", next));
+    const unwatch = ctx.settings.subscribe((name, value) => { if (name === "smoothing") smoothing.show(value); });
     const body = h("div", { class: "jtb-charts" });
     const empty = h("div", { class: "jtb-empty", text: "No custom scalar layout logged." });
     ctx.mount(h("div", { class: "jtb-main" }, [h("div", { class: "jtb-toolbar" }, [smoothing.el]), empty, body]));
 
     const smoothed = createSmoother();
-    const smoothedOf = (series) => smoothed(series, weight).values;
+    const smoothedOf = (series) => smoothed(series, weightNow()).values;
 
     const line = (name, color, series, extra = {}) => ({
       name, color, x: series.step, y: series.value, smooth: smoothedOf(series), n: series.n,
-      stepAt: (i) => series.step[i], ...extra,
+      stepAt: (i) => series.step[i], wallAt: (i) => series.wall[i], wall0: series.wall[0], ...extra,
     });
 
-    // chart = {spec, colors}: a chart of several tags colours each (run, tag) line apart
-    function chartSeries({ spec: chart, colors }) {
+    // a run's lines have the run's colour everywhere; the tags of one chart differ by dash
+    const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
+    function chartSeries({ spec: chart }) {
       const out = [];
       for (const run of selection.runs) {
         if (!selection.isShown(run)) continue;
@@ -64,21 +65,11 @@ export default {
         for (const tag of chart.tags) {
           const series = state.series.get(key(run, tag));
           if (!series || !series.n) continue;
-          const color = chart.tags.length === 1 ? selection.color(run) : colors(`${run}/${tag}`);
-          out.push(line(`${run}: ${tag}`, color, series));
+          const dash = DASHES[chart.tags.indexOf(tag) % DASHES.length];
+          out.push(line(chart.tags.length === 1 ? run : `${run}: ${tag}`, selection.color(run), series, { dash }));
         }
       }
       return out;
-    }
-
-    function showReadout(readout, rows) {
-      readout.replaceChildren(...(rows || []).map((row) => h("div", { class: "jtb-readout-row", "data-jtb-readout-row": row.name }, [
-        h("span", { class: "jtb-swatch", style: { background: row.color } }),
-        h("span", { class: "jtb-run-name", text: row.name }),
-        h("span", { text: `step ${formatNumber(row.series.stepAt(row.index))}` }),
-        h("span", { text: `value ${formatNumber(row.value)}` }),
-        row.series.lower ? h("span", { text: `band ${formatNumber(row.series.lower[row.index])} … ${formatNumber(row.series.upper[row.index])}` }) : null,
-      ])));
     }
 
     // categories and charts are rebuilt only when the layout changes; charts redraw in place
@@ -95,15 +86,18 @@ export default {
           grid,
         ]));
         for (const chart of category.charts) {
-          const readout = h("div", { class: "jtb-readout", "data-jtb-readout": "" });
           const plot = h("div", { class: "jtb-chart-body" });
           const el = h("div", { class: "jtb-card", "data-jtb-custom-chart": chart.title, "data-jtb-chart-kind": chart.kind }, [
             h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: chart.title, title: chart.title })]),
             chart.error ? h("div", { class: "jtb-error", text: chart.error }) : null,
-            plot, readout,
+            plot,
           ]);
           grid.append(el);
-          cards.push({ el, spec: chart, colors: createRunColors(), chart: createLineChart(plot, { onHover: (rows) => showReadout(readout, rows) }) });
+          const card = { el, spec: chart, lines: [] };
+          const readout = hoverReadout(() => card.lines, () => ({ sort: ctx.settings.get("tooltip_sort"), limit: ctx.settings.get("tooltip_rows") }));
+          card.chart = createLineChart(plot, { onHover: readout.onHover });
+          readout.attach(card.chart.plot);
+          cards.push(card);
         }
       }
     }
@@ -114,12 +108,13 @@ export default {
       empty.style.display = state.layout.length ? "none" : "";
       for (const card of cards) {
         const series = chartSeries(card);
+        card.lines = series;
         card.chart.update({ series, xKind: "step" });
         card.el.setAttribute("data-jtb-lines", String(series.length));
       }
     }
-    const schedule = ctx.redrawOn(redrawAll);
+    ctx.redrawOn(redrawAll);
     redrawAll();
-    return () => { for (const card of cards) card.chart.destroy(); };
+    return () => { unwatch(); for (const card of cards) card.chart.destroy(); };
   },
 };

@@ -5,24 +5,13 @@
 // of downsampled series (until it answers, the browser approximates and says so). Series
 // folding and the lines drawn are js/src/lib/series.js.
 import { downloadFile, h } from "../lib/dom.js";
-import { createRowTable, rangeRows, stepRows } from "../lib/runtable.js";
+import { createRowTable, hoverReadout, rangeRows, stepRows } from "../lib/runtable.js";
 import { formatNumber, formatX } from "../lib/format.js";
 import { createLineChart } from "../lib/linechart.js";
 import {
   appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, windowXs,
 } from "../lib/series.js";
 import { seriesKey } from "../lib/steps.js";
-
-// The hover readout floats over the plot beside the pointer (never resizing the card): right
-// of it, or left where the right has no room, or as far right as it fits.
-function placeReadout(readout, plot, at) {
-  readout.style.display = "";
-  const room = plot.clientWidth;
-  const width = readout.offsetWidth;
-  const right = at.px + 16, leftSide = at.px - 16 - width;
-  const left = right + width <= room ? right : leftSide >= 0 ? leftSide : Math.max(0, room - width);
-  Object.assign(readout.style, { left: `${left}px`, top: `${Math.max(0, at.py + 12)}px` });
-}
 
 // The note saying smoothing is approximated (the controls are the settings panel's).
 function smoothingNote() {
@@ -97,7 +86,7 @@ export default {
     // A card: title and buttons, the chart with its floating hover readout, and the data
     // table of a clicked step or a shift-dragged range (hidden until there is one).
     function makeCard(tag) {
-      const readout = createRowTable("readout");
+      const readout = hoverReadout(() => card.lines, () => ({ sort: setting("tooltip_sort"), limit: setting("tooltip_rows") }));
       const table = createRowTable("data-table");
       const tableTitle = h("span", { class: "jtb-table-title" });
       const closeTable = h("button", { class: "jtb-button", type: "button", "aria-label": "Close the data table", text: "×" });
@@ -116,17 +105,12 @@ export default {
       const card = { el, tag, windows: new Map(), drawn: 0, lines: [], pick: null, range: null, table, tableBox, tableTitle, resetButton };
       card.chart = createLineChart(body, {
         onZoom: (domain) => zoom(card, domain),
-        onHover: (rows, at) => {
-          if (!rows || !rows.length) { readout.el.style.display = "none"; return; }
-          readout.show({ rows: stepRows(card.lines, at.x), sort: setting("tooltip_sort"), y: at.y, limit: setting("tooltip_rows") });
-          placeReadout(readout.el, card.chart.plot, at);
-        },
+        onHover: readout.onHover,
         onPick: (rows, at) => { card.pick = rows.length ? at : null; card.range = null; showTable(card); },
         onRange: (range) => { card.range = range; card.pick = null; showTable(card); },
       });
       el.jtbCard = card; // for browser tests: card.chart.view (ranges, axis labels), card.range
-      readout.el.style.display = "none";
-      card.chart.plot.append(readout.el);
+      readout.attach(card.chart.plot);
       resetButton.addEventListener("click", () => { card.chart.setDomain(null); zoom(card, null); });
       csvButton.addEventListener("click", () => downloadCsv(tag));
       closeTable.addEventListener("click", () => { card.pick = card.range = null; showTable(card); });
