@@ -49,7 +49,9 @@ export default {
       const lib = await library(model, host);
       const inbox = await inboxes().get(model.get("_uid"));
       el.textContent = "";
-      return await lib.render({ model, el, inbox, host, signal });
+      const dispose = await lib.render({ model, el, inbox, host, signal });
+      model.send({ type: "rendered" }); // the kernel stops refreshing this output's static picture
+      return dispose;
     } catch (error) {
       el.textContent = `jupyter-tb: ${error && error.message ? error.message : error}`;
     }

@@ -274,6 +274,8 @@ class View(anywidget.AnyWidget):
             self._send_snapshot()
         elif kind == "request":
             self._answer(content, buffers)
+        elif kind == "rendered":  # a browser shows this view: its picture is not refreshed
+            self._rendered_by_browser = True
 
     def _answer(self, content: dict, buffers: list) -> None:
         op = str(content.get("op", ""))
@@ -288,6 +290,14 @@ class View(anywidget.AnyWidget):
             except Exception as error:
                 reply["error"] = f"{type(error).__name__}: {error}"
         self.post(reply)
+
+    def _ipython_display_(self) -> None:
+        """Displayed with a static picture beside the widget view, for places without widgets
+        (kept current when cells finish: jupyter_tb/widgets/picture_output.py)."""
+        from jupyter_tb.widgets.picture_output import display_view
+
+        data, metadata = super()._repr_mimebundle_()
+        display_view(self, data, metadata)
 
     def export_html(self, path, **options: Any) -> int:
         """Write this board (or view) as one self-contained offline HTML file: the renderer

@@ -1,0 +1,120 @@
+"""The static picture in a view's output, kept current when cells finish.
+
+A view is displayed (``display(board)``, the ``%tensorboard`` magic, a board as a cell's last
+expression) as ``display_data`` with a display id: the widget view beside ``image/png`` and
+``text/plain`` from :mod:`jupyter_tb.widgets.static_picture`. Front ends with widgets show
+the board; GitHub, nbviewer, plain ``nbconvert`` and nbclient/papermill outputs keep the
+picture. After every cell (IPython's ``post_run_cell``) the picture of each displayed view
+whose data changed is redrawn and sent with ``update_display``, so an executed notebook saves
+the board as it was when its cells finished. Views a browser has rendered are left alone
+(an update would re-render the live board; the browser's saved widget state carries it).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+DISPLAY_WAIT = 10.0  # seconds a display waits for the logdir's first read, for a picture with data
+
+_displayed: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # display id -> view
+_fingerprints: dict[str, tuple] = {}
+_hook_lock = threading.Lock()
+_hooked_shell = None
+
+
+def _fingerprint(view) -> tuple:
+    """Changes when what the picture shows may have changed."""
+    logdir = view.logdir
+    return (
+        tuple(logdir.progress),
+        tuple(logdir.runs),
+        tuple(sorted((view.run_colors or {}).items())),
+        tuple(view.deselected_runs),
+        repr(getattr(view, "settings", None) or getattr(view, "smoothing", None)),
+    )
+
+
+def picture(view) -> dict[str, str]:
+    """The picture bundle of ``view`` (empty for views without a logdir, or when drawing fails:
+    the widget still shows)."""
+    if getattr(view, "source", None) is None:
+        return {}
+    from jupyter_tb.widgets.static_picture import picture_bundle
+
+    try:
+        return picture_bundle(view, title=_title(view))
+    except Exception as error:  # a picture is a bonus: never lose the widget over it
+        return {"text/plain": f"jupyter-tb: no static picture ({type(error).__name__}: {error})"}
+
+
+def _title(view) -> str:
+    key = getattr(view.source, "key", None)
+    name = f"jupyter-tb {type(view).__name__}"  # "jupyter-tb Dashboard: runs"
+    return f"{name}: {key}" if isinstance(key, str) else name
+
+
+def bundle(view, widget_data: dict) -> dict:
+    """The widget's mimebundle data with the picture beside the widget view."""
+    source = getattr(view, "source", None)
+    if source is not None:
+        source.wait_loaded(DISPLAY_WAIT)
+    data = dict(widget_data)
+    data.update(picture(view))
+    return data
+
+
+def display_view(view, widget_data: dict, metadata: dict) -> None:
+    """Display ``view`` with its picture under a display id (updated after cells finish)."""
+    from IPython.display import display
+
+    display_id = f"jupyter-tb-{view._uid}"
+    data = bundle(view, widget_data)
+    display(data, raw=True, metadata=metadata, display_id=display_id)
+    if getattr(view, "source", None) is not None:
+        _displayed[display_id] = view
+        _fingerprints[display_id] = _fingerprint(view)
+        _hook()
+
+
+def _hook() -> None:
+    global _hooked_shell
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    with _hook_lock:
+        if shell is None or shell is _hooked_shell:
+            return
+        shell.events.register("post_run_cell", refresh_pictures)
+        _hooked_shell = shell
+
+
+def refresh_pictures(*_args) -> int:
+    """Redraw the pictures of displayed views whose data changed; returns how many."""
+    from IPython.display import update_display
+
+    updated = 0
+    for display_id, view in list(_displayed.items()):
+        if view.comm is None:  # closed
+            _displayed.pop(display_id, None)
+            continue
+        if getattr(view, "_rendered_by_browser", False):
+            continue
+        fingerprint = _fingerprint(view)
+        if fingerprint == _fingerprints.get(display_id):
+            continue
+        _fingerprints[display_id] = fingerprint
+        widget_data, metadata = _widget_bundle(view)
+        update_display(bundle(view, widget_data), raw=True, metadata=metadata, display_id=display_id)
+        updated += 1
+    return updated
+
+
+def _widget_bundle(view) -> tuple[dict, dict]:
+    """anywidget's own (data, metadata) for the view (no picture)."""
+    from anywidget import AnyWidget
+
+    result = AnyWidget._repr_mimebundle_(view)
+    return result if isinstance(result, tuple) else (result, {})

@@ -1,0 +1,54 @@
+"""A notebook executed by nbclient (no browser, like papermill or CI) saves the board's
+output with a static picture that is current when its cells finished: a run written by a
+later cell is in the board's picture and summary."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import pathlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.widgets.test_static_picture import browser_colors, count_color
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+CELLS = [
+    "import time, jupyter_tb\n"
+    "from jupyter_tb import SummaryWriter\n"
+    "with SummaryWriter('runs/early') as w:\n"
+    "    for s in range(50): w.add_scalar('loss', 1 / (s + 1), s)",
+    "board = jupyter_tb.board('runs', reload_interval=0.2)\nboard",
+    "with SummaryWriter('runs/late') as w:\n"
+    "    for s in range(50): w.add_scalar('loss', 2 - s / 50, s)\n"
+    "deadline = time.time() + 30\n"
+    "while 'late' not in board.logdir.runs and time.time() < deadline: time.sleep(0.1)\n"
+    "time.sleep(0.5)",
+]
+
+
+def test_executed_notebook_keeps_a_current_picture(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(notebook, path)
+    saved = nbformat.read(path, as_version=4)
+    outputs = [o for o in saved.cells[1].outputs if "image/png" in o.get("data", {})]
+    assert len(outputs) == 1
+    data = outputs[0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "late" in data["text/plain"] and "early" in data["text/plain"]
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(data["image/png"]))).convert("RGB"))
+    for run, color in zip(["early", "late"], browser_colors(["early", "late"]), strict=True):
+        assert count_color(pixels, color) > 100, run
