@@ -325,6 +325,11 @@ def test_notebook7_runs_colours_settings_and_400px(notebook7):
     nb.page.wait_for_timeout(500)
     report = board.evaluate(OVERFLOW_JS)
     assert report["width"] <= 400 and report["out"] == [], report
+    # the open settings panel lies over the board, all of it inside the board (not cut off)
+    assert board.evaluate(
+        "(el) => el.querySelector('[data-jtb-settings]').getBoundingClientRect().bottom"
+        " <= el.getBoundingClientRect().bottom + 1"
+    )
     nb.screenshot("board-shell-nb7-400")
 
     # a view alone has the shell too: runs table, its settings, written to its own traits

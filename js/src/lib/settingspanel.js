@@ -66,7 +66,8 @@ function control(settings, name, label, hook, opts = {}) {
   };
 }
 
-export function createSettingsPanel(settings, { groups = ALL_GROUPS } = {}) {
+// onToggle(open) after the panel opened or closed (the shell makes room for an overlay).
+export function createSettingsPanel(settings, { groups = ALL_GROUPS, onToggle = () => {} } = {}) {
   const controls = new Map();
   const close = h("button", { class: "jtb-button jtb-icon", type: "button", "aria-label": "Close settings", text: "×" });
   const el = h("aside", { class: "jtb-settings", "data-jtb-settings": "", role: "region", "aria-label": "Settings", hidden: true }, [
@@ -91,6 +92,7 @@ export function createSettingsPanel(settings, { groups = ALL_GROUPS } = {}) {
   const setOpen = (open) => {
     el.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
+    onToggle(open);
   };
   button.addEventListener("click", () => {
     setOpen(el.hidden);

@@ -22,7 +22,18 @@ export function createShell(root, { selection, settings, groups }) {
   const sideId = `jtb-side-${++shells}`;
   const side = h("div", { class: "jtb-side", id: sideId, "data-jtb-side": "" });
   const main = h("div", { class: "jtb-main" });
-  const panel = createSettingsPanel(settings, { groups });
+  // an overlay (settings, or the runs table on narrow boards) taller than the board's content
+  // would be cut off by the output area: the layout grows to hold it while it is open
+  const rooms = new Set(); // open overlays
+  const makeRoom = () => {
+    const heights = [...rooms].map((el) => Math.ceil(el.getBoundingClientRect().height));
+    layout.style.minHeight = heights.length ? `${Math.max(...heights)}px` : "";
+  };
+  const roomFor = (el, open) => {
+    if (open) rooms.add(el); else rooms.delete(el);
+    makeRoom();
+  };
+  const panel = createSettingsPanel(settings, { groups, onToggle: (open) => roomFor(panel.el, open) });
   const layout = h("div", { class: "jtb-layout" }, [side, main, panel.el]);
   const runsButton = h("button", {
     class: "jtb-button jtb-runs-toggle", type: "button", "data-jtb-runs-toggle": "",
@@ -35,6 +46,7 @@ export function createShell(root, { selection, settings, groups }) {
   const setRunsOpen = (open) => {
     layout.classList.toggle("jtb-runs-open", open);
     runsButton.setAttribute("aria-expanded", String(open));
+    roomFor(side, open);
   };
   runsButton.addEventListener("click", () => setRunsOpen(!layout.classList.contains("jtb-runs-open")));
   side.addEventListener("keydown", (event) => {
@@ -66,12 +78,16 @@ export function createShell(root, { selection, settings, groups }) {
   const observer = typeof ResizeObserver === "function"
     ? new ResizeObserver((entries) => fit(entries[entries.length - 1].contentRect.width)) : null;
   if (observer) observer.observe(root);
+  // an open overlay changes height with the board's width (docked vs overlaid, wrapping)
+  const overlays = typeof ResizeObserver === "function" ? new ResizeObserver(makeRoom) : null;
+  if (overlays) { overlays.observe(panel.el); overlays.observe(side); }
   fit(root.getBoundingClientRect().width);
 
   return {
     head, headMain, side, main, layout, settingsPanel: panel,
     destroy() {
       if (observer) observer.disconnect();
+      if (overlays) overlays.disconnect();
       unsubscribe();
       unwatchWidth();
       runs.destroy();
