@@ -71,3 +71,28 @@ test("claim: a persisted colour is kept and avoided by later runs", () => {
   const others = Array.from({ length: 30 }, (_, i) => color(`r${i}`));
   assert.ok(!others.includes("#0077bb"));
 });
+
+test("the first five colours stay apart under simulated colour blindness (Machado 2009, full severity)", async () => {
+  const { PALETTE } = await import("../src/lib/colors.js");
+  const MACHADO = {
+    deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
+    protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  };
+  const toLinear = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const toHex = (v) => {
+    v = Math.min(1, Math.max(0, v));
+    const s = v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055;
+    return Math.round(s * 255).toString(16).padStart(2, "0");
+  };
+  const simulate = (hex, m) => {
+    const lin = hexToRgb(hex).map(toLinear);
+    return `#${m.map((row) => toHex(row[0] * lin[0] + row[1] * lin[1] + row[2] * lin[2])).join("")}`;
+  };
+  for (const [name, m] of Object.entries(MACHADO)) {
+    const seen = PALETTE.slice(0, 5).map((c) => simulate(c, m));
+    for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) {
+      assert.ok(deltaE(seen[i], seen[j]) > 12, `${name}: ${PALETTE[i]} ~ ${PALETTE[j]} (${deltaE(seen[i], seen[j]).toFixed(1)})`);
+    }
+  }
+});
