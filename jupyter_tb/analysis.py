@@ -6,14 +6,44 @@ that need both live on this subclass, one level up.
 
 from __future__ import annotations
 
+from jupyter_tb.compute import profile_tables
 from jupyter_tb.compute.run_groups import aggregate_groups, group_runs
 from jupyter_tb.reading import logdir as reading_logdir
+from jupyter_tb.reading.profile_trace import RunProfile
 
 AGGREGATE_COLUMNS = ["group", "step", "mean", "std", "min", "max", "median", "count"]
 
 
+class Profile(RunProfile):
+    """A run's profiler traces (one cycle per trace file) and their tables as pandas frames;
+    ``cycle`` picks a trace file by name (default: the newest)."""
+
+    def operators(self, cycle: str | None = None, group_by_shape: bool = False):
+        """name, calls, self_cpu_us, total_cpu_us, self_device_us, total_device_us (plus
+        input_dims with ``group_by_shape``), as ``prof.key_averages()`` counts them."""
+        return profile_tables.as_frame(profile_tables.operator_table(self.trace(cycle), group_by_shape))
+
+    def steps(self, cycle: str | None = None):
+        """One row per ProfilerStep#N span: step, start_us, duration_us, breakdown columns."""
+        return profile_tables.as_frame(profile_tables.step_table(self.trace(cycle)))
+
+    def kernels(self, cycle: str | None = None):
+        """GPU kernels by name and launching operator: calls, total/mean/max duration."""
+        return profile_tables.as_frame(profile_tables.kernel_table(self.trace(cycle)))
+
+    def memory(self, cycle: str | None = None):
+        """time_us, device, allocated_bytes, reserved_bytes (traces with profile_memory=True)."""
+        return profile_tables.as_frame(profile_tables.memory_series(self.trace(cycle)))
+
+
 class Logdir(reading_logdir.Logdir):
     __doc__ = reading_logdir.Logdir.__doc__
+
+    def profile(self, run: str) -> Profile:
+        """The run's torch.profiler traces with their tables: ``.operators()``, ``.steps()``,
+        ``.kernels()``, ``.memory()``, ``.trace()``."""
+        traces = super().profile(run)
+        return Profile(traces.run, traces.cycles, traces._storage)
 
     def groups(self, group_by, runs=None) -> dict[str, str]:
         """``{run: group}`` under ``group_by`` (a regex removed from run names, ``"hparam:NAME"``

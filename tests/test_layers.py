@@ -28,6 +28,15 @@ def _imported_layers(path: Path) -> set[str]:
             names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
         elif isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+            "import_module",
+            "__import__",
+        ):  # a late import by name is still an import
+            names = [
+                arg.value
+                for arg in node.args[:1]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            ]
         else:
             continue
         layers |= {name.split(".")[1] for name in names if name.startswith("jupyter_tb.")}

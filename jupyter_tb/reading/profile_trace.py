@@ -17,7 +17,6 @@ loops, so the reader thread parsing a trace does not stall the kernel.
 from __future__ import annotations
 
 import gzip
-import importlib
 import json
 import posixpath
 import re
@@ -607,8 +606,9 @@ class TraceFiles:
 class RunProfile:
     """The profiler traces of one run (``Logdir.profile(run)``): one cycle per trace file.
 
-    Tables come from :mod:`jupyter_tb.compute.profile_tables` (pandas frames here, numpy
-    there). ``cycle`` picks a trace file by name (default: the newest)."""
+    ``cycle`` picks a trace file by name (default: the newest). The tables (operators, steps,
+    kernels, memory) are compute's: ``jupyter_tb.read(logdir).profile(run)`` returns
+    :class:`jupyter_tb.analysis.Profile`, this plus them as pandas frames."""
 
     def __init__(self, run: str, cycles: list[Cycle], storage):
         self.run = run
@@ -636,25 +636,3 @@ class RunProfile:
         """One event's full JSON object (args included), read back from its file."""
         chosen = self.cycle(cycle)
         return chosen.trace.event_args(index, decode_bytes(self._storage.read_all(chosen.path)))
-
-    # The tables are compute's (reading must not import it; this one late import is the
-    # public API's convenience, not a dependency of the reader itself).
-    def _tables(self):
-        return importlib.import_module("jupyter_tb.compute.profile_tables")
-
-    def operators(self, cycle: str | None = None, group_by_shape: bool = False):
-        """pandas: name, calls, self_cpu_us, total_cpu_us, self_device_us, total_device_us
-        (plus input_dims with ``group_by_shape``), as ``prof.key_averages()`` counts them."""
-        return self._tables().as_frame(self._tables().operator_table(self.trace(cycle), group_by_shape))
-
-    def steps(self, cycle: str | None = None):
-        """pandas: one row per ProfilerStep#N span: step, start_us, duration_us, breakdown columns."""
-        return self._tables().as_frame(self._tables().step_table(self.trace(cycle)))
-
-    def kernels(self, cycle: str | None = None):
-        """pandas: GPU kernels by name and launching operator: calls, total/mean/max duration."""
-        return self._tables().as_frame(self._tables().kernel_table(self.trace(cycle)))
-
-    def memory(self, cycle: str | None = None):
-        """pandas: time_us, device, allocated_bytes, reserved_bytes (profile_memory=True)."""
-        return self._tables().as_frame(self._tables().memory_series(self.trace(cycle)))
