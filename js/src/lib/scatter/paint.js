@@ -7,16 +7,20 @@ export const CAMERA_DISTANCE = 3.2;
 
 const VERTEX = `
 attribute vec4 rgba;
+#ifdef USE_SPRITE
 attribute float spriteIndex;
+varying float vSprite;
+#endif
 uniform float uSize;
 uniform float uPerspective;
 uniform float uDistance;
 uniform float uDim;
 uniform vec3 uBackground;
 varying vec3 vColor;
-varying float vSprite;
 void main() {
+#ifdef USE_SPRITE
   vSprite = spriteIndex;
+#endif
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   float size = uSize;
@@ -26,26 +30,28 @@ void main() {
   if (rgba.a < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // hidden: outside the clip cube
 }`;
 
-// With a sprite sheet (uUseSprite), each point is its own thumbnail: cell spriteIndex of a
-// sheet tiled row by row from the top left, uCell = one cell's size as a fraction of the sheet.
+// With a sprite sheet (compiled with USE_SPRITE, so plain points pay nothing for it), each
+// point is its own thumbnail: cell spriteIndex of a sheet tiled row by row from the top left,
+// uCell = one cell's size as a fraction of the sheet.
 const FRAGMENT = `
 uniform float uRing;
-uniform float uUseSprite;
+varying vec3 vColor;
+#ifdef USE_SPRITE
 uniform sampler2D uSprite;
 uniform float uPerRow;
 uniform vec2 uCell;
 uniform float uDim;
 uniform vec3 uBackground;
-varying vec3 vColor;
 varying float vSprite;
+#endif
 void main() {
-  if (uUseSprite > 0.5) {
-    float col = mod(vSprite, uPerRow);
-    float row = floor(vSprite / uPerRow + 0.001);
-    vec4 texel = texture2D(uSprite, vec2((col + gl_PointCoord.x) * uCell.x, (row + gl_PointCoord.y) * uCell.y));
-    gl_FragColor = vec4(mix(texel.rgb, uBackground, uDim), 1.0);
-    return;
-  }
+#ifdef USE_SPRITE
+  float col = mod(vSprite, uPerRow);
+  float row = floor(vSprite / uPerRow + 0.001);
+  vec4 texel = texture2D(uSprite, vec2((col + gl_PointCoord.x) * uCell.x, (row + gl_PointCoord.y) * uCell.y));
+  gl_FragColor = vec4(mix(texel.rgb, uBackground, uDim), 1.0);
+  return;
+#endif
   vec2 c = gl_PointCoord * 2.0 - 1.0;
   float r = dot(c, c);
   if (r > 1.0) discard;
@@ -68,7 +74,6 @@ function pointMaterial(ring, depthTest) {
       uDim: { value: 0 },
       uRing: { value: ring ? 1 : 0 },
       uBackground: { value: new THREE.Color(1, 1, 1) },
-      uUseSprite: { value: 0 },
       uSprite: { value: null },
       uPerRow: { value: 1 },
       uCell: { value: new THREE.Vector2(1, 1) },
@@ -93,6 +98,14 @@ export function createCloud(background) {
   for (const m of [baseMaterial, highlightMaterial]) m.uniforms.uBackground.value.copy(background);
   let texture = null;
   let sizes = { base: 4, highlight: 9 };
+  let uploaded = { n: 0, order: null };
+  // each point's sprite cell, uploaded only while thumbnails are shown (plain points skip it)
+  const setCells = () => {
+    if (!texture) { geometry.deleteAttribute("spriteIndex"); return; }
+    const cells = new Float32Array(uploaded.n);
+    for (let k = 0; k < uploaded.n; k++) cells[k] = uploaded.order ? uploaded.order[k] : k;
+    geometry.setAttribute("spriteIndex", new THREE.BufferAttribute(cells, 1));
+  };
   const applySizes = () => {
     // thumbnails need room to be seen: at least 24 device pixels
     baseMaterial.uniforms.uSize.value = texture ? Math.max(24, sizes.base * 5) : sizes.base;
@@ -101,12 +114,9 @@ export function createCloud(background) {
   return {
     scene,
     setPositions(positions, order) {
-      const n = positions.length / 3;
       geometry.setAttribute("position", new THREE.BufferAttribute(gather(positions, order, 3), 3));
-      const cells = new Float32Array(n);
-      for (let k = 0; k < n; k++) cells[k] = order ? order[k] : k;
-      geometry.setAttribute("spriteIndex", new THREE.BufferAttribute(cells, 1));
-      highlightGeometry.setAttribute("spriteIndex", new THREE.BufferAttribute(new Float32Array(n), 1));
+      uploaded = { n: positions.length / 3, order };
+      setCells();
     },
     // sprite = {bitmap, width, height (one cell), perRow} or null: points drawn as thumbnails
     setSprite(sprite) {
@@ -124,7 +134,9 @@ export function createCloud(background) {
         u.uCell.value.set(sprite.width / sprite.bitmap.width, sprite.height / sprite.bitmap.height);
       }
       u.uSprite.value = texture;
-      u.uUseSprite.value = texture ? 1 : 0;
+      baseMaterial.defines = texture ? { USE_SPRITE: "" } : {};
+      baseMaterial.needsUpdate = true; // recompiled with or without the thumbnail code
+      setCells();
       applySizes();
     },
     setColors(rgba, order) {
