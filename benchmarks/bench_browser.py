@@ -265,16 +265,12 @@ def print_live_latency(context, server, home: Path, points: int) -> None:
     )
 
 
-def in_lab(measure, server_config: dict | None = None) -> None:
-    """``measure(context, server, home)`` with a fresh JupyterLab (``server_config``: its
-    jupyter_server_config.json) and Chromium, torn down after."""
+def in_lab(measure) -> None:
+    """``measure(context, server, home)`` with a fresh JupyterLab and Chromium, torn down after."""
     from playwright.sync_api import sync_playwright
 
     home = Path(tempfile.mkdtemp(prefix="jtb-bench-"))
     (home / "root").mkdir()
-    if server_config:
-        (home / "lab-home" / "config").mkdir(parents=True)
-        (home / "lab-home" / "config" / "jupyter_server_config.json").write_text(json.dumps(server_config))
     server = JupyterServer("lab", home / "root", home / "lab-home")
     try:
         with sync_playwright() as pw:
@@ -337,9 +333,6 @@ def main() -> None:
     ap.add_argument("--live-points", type=int, default=60)
     ap.add_argument("--board", action="store_true", help="the 100 tags x 10 runs x 10k points board instead")
     ap.add_argument("--board-points", type=int, default=10_000, help="--board: points per series")
-    ap.add_argument(
-        "--rate-limited", action="store_true", help="--board under Jupyter's default iopub rate limit"
-    )
     args = ap.parse_args()
 
     t = time.perf_counter()
@@ -348,13 +341,7 @@ def main() -> None:
     else:
         logdir = write_million_point_logdir(DATA, args.runs, args.points)
     print(f"logdir {logdir} ready in {time.perf_counter() - t:.1f} s")
-    if not args.board:
-        in_lab(measure_one_tag(args, logdir))
-        return
-    # Jupyter server drops iopub messages (comm messages too) beyond 1 MB/s over 3 s; the big
-    # board's ~230 MB need the limit lifted (--rate-limited measures with the default)
-    lifted = {"ServerApp": {"iopub_data_rate_limit": 1e12, "iopub_msg_rate_limit": 1e9}}
-    in_lab(measure_big_board(args, logdir), None if args.rate_limited else lifted)
+    in_lab((measure_big_board if args.board else measure_one_tag)(args, logdir))
 
 
 if __name__ == "__main__":
