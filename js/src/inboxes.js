@@ -25,13 +25,16 @@ export function inboxes() {
   return globalThis[INBOXES];
 }
 
+// One message into an inbox: to its session, or queued until a session takes it.
+export function deliver(inbox, msg, buffers) {
+  inbox.received += 1;
+  if (inbox.listener) inbox.listener(msg, buffers);
+  else inbox.queue.push([msg, buffers]);
+}
+
 export function openInbox(model) {
   const inbox = { model, queue: [], listener: null, received: 0 };
-  model.on("msg:custom", (msg, buffers) => {
-    inbox.received += 1;
-    if (inbox.listener) inbox.listener(msg, buffers);
-    else inbox.queue.push([msg, buffers]);
-  });
+  model.on("msg:custom", (msg, buffers) => deliver(inbox, msg, buffers));
   inboxes().put(model.get("_uid"), inbox);
   return inbox;
 }

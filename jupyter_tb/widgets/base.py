@@ -97,6 +97,8 @@ class View(anywidget.AnyWidget):
     _kind = traitlets.Unicode("").tag(sync=True)
     _lib = traitlets.Instance(_Library, allow_none=True).tag(sync=True, to_json=_widget_ref)
     _uid = traitlets.Unicode("").tag(sync=True)
+    # the board's last data for a saved notebook opened without a kernel (widgets/replay_record.py)
+    _replay = traitlets.Unicode("").tag(sync=True)
 
     runs = traitlets.Unicode("", help="regex: only runs matching it are listed").tag(sync=True)
     tags = traitlets.Unicode("", help="regex: only tags matching it are shown").tag(sync=True)

@@ -45,13 +45,14 @@ def request_key(op: str, args: dict) -> str:
     return f"{op} {json.dumps(dict(sorted(args.items())), separators=(',', ':'), ensure_ascii=False)}"
 
 
-def _entry(message: Any) -> list:
+def entry(message: Any) -> list:
+    """A message as a record holds it: ``[json, [base64 buffer, ...]]``."""
     content, buffers = pack(message)
     return [content, [base64.b64encode(bytes(buffer)).decode("ascii") for buffer in buffers]]
 
 
-def _entry_bytes(entry: list) -> int:
-    return len(json.dumps(entry[0])) + sum(len(b) for b in entry[1])
+def entry_bytes(packed: list) -> int:
+    return len(json.dumps(packed[0])) + sum(len(b) for b in packed[1])
 
 
 def synced_state(view) -> dict:
@@ -85,13 +86,13 @@ def _replies(view, budget: int) -> dict:
         if handler is None:
             continue
         try:
-            entry = _entry({"type": "reply", "data": handler(**args)})
+            packed = entry({"type": "reply", "data": handler(**args)})
         except Exception:  # a request that fails live fails offline too: not recorded
             continue
-        used += _entry_bytes(entry)
+        used += entry_bytes(packed)
         if used > budget:
             break
-        replies[request_key(op, args)] = entry
+        replies[request_key(op, args)] = packed
     return replies
 
 
@@ -104,7 +105,7 @@ def _record_view(view, preanswer_bytes: int) -> dict:
     messages = view._send_snapshot()
     return {
         "state": synced_state(view),
-        "messages": [_entry(message) for message in messages],
+        "messages": [entry(message) for message in messages],
         "replies": _replies(view, preanswer_bytes),
     }
 

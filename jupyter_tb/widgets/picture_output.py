@@ -7,7 +7,9 @@ the board; GitHub, nbviewer, plain ``nbconvert`` and nbclient/papermill outputs 
 picture. After every cell (IPython's ``post_run_cell``) the picture of each displayed view
 whose data changed is redrawn and sent with ``update_display``, so an executed notebook saves
 the board as it was when its cells finished. Views a browser has rendered are left alone
-(an update would re-render the live board; the browser's saved widget state carries it).
+(an update would re-render the live board): for them the compact record of
+:mod:`jupyter_tb.widgets.replay_record` goes into the ``_replay`` trait, which the browser's
+saved widget state carries.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import weakref
 DISPLAY_WAIT = 10.0  # seconds a display waits for the logdir's first read, for a picture with data
 
 _displayed: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # display id -> view
-_fingerprints: dict[str, tuple] = {}
+_fingerprints: dict[str, tuple] = {}  # display id -> fingerprint of the picture shown
+_replayed: dict[str, tuple] = {}  # display id -> fingerprint of the replay record saved
 _hook_lock = threading.Lock()
 _hooked_shell = None
 
@@ -100,16 +103,28 @@ def refresh_pictures(*_args) -> int:
         if view.comm is None:  # closed
             _displayed.pop(display_id, None)
             continue
-        if getattr(view, "_rendered_by_browser", False):
-            continue
         fingerprint = _fingerprint(view)
-        if fingerprint == _fingerprints.get(display_id):
+        if fingerprint != _replayed.get(display_id):
+            _replayed[display_id] = fingerprint
+            _save_replay(view)
+        if fingerprint == _fingerprints.get(display_id) or getattr(view, "_rendered_by_browser", False):
             continue
         _fingerprints[display_id] = fingerprint
         widget_data, metadata = _widget_bundle(view)
         update_display(bundle(view, widget_data), raw=True, metadata=metadata, display_id=display_id)
         updated += 1
     return updated
+
+
+def _save_replay(view) -> None:
+    """Put the board's compact record in its ``_replay`` trait (saved with the notebook's
+    widget state)."""
+    from jupyter_tb.widgets.replay_record import replay_json
+
+    try:
+        view._replay = replay_json(view)
+    except Exception as error:  # the live board is unaffected; only the saved copy is older
+        view.errors.append(f"replay record: {type(error).__name__}: {error}")
 
 
 def _widget_bundle(view) -> tuple[dict, dict]:

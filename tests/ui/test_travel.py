@@ -132,3 +132,48 @@ def dom_artifact(name: str):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+# -- a saved notebook reopened without its kernel ------------------------------------------------
+
+SAVED_CELLS = [
+    "import jupyter_tb\n"
+    "from jupyter_tb import SummaryWriter\n"
+    "for run in ('a', 'b'):\n"
+    "    with SummaryWriter(f'saved_runs/{run}') as w:\n"
+    "        for s in range(200): w.add_scalar('loss', (1 if run == 'a' else 2) / (s + 1) + (s % 7) * 0.01, s)\n"
+    "board = jupyter_tb.board('saved_runs')\n"
+    "board",
+]
+
+
+def _stop_kernel_of(nb) -> None:
+    for session in nb.server.api("sessions"):
+        if session["path"].endswith(nb.nb_path):
+            nb.server.api(f"kernels/{session['kernel']['id']}", method="DELETE")
+
+
+def test_saved_board_draws_without_its_kernel(lab):
+    nb = lab()
+    nb.open(SAVED_CELLS)
+    nb.run_all()
+    nb.wait_output(dom.DASHBOARD)
+    nb.wait_idle()
+    canvas = nb.scoped(f"{dom.chart('loss')} {dom.attr('canvas')}")
+    dom.wait_ink(nb, canvas)
+    nb.page.wait_for_timeout(1500)  # the record is set after the cell finished
+    nb.save()
+    nb.page.wait_for_timeout(1000)
+    saved = (nb.server.root / nb.nb_path).read_text()
+    assert '"_replay"' in saved
+    _stop_kernel_of(nb)
+    nb.page.reload()
+    nb.wait_kernel()  # Lab starts a fresh kernel that knows nothing of the board
+    nb.wait_output(dom.DASHBOARD)
+    canvas = nb.scoped(f"{dom.chart('loss')} {dom.attr('canvas')}")
+    before = dom.wait_ink(nb, canvas, timeout=30)
+    dom.set_range(dom.settings_panel(nb).locator(dom.attr("smoothing")), 0.0)
+    nb.page.wait_for_function(
+        f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before["hash"]]
+    )
+    nb.screenshot("travel_saved_board")

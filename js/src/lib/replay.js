@@ -6,6 +6,8 @@
 //   standInModel(state, replies) -> a model with anywidget's get/set/on/off/save_changes/send;
 //     send({type: "request"}) answers from `replies`, or fails with a clear "offline" error.
 //   replayMessages(model, messages) -> emit each recorded message as "msg:custom".
+//   replaySaved(record, inboxes, deliver) -> a saved notebook's record (the _replay trait)
+//     into the inboxes of its models that have heard nothing from a kernel.
 
 function base64Bytes(text) {
   const binary = atob(text);
@@ -73,4 +75,15 @@ export function replayMessages(model, messages) {
     const [msg, buffers] = decodeEntry(entry);
     model.emit("msg:custom", msg, buffers);
   }
+}
+
+export function replaySaved(record, inboxes, deliver) {
+  return Promise.all(Object.entries(record.models || {}).map(async ([uid, entry]) => {
+    const inbox = await inboxes.get(uid);
+    if (inbox.received > 0) return; // a kernel answered after all
+    for (const recorded of entry.messages || []) {
+      const [msg, buffers] = decodeEntry(recorded);
+      deliver(inbox, msg, buffers);
+    }
+  }));
 }
