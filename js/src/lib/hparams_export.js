@@ -44,15 +44,3 @@ export function exportSessions(format, { rows, columns }) {
   }
   throw new Error(`unknown format ${JSON.stringify(format)}`);
 }
-
-// Save `text` as a file through a Blob URL (no kernel round trip).
-export function downloadText(text, filename, mime) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -11,11 +11,11 @@
 // [data-jtb-session-values]), [data-jtb-hparams-columns] (the column panel: show/hide
 // checkboxes [data-jtb-hparams-column="<name>"], numeric bounds [data-jtb-hparams-min="<name>"]
 // and [data-jtb-hparams-max="<name>"]), [data-jtb-hparams-download="csv|json|latex"].
-import { h, userRegex } from "../lib/dom.js";
+import { downloadFile, h, userRegex } from "../lib/dom.js";
 import { createLineChart } from "../lib/linechart.js";
 import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
-import { FORMATS, downloadText, exportSessions } from "../lib/hparams_export.js";
+import { FORMATS, exportSessions } from "../lib/hparams_export.js";
 import { onThemeChange } from "../lib/theme.js";
 
 function cellText(col, r) {
@@ -160,7 +160,7 @@ export default {
         run: t.runs[r], status: t.status[r], cells: columns.map((c) => cellValue(c, r)),
       }));
       const { extension, mime } = FORMATS[format];
-      downloadText(exportSessions(format, { rows, columns }), `hparams_sessions.${extension}`, mime);
+      downloadFile(exportSessions(format, { rows, columns }), `hparams_sessions.${extension}`, mime); // a Blob: no kernel round trip
     }
 
     function sortedRows(mask) {
