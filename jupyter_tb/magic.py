@@ -4,7 +4,8 @@ Accepts TensorBoard's flags: ``--logdir``, ``--logdir_spec name:path,...``,
 ``--reload_interval`` (seconds, default 1 here), ``--samples_per_plugin kind=n,...``.
 ``--port``, ``--host``, ``--bind_all`` and ``--load_fast`` are accepted and ignored (there is
 no server). Extra: ``--height`` (pixels), ``--stop`` (stop the live reader of ``--logdir``,
-or of every logdir when given alone), ``--side [split-right|right]`` (show the board in
+or of every logdir when given alone), ``--group_by REGEX`` (run groups: the regex's matches
+are removed from run names, or ``hparam:NAME``; see :mod:`jupyter_tb.compute.run_groups`), ``--side [split-right|right]`` (show the board in
 JupyterLab's side panel; see :mod:`jupyter_tb.widgets.sidepanel`). Everything is a thin layer over
 :func:`jupyter_tb.board`.
 """
@@ -33,6 +34,7 @@ def _parser() -> _Parser:
     p.add_argument("--samples_per_plugin", default="")
     p.add_argument("--height", type=int, default=0)
     p.add_argument("--stop", action="store_true")
+    p.add_argument("--group_by", default="")
     p.add_argument("--side", nargs="?", const="split-right", choices=("split-right", "right"))
     p.add_argument("--port")
     p.add_argument("--host")
@@ -83,6 +85,7 @@ def parse(line: str) -> dict:
         "height": args.height,
         "stop": args.stop,
         "side": args.side,
+        "group_by": args.group_by,
         "ignored": [f"--{name}" for name in IGNORED_FLAGS if getattr(args, name) is not None],
     }
 
@@ -137,6 +140,8 @@ def tensorboard(line: str = "", shell=None):
             print(f"jupyter-tb: stopped {close_all()} live reader(s)")
         return None
     traits = {"height": options["height"]} if options["height"] else {}
+    if options["group_by"]:
+        traits["group_by"] = options["group_by"]
     widget = board(
         options["logdir"],
         logdir_spec=options["logdir_spec"],

@@ -100,3 +100,8 @@ def test_colab_widget_manager_is_enabled_by_anywidget_once(ip, logdir, monkeypat
     ip.run_line_magic("tensorboard", f"--logdir {logdir}")
     ip.run_line_magic("tensorboard", f"--logdir {logdir} --height 300")
     assert calls == [1]
+
+
+def test_group_by_flag():
+    assert magic.parse(r"--logdir runs --group_by '/seed=\d+'")["group_by"] == r"/seed=\d+"
+    assert magic.parse("--logdir runs")["group_by"] == ""

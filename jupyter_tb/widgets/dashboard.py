@@ -23,6 +23,7 @@ import traitlets
 from jupyter_tb.compute.alert_rules import DEFAULT_RULES
 from jupyter_tb.widgets.base import View, registered_views
 from jupyter_tb.widgets.board_alerts import attach_alerts, stop_on_changed
+from jupyter_tb.widgets.views.group_series import Grouping
 
 # TensorBoard's plugin order; kinds it does not know follow, in registration order.
 TAB_ORDER = ("scalars", "images", "audio", "histograms", "distributions", "pr_curves", "text") + (
@@ -41,6 +42,10 @@ SETTINGS = {
     "histogram_mode": "offset",
     "image_brightness": 1.0,
     "image_contrast": 1.0,
+    "group_center": "mean",
+    "group_band": "std",
+    "group_members": False,
+    "group_steps": "union",
 }
 # setting -> the trait of the same meaning on the tab views that have one
 VIEW_TRAITS = {
@@ -51,6 +56,7 @@ VIEW_TRAITS = {
     "histogram_mode": "mode",
     "image_brightness": "brightness",
     "image_contrast": "contrast",
+    "group_steps": "group_steps",
 }
 
 
@@ -59,7 +65,7 @@ def _tab_rank(info) -> tuple:
     return (TAB_ORDER.index(kind), 0) if kind in TAB_ORDER else (len(TAB_ORDER), info.order)
 
 
-class Dashboard(View):
+class Dashboard(Grouping, View):
     _kind = traitlets.Unicode("dashboard").tag(sync=True)
     _tabs = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{kind, title, uid}]
     tab = traitlets.Unicode("", help="kind of the tab shown (two-way)").tag(sync=True)
@@ -107,6 +113,8 @@ class Dashboard(View):
             options = {k: v for k, v in self._child_options.items() if info.cls.class_traits().get(k)}
             options.update(self._setting_traits(info.cls))
             options.update(runs=self.runs, tags=self.tags, selected_runs=list(self.selected_runs))
+            if issubclass(info.cls, Grouping):
+                options["group_by"] = self.group_by
             self.views[info.kind] = info.cls(self.source, **options)
             added = True
         if added:
@@ -155,6 +163,7 @@ class Dashboard(View):
             self._add_tabs()  # the load may have finished since setup(): "loaded" never precedes its tabs
         runs = self.run_names()
         self._runs = tuple(runs)
+        self.refresh_groups()
         return [{"type": "reset", "runs": runs}, self._progress()]
 
     def updates(self, changes: set) -> list[dict]:
@@ -164,6 +173,7 @@ class Dashboard(View):
         if tuple(runs) != self._runs:
             self._runs = tuple(runs)
             messages.append({"type": "catalog", "runs": runs})
+        self.refresh_groups()  # new runs, or hparams sessions that group them
         return messages
 
     def _report_progress(self) -> None:

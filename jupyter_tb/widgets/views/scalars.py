@@ -28,6 +28,7 @@ import traitlets
 from jupyter_tb.compute.downsample import minmax_indices, sort_order
 from jupyter_tb.compute.smoothing import EmaState, ema, smooth, smooth_with_state
 from jupyter_tb.widgets.base import TaggedView, register_view
+from jupyter_tb.widgets.views.group_series import GroupedScalars
 
 WHOLE_LIMIT = 10_000  # series up to this many points are sent whole: every interaction exact
 PIXELS = 1_000  # pixel columns a sampled overview is cut into (<= 4 points each)
@@ -55,7 +56,7 @@ def _ordered(series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @register_view(title="Scalars", order=10)
-class Scalars(TaggedView):
+class Scalars(GroupedScalars, TaggedView):
     """Scalars of a logdir, live. ``jupyter_tb.scalars(logdir, tags=..., runs=...)``."""
 
     _kind = traitlets.Unicode("scalars").tag(sync=True)

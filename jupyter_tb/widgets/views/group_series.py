@@ -1,0 +1,205 @@
+"""Run groups on the board: the ``group_by`` knob and the groups' aggregate series.
+
+:class:`Grouping` (a mixin of the dashboard and the scalars, custom scalars and hparams views)
+holds ``group_by`` (a regex removed from run names, ``"hparam:NAME"``, or a Python callable
+``run -> group``; see :mod:`jupyter_tb.compute.run_groups`) and syncs ``_groups``
+``{group_by: label, groups: {run: group}}`` for the runs a rule grouped (runs left alone are
+not listed). A callable cannot travel: the browser sees its label ``callable:<name>``, and
+the grouping itself arrives through ``_groups``.
+
+:class:`GroupedScalars` (a mixin of the scalars view, before :class:`TaggedView`) adds one
+message per (group, tag), computed in the kernel on the members' full series:
+
+- ``group``: ``{group, tag, members, steps_mode, total, step, mean, std, min, max, median,
+  count}`` replaces what the browser holds for (group, tag). Up to ``WHOLE_LIMIT`` steps
+  travel whole; longer aggregates as the min/max per pixel column of the centre lines and
+  band edges (the indices of all of them, so line and band stay aligned).
+- ``group_drop``: ``{group, tag}`` the group no longer has that tag (regrouped).
+
+A member's new points recompute its group's aggregate for that tag in the same throttled
+update that sends the member's own delta.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import traitlets
+
+from jupyter_tb.compute.downsample import minmax_indices
+from jupyter_tb.compute.run_groups import STEP_MODES, aggregate, group_runs, members_of
+
+WHOLE_LIMIT = 10_000  # aggregates up to this many steps travel whole
+PIXELS = 1_000  # pixel columns of a sampled aggregate
+
+
+def group_by_label(value, _widget=None) -> str:
+    """What the browser sees of ``group_by``: the string itself, or ``callable:<name>``."""
+    if callable(value):
+        return f"callable:{getattr(value, '__name__', type(value).__name__)}"
+    return value or ""
+
+
+def _group_by_from_json(value, _widget=None):
+    return value or ""
+
+
+class Grouping(traitlets.HasTraits):
+    """``group_by`` and the synced ``_groups`` (see the module docstring)."""
+
+    group_by = traitlets.Union(
+        [traitlets.Unicode(), traitlets.Callable()],
+        default_value="",
+        help='runs into groups: a regex removed from run names (r"/seed=\\d+"), "hparam:NAME", '
+        "or a callable run -> group (two-way; the browser edits the regex)",
+    ).tag(sync=True, to_json=group_by_label, from_json=_group_by_from_json)
+    _groups = traitlets.Dict(help="{group_by: label, groups: {run: group}} of the grouped runs").tag(
+        sync=True
+    )
+
+    @traitlets.validate("group_by")
+    def _valid_group_by(self, proposal):
+        value = proposal["value"]
+        if isinstance(value, str) and not value.startswith("hparam:"):
+            try:  # a bad regex: a clear error now, not at the next update
+                group_runs(["x"], value)
+            except ValueError as error:
+                raise traitlets.TraitError(str(error)) from None
+        return value
+
+    @traitlets.observe("group_by")
+    def _group_by_changed(self, change) -> None:
+        for view in getattr(self, "views", {}).values():  # the dashboard's tabs follow it
+            if isinstance(view, Grouping):
+                view.group_by = change["new"]
+        if getattr(self, "_started", False):
+            self.regrouped()
+
+    def regrouped(self) -> None:
+        """After ``group_by`` changed (views with aggregates resend them too)."""
+        with self._lock:
+            self.refresh_groups()
+
+    def group_of(self) -> dict[str, str]:
+        """``{run: group}`` for every listed run under ``group_by``."""
+        runs = self.run_names()
+        group_by = self.group_by
+        sessions = ()
+        if isinstance(group_by, str) and group_by.startswith("hparam:"):
+            sessions = self.logdir.hparams().sessions
+        return group_runs(runs, group_by, sessions)
+
+    def grouped_members(self) -> dict[str, list[str]]:
+        """``{group: [runs]}`` of the groups a rule made (runs left alone are not groups)."""
+        groups = self.group_of()
+        return {
+            group: runs for group, runs in members_of(groups).items() if len(runs) > 1 or runs[0] != group
+        }
+
+    def refresh_groups(self) -> dict[str, list[str]]:
+        """Recompute the grouping; ``_groups`` is set (synced) only when it changed."""
+        try:
+            members = self.grouped_members() if self.group_by else {}
+        except Exception as error:  # e.g. no hparams yet: nothing grouped, the error shown
+            self.post(self._error_message(error))
+            members = {}
+        groups = {run: group for group, runs in members.items() for run in runs}
+        wire = {"group_by": group_by_label(self.group_by), "groups": groups}
+        if wire != self._groups:
+            self._groups = wire
+        return members
+
+
+def _sampled_indices(steps: np.ndarray, agg) -> np.ndarray:
+    """Indices keeping the shape of the centre lines and every band edge."""
+    spread = np.nan_to_num(agg.std)
+    lines = (agg.mean, agg.median, agg.min, agg.max, agg.mean + spread, agg.mean - spread)
+    return np.unique(np.concatenate([minmax_indices(steps, line, PIXELS) for line in lines]))
+
+
+def group_message(group: str, tag: str, members: list[str], agg, steps_mode: str) -> dict:
+    """The ``group`` message of one group's aggregate of ``tag`` (see the module docstring)."""
+    steps = agg.steps.astype(np.float64)
+    columns = {"mean": agg.mean, "std": agg.std, "min": agg.min, "max": agg.max, "median": agg.median}
+    count = agg.count.astype(np.float64)
+    if len(steps) > WHOLE_LIMIT:
+        keep = _sampled_indices(steps, agg)
+        steps, count = steps[keep], count[keep]
+        columns = {name: values[keep] for name, values in columns.items()}
+    return {
+        "type": "group",
+        "group": group,
+        "tag": tag,
+        "members": members,
+        "steps_mode": steps_mode,
+        "total": len(agg),
+        "step": steps,
+        "count": count,
+        **{name: np.asarray(values, dtype=np.float64) for name, values in columns.items()},
+    }
+
+
+class GroupedScalars(Grouping):
+    """The scalars view's group aggregates (see the module docstring); put before TaggedView."""
+
+    group_steps = traitlets.Enum(
+        STEP_MODES,
+        "union",
+        help='"union": every member step, members interpolated; "exact": logged steps only',
+    ).tag(sync=True)
+
+    def _aggregate_messages(self, members: dict[str, list[str]], wanted=None) -> list[dict]:
+        """``group`` messages for every (group, tag) of ``members`` (or only ``wanted`` pairs)."""
+        messages = []
+        for group, runs in members.items():
+            tags = sorted({tag for run in runs for tag in self.tags_of(run, "scalars")})
+            for tag in tags:
+                if wanted is not None and (group, tag) not in wanted:
+                    continue
+                series = [
+                    self.logdir.scalars(run, tag) for run in runs if tag in self.tags_of(run, "scalars")
+                ]
+                agg = aggregate([(s.steps, s.values) for s in series], self.group_steps)
+                messages.append(group_message(group, tag, runs, agg, self.group_steps))
+                self._group_sent.add((group, tag))
+        return messages
+
+    def snapshot(self) -> list[dict]:
+        messages = super().snapshot()
+        self._group_sent: set = set()
+        self._members = self.refresh_groups()
+        return messages + self._aggregate_messages(self._members)
+
+    def updates(self, changes: set) -> list[dict]:
+        messages = super().updates(changes)
+        members = self.refresh_groups()
+        group_of = {run: group for group, runs in members.items() for run in runs}
+        if members != self._members:  # runs appeared or left: whole groups changed
+            stale = {g for g in members if members[g] != self._members.get(g)}
+            wanted = {(g, t) for g in stale for run in members[g] for t in self.tags_of(run, "scalars")}
+            messages += self._drop_missing(members)
+            self._members = members
+        else:
+            wanted = set()
+        wanted |= {
+            (group_of[run], tag) for run, kind, tag in changes if kind == "scalars" and run in group_of
+        }
+        return messages + self._aggregate_messages(members, wanted)
+
+    def _drop_missing(self, members: dict[str, list[str]]) -> list[dict]:
+        gone = {(g, t) for g, t in self._group_sent if g not in members}
+        self._group_sent -= gone
+        return [{"type": "group_drop", "group": g, "tag": t} for g, t in sorted(gone)]
+
+    def regrouped(self) -> None:
+        with self._lock:
+            members = self.refresh_groups()
+            messages = self._drop_missing(members)
+            self._group_sent = {key for key in self._group_sent if key[0] in members}
+            self._members = members
+            for message in messages + self._aggregate_messages(members):
+                self.post(message)
+
+    @traitlets.observe("group_steps")
+    def _group_steps_changed(self, _change) -> None:
+        if getattr(self, "_started", False):
+            self.regrouped()
