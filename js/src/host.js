@@ -122,6 +122,7 @@
 //     [data-jtb-projector-spherize], [data-jtb-projector-sprites], [data-jtb-bookmark="<label>"]
 import { createSelection } from "./lib/selection.js";
 import { bindSettings } from "./lib/settings.js";
+import { bindGrouping } from "./lib/groups.js";
 import { createShell } from "./lib/shell.js";
 import { onThemeChange } from "./lib/theme.js";
 import { GROUPS_OF_KIND } from "./lib/settingspanel.js";
@@ -202,6 +203,7 @@ export async function renderView({ model, el, inbox, signal, selection = null, s
     selection = bound.selection;
     cleanups.push(bound.unbind);
   }
+  if (!embedded) cleanups.push(bindGrouping(model, selection, save)); // group_by, two-way
   if (!settings) {
     const bound = bindSettings(model, save);
     settings = bound.settings;

@@ -8,6 +8,7 @@ import viewsCss from "./lib/views.css";
 import profileCss from "./lib/profile.css";
 import cardsCss from "./lib/cards.css";
 import analysisCss from "./lib/analysis.css";
+import groupsCss from "./lib/groups.css";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 
@@ -15,7 +16,7 @@ function injectStyle() {
   if (typeof document === "undefined" || document.getElementById("jupyter-tb-style")) return;
   const style = document.createElement("style");
   style.id = "jupyter-tb-style";
-  style.textContent = css + alertsCss + viewsCss + profileCss + cardsCss + analysisCss;
+  style.textContent = css + alertsCss + viewsCss + profileCss + cardsCss + analysisCss + groupsCss;
   document.head.append(style);
 }
 

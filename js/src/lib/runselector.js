@@ -4,6 +4,7 @@
 // Run names are user text: set only through textContent / attributes.
 import { h } from "./dom.js";
 import { PALETTE } from "./colors.js";
+import { createGroupRows } from "./groups.js";
 
 let rowIds = 0;
 
@@ -64,6 +65,7 @@ export function createRunSelector(el, selection) {
     "aria-sort": "ascending", title: "Sort by name", text: "A→Z",
   });
   const list = h("div", { class: "jtb-run-list", role: "list", "data-jtb-run-list": "" });
+  const groupRows = createGroupRows(selection); // run groups: the group_by input, group rows
   const root = h("div", { class: "jtb-runs", "data-jtb-runs": "" }, [
     h("div", { class: "jtb-runs-head" }, [
       h("span", { class: "jtb-label", text: "Runs" }),
@@ -72,6 +74,7 @@ export function createRunSelector(el, selection) {
       h("button", { type: "button", class: "jtb-button", "data-jtb-runs-none": "", "aria-label": "Select no runs", text: "none", onclick: () => selection.setAll(false) }),
     ]),
     filter,
+    groupRows.input,
     list,
   ]);
   filter.addEventListener("input", () => selection.setRunFilter(filter.value));
@@ -110,6 +113,7 @@ export function createRunSelector(el, selection) {
       row.swatch.style.background = selection.color(run);
       row.style.display = selection.passesFilter(run) ? "" : "none";
     }
+    groupRows.place(list, rows, runs);
   }
   sync();
   const unsubscribe = selection.subscribe(sync);

@@ -22,6 +22,11 @@ export const SETTINGS = {
   histogram_mode: { value: "offset", kind: "choice", choices: ["offset", "overlay"] },
   image_brightness: { value: 1, kind: "number", min: 0, max: 3 },
   image_contrast: { value: 1, kind: "number", min: 0, max: 3 },
+  // run groups (lib/groups.js): the line, the band, members drawn faintly, which steps
+  group_center: { value: "mean", kind: "choice", choices: ["mean", "median"] },
+  group_band: { value: "std", kind: "choice", choices: ["std", "minmax", "ci95"] },
+  group_members: { value: false, kind: "bool" },
+  group_steps: { value: "union", kind: "choice", choices: ["union", "exact"] },
 };
 
 // `value` made valid for setting `name`, or undefined when it cannot be (unknown name,
@@ -71,7 +76,7 @@ export function createSettings(initial = {}) {
 // x_axis, log_y, ignore_outliers; histograms: mode; images: brightness, contrast).
 const VIEW_TRAITS = {
   smoothing: "smoothing", x_axis: "x_axis", log_y: "log_y", ignore_outliers: "ignore_outliers",
-  histogram_mode: "mode", image_brightness: "brightness", image_contrast: "contrast",
+  histogram_mode: "mode", image_brightness: "brightness", image_contrast: "contrast", group_steps: "group_steps",
 };
 
 // A store bound to a widget model: the dashboard's `settings` dict when the model has one,

@@ -17,6 +17,12 @@ const GROUPS = {
     ["tooltip_sort", "Tooltip sorting", "tooltip-sort", { names: { default: "Default", ascending: "Ascending", descending: "Descending", nearest: "Nearest" } }],
     ["tooltip_rows", "Tooltip rows (0 = all)", "tooltip-rows", { number: true }],
   ]],
+  groups: ["Run groups", [
+    ["group_center", "Group line", "group-center", { names: { mean: "Mean", median: "Median" } }],
+    ["group_band", "Group band", "group-band", { names: { std: "± std", minmax: "Min – max", ci95: "95% CI of the mean" } }],
+    ["group_members", "Show members faintly", "group-members"],
+    ["group_steps", "Group steps", "group-steps", { names: { union: "Union (interpolated)", exact: "Exact only" } }],
+  ]],
   histograms: ["Histograms", [["histogram_mode", "Mode", "histogram-mode", { names: { offset: "Offset", overlay: "Overlay" } }]]],
   images: ["Images", [
     ["image_brightness", "Brightness", "brightness", { step: 0.01, digits: 2 }],
@@ -26,7 +32,7 @@ const GROUPS = {
 
 // The groups a view of `kind` shows alone (the dashboard shows them all).
 export const GROUPS_OF_KIND = {
-  scalars: ["general", "scalars"], custom_scalars: ["scalars"],
+  scalars: ["general", "scalars", "groups"], custom_scalars: ["scalars", "groups"],
   histograms: ["histograms"], distributions: [], images: ["general", "images"],
 };
 export const ALL_GROUPS = Object.keys(GROUPS);

@@ -12,6 +12,7 @@ import {
   appendToSeries, createSmoother, rangeRequest, relativeTimes, seriesFromMessage, setSmoothed, windowXs,
 } from "../lib/series.js";
 import { seriesKey } from "../lib/steps.js";
+import { foldGroupMessage, withGroups } from "../lib/groups.js";
 
 // The note saying smoothing is approximated (the controls are the settings panel's).
 function smoothingNote() {
@@ -27,6 +28,7 @@ export default {
   },
 
   onMessage(state, msg) {
+    foldGroupMessage(state, msg); // run groups' aggregates (lib/groups.js)
     switch (msg.type) {
       case "reset":
         state.series.clear();
@@ -201,7 +203,7 @@ export default {
     }
 
     function redraw(card) {
-      const lines = linesFor(card);
+      const lines = withGroups(linesFor(card), { tag: card.tag, state, selection, settings: ctx.settings, el: card.el });
       card.lines = lines;
       if (card.pick || card.range) showTable(card);
       card.chart.update({ series: lines, xKind: setting("x_axis"), logY: setting("log_y"), ignoreOutliers: setting("ignore_outliers") });
