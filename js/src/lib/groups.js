@@ -128,7 +128,8 @@ export function createGroupRows(selection) {
       caret, box, swatch, h("span", { class: "jtb-run-name", text: name, title: name }), count,
     ]);
     box.addEventListener("change", () => {
-      for (const run of row.members) if (selection.passesFilter(run)) selection.toggle(run, box.checked);
+      const on = box.checked; // each toggle redraws this row: read the click's state once
+      for (const run of row.members) if (selection.passesFilter(run) && selection.isSelected(run) !== on) selection.toggle(run, on);
     });
     caret.addEventListener("click", () => grouping.toggleExpanded(name));
     return Object.assign(row, { box, caret, swatch, count, members: [] });
