@@ -5,6 +5,7 @@ import { installDom } from "./helpers.js";
 import { bandOf, foldGroupMessage, groupByRegex, groupingOf, withGroups } from "../src/lib/groups.js";
 import { createSelection } from "../src/lib/selection.js";
 import { createSettings } from "../src/lib/settings.js";
+import { stepRows } from "../src/lib/runtable.js";
 
 const f64 = (...v) => Float64Array.from(v);
 const RUNS = ["baseline", "lr=0.1/seed=1", "lr=0.1/seed=2", "lr=0.3/seed=1"];
@@ -71,6 +72,8 @@ test("group lines replace their members' lines on the step axis, members faint o
   assert.equal(el.getAttribute("data-jtb-band"), "std");
   assert.equal(lines[0].countAt(1), 1);
   assert.deepEqual([...lines[0].upper], [1.5, NaN, 4]);
+  const [row] = stepRows(lines.slice(0, 1), 2); // the hover readout: centre, band and n at the step
+  assert.deepEqual([row.name, row.value, row.band, row.count], ["g", 3, [2, 4], 2]);
   settings.set("group_members", true);
   const faint = withGroups(["g/seed=1", "g/seed=2", "other"].map(run), { tag: "loss", state, selection, settings, el });
   assert.deepEqual(faint.map((l) => [l.name, l.color]), [["g/seed=1", "#11223355"], ["g/seed=2", "#11223355"], ["g", selection.color("g")], ["other", "#112233"]]);

@@ -96,7 +96,11 @@ BAND_INK_JS = """([canvas, hex]) => {
 
 
 def group_color(nb: NotebookPage, group: str) -> str:
-    rgb = nb.scoped(dom.attr("group", group)).locator(".jtb-swatch").evaluate("(el) => getComputedStyle(el).backgroundColor")
+    rgb = (
+        nb.scoped(dom.attr("group", group))
+        .locator(".jtb-swatch")
+        .evaluate("(el) => getComputedStyle(el).backgroundColor")
+    )
     return "#" + "".join(f"{int(v):02x}" for v in rgb[rgb.index("(") + 1 : -1].split(","))
 
 
@@ -149,7 +153,6 @@ def test_group_row_expands_and_ticks_its_members(board):
     nb.scoped(dom.attr("run-toggle", members[0])).check()  # one member back: the group is drawn
     assert row.locator(dom.attr("group-toggle")).evaluate("(el) => el.indeterminate")
     dom.wait_points(nb, TAG, 3 * STEPS)
-    toggle = row.locator(dom.attr("group-toggle"))
     row.locator(dom.attr("group-toggle")).check()
     row.locator(dom.attr("group-expand")).click()
     for r in member_rows:
@@ -234,7 +237,9 @@ def test_live_group_follows_its_writing_member(browser_context, lab_server, ui_h
         latencies = dom.drawn_latencies(written, nb.page.evaluate("() => window.__jtbPointsLog"))
         assert len(latencies) >= 20
         median, worst = dom.percentile(latencies, 50), max(latencies)
-        print(f"group live latency: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms over {len(latencies)}")
+        print(
+            f"group live latency: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms over {len(latencies)}"
+        )
         assert median < 1.0
         card = nb.scoped(dom.chart("live/x"))
         assert card.get_attribute("data-jtb-band") == "std"

@@ -25,7 +25,8 @@ export function stepRows(lines, x) {
     const line = row.series;
     const wall = line.wallAt ? line.wallAt(row.index) : NaN;
     const band = line.lower && line.upper ? [line.lower[row.index], line.upper[row.index]] : null;
-    return { ...row, step: line.stepAt ? line.stepAt(row.index) : row.x, wall, relative: wall - (line.wall0 ?? NaN), band };
+    const count = line.countAt ? line.countAt(row.index) : undefined; // a run group's runs at the step (lib/groups.js)
+    return { ...row, step: line.stepAt ? line.stepAt(row.index) : row.x, wall, relative: wall - (line.wall0 ?? NaN), band, count };
   });
 }
 
@@ -82,6 +83,7 @@ export function sortRows(rows, how = "default", y = NaN) {
 
 const num = (v) => (v === null || v === undefined || Number.isNaN(v) ? "" : formatNumber(v));
 const BAND_COLUMN = ["band", "Band", (b) => (b ? `${num(b[0])} … ${num(b[1])}` : "")];
+const COUNT_COLUMN = ["count", "n", num]; // runs of a group contributing at the step
 const clock = (t) => formatWall(t).slice(11); // the readout's wall time: the clock only
 const COLUMNS = {
   step: [
@@ -120,6 +122,7 @@ export function createRowTable(kind) {
     const { rows, mode = "step", sort = "default", y = NaN, limit = 0 } = what;
     const columns = COLUMNS[mode].map((column) => (column[0] === "wall" && wallColumn ? wallColumn : column));
     if (rows.some((row) => row.band)) columns.splice(3, 0, BAND_COLUMN);
+    if (mode === "step" && rows.some((row) => row.count !== undefined)) columns.splice(4, 0, COUNT_COLUMN);
     const sorted = sortRows(rows, columnSort && kind !== "readout" ? columnSort : sort, y);
     const shown = limit > 0 ? sorted.slice(0, limit) : sorted;
     const head = h("tr", {}, columns.map(([key, label]) => headerCell(key, label, kind !== "readout")));
