@@ -203,3 +203,34 @@ class GroupedScalars(Grouping):
     def _group_steps_changed(self, _change) -> None:
         if getattr(self, "_started", False):
             self.regrouped()
+
+
+class GroupedSessions(Grouping):
+    """The hparams view's group rows: per group mean ± std of each final metric over its
+    sessions (``groups`` on its ``reset``/``table`` messages:
+    ``[{name, members, metrics: {metric: [mean, std, n]}}]``, None for a missing number)."""
+
+    def session_groups(self, table) -> list[dict]:
+        if not self.group_by or not len(table):
+            return []
+        sessions = ()
+        if isinstance(self.group_by, str) and self.group_by.startswith("hparam:"):
+            sessions = self.logdir.hparams().sessions
+        out = []
+        for group, runs in members_of(group_runs(list(table.runs), self.group_by, sessions)).items():
+            if len(runs) == 1 and runs[0] == group:
+                continue  # left alone: its session row says it all
+            rows = [table.runs.index(run) for run in runs]
+            metrics = {}
+            for name in table.metric_names:
+                values = np.asarray(table.column(name), dtype=np.float64)[rows]
+                values = values[np.isfinite(values)]
+                mean = float(values.mean()) if len(values) else None
+                std = float(values.std(ddof=1)) if len(values) > 1 else None
+                metrics[name] = [mean, std, len(values)]
+            out.append({"name": group, "members": runs, "metrics": metrics})
+        return out
+
+    def regrouped(self) -> None:
+        super().regrouped()
+        self._send_snapshot()  # the table again, with the new group rows

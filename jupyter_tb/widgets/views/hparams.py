@@ -23,6 +23,7 @@ import traitlets
 from jupyter_tb.compute.downsample import minmax_indices
 from jupyter_tb.compute.hparams_table import SessionsTable, sessions_table
 from jupyter_tb.widgets.base import View, register_view
+from jupyter_tb.widgets.views.group_series import GroupedSessions
 
 MAX_POINTS = 1000  # per series in the session detail charts (min/max per pixel column)
 
@@ -41,7 +42,7 @@ def _same(a: dict | None, b: dict) -> bool:
 
 
 @register_view(title="HParams", order=80)
-class HParams(View):
+class HParams(GroupedSessions, View):
     """Sessions of a hyperparameter search: table, parallel coordinates, scatter matrix.
 
     ``selected_sessions`` (list of run names) follows what the user clicks; set it from
@@ -68,17 +69,19 @@ class HParams(View):
         return self.table().to_pandas()
 
     def snapshot(self) -> list[dict]:
-        self._sent = self.table().to_wire()
-        return [{"type": "reset", **self._sent}]
+        table = self.table()
+        self._sent = table.to_wire()
+        return [{"type": "reset", **self._sent, "groups": self.session_groups(table)}]
 
     def updates(self, changes: set) -> list[dict]:
         if not any(kind in ("hparams", "scalars") for _run, kind, _tag in changes):
             return []
-        wire = self.table().to_wire()
+        table = self.table()
+        wire = table.to_wire()
         if _same(self._sent, wire):
             return []
         self._sent = wire
-        return [{"type": "table", **wire}]
+        return [{"type": "table", **wire, "groups": self.session_groups(table)}]
 
     def request_session(self, run: str) -> dict:
         """Scalar series of one session: its run's tags, its metric sub-runs' tags and, for

@@ -174,3 +174,29 @@ def test_dashboard_group_by_reaches_its_tabs(logdir, outbox, live_sources):
     assert scalars.group_by == "" and scalars._groups["groups"] == {}
     board.settings = {**board.settings, "group_steps": "exact"}
     assert scalars.group_steps == "exact"
+
+
+def test_hparams_group_rows_mean_and_std_of_final_metrics(tmp_path, outbox, live_sources):
+    from jupyter_tb.widgets.views.hparams import HParams
+
+    finals = {}
+    for lr in (0.1, 0.3):
+        for seed in (1, 2, 3):
+            run = f"lr={lr}/seed={seed}"
+            finals[run] = lr * 10 + seed * 0.25
+            with SummaryWriter(str(tmp_path / run)) as w:
+                w.add_hparams({"lr": lr, "seed": seed}, {"final": finals[run]}, run_name=".")
+    v = make_view(HParams, tmp_path, group_by=SEED)
+    groups = {g["name"]: g for g in outbox.of(v, "reset")[-1]["groups"]}
+    assert set(groups) == {"lr=0.1", "lr=0.3"}
+    for lr in (0.1, 0.3):
+        values = np.array([finals[f"lr={lr}/seed={s}"] for s in (1, 2, 3)])
+        mean, std, n = groups[f"lr={lr}"]["metrics"]["final"]
+        assert n == 3 and mean == pytest.approx(values.mean()) and std == pytest.approx(values.std(ddof=1))
+    outbox.clear(v)
+    v.group_by = "hparam:seed"
+    groups = {g["name"]: g for g in outbox.of(v, "reset")[-1]["groups"]}
+    assert set(groups) == {"seed=1", "seed=2", "seed=3"}
+    assert groups["seed=2"]["members"] == ["lr=0.1/seed=2", "lr=0.3/seed=2"]
+    v.group_by = ""
+    assert outbox.of(v, "reset")[-1]["groups"] == []
