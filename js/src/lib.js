@@ -2,6 +2,8 @@
 // so it reaches the page once. initialize() publishes the API on a page-global symbol (for
 // widget.js without anywidget's host API) and returns it (anywidget host.getWidget exports).
 import { renderView, loadView } from "./host.js";
+import { deliver, inboxes } from "./inboxes.js";
+import { replaySaved } from "./lib/replay.js";
 import css from "./style.css";
 import alertsCss from "./lib/alerts.css";
 import viewsCss from "./lib/views.css";
@@ -22,6 +24,8 @@ function injectStyle() {
 
 const api = {
   version: 1,
+  // widget.js calls this with a saved notebook's _replay record when no kernel answered
+  replaySaved: (text) => replaySaved(JSON.parse(text), inboxes(), deliver),
   // widget.js calls this to show one widget; the dashboard calls renderView for its tabs
   render: (options) => renderView(options),
   renderView,

@@ -5,19 +5,10 @@
 //   before the library is loaded or before any view is shown) and register the inbox under
 //   the model's _uid so a dashboard can find its child views.
 // render(): wait for the library, then let it render the view named by the model's _kind.
-import { deliver, inboxes, openInbox } from "./inboxes.js";
-import { replaySaved } from "./lib/replay.js";
+import { inboxes, openInbox } from "./inboxes.js";
 
 const LIB = Symbol.for("jupyter_tb.lib");
 const REPLAY_AFTER_MS = 2500; // a kernel answers "hello" well within this when it is idle
-
-function replaySavedBoard(text) {
-  try {
-    replaySaved(JSON.parse(text), inboxes(), deliver).catch((error) => console.warn("jupyter-tb: saved board", error));
-  } catch (error) {
-    console.warn("jupyter-tb: unreadable saved board", error);
-  }
-}
 
 function waitForGlobalLibrary() {
   return new Promise((resolve, reject) => {
@@ -54,7 +45,10 @@ export default {
     // No kernel (a saved notebook reopened): show the board's saved last data, if any.
     setTimeout(() => {
       const saved = model.get("_replay");
-      if (inbox.received === 0 && saved) replaySavedBoard(saved);
+      if (inbox.received !== 0 || !saved) return;
+      waitForGlobalLibrary()
+        .then((lib) => lib.replaySaved && lib.replaySaved(saved))
+        .catch((error) => console.warn("jupyter-tb: saved board", error));
     }, REPLAY_AFTER_MS);
     return { inbox };
   },
