@@ -89,6 +89,14 @@
 //     [data-jtb-run-toggle="<run>"] (checkbox), [data-jtb-run-color="<run>"] (swatch button: its
 //     computed background is the run's colour; opens [data-jtb-color-popover] with
 //     [data-jtb-color-choice="#rrggbb"] buttons and a [data-jtb-color-input] colour input)
+//   run groups (js/src/lib/groups.js): [data-jtb-group-by] (the group_by input of the runs table;
+//     aria-invalid="true" on a bad regex), [data-jtb-group="<group>"] (a group row: its
+//     .jtb-swatch is the group's colour, text "<n> runs"), [data-jtb-group-toggle="<group>"]
+//     (checkbox ticking its members; indeterminate when some are), [data-jtb-group-expand="<group>"]
+//     (shows / hides the member rows, aria-expanded); [data-jtb-band="std|minmax|ci95"] on a scalars
+//     card while group bands are drawn; settings [data-jtb-group-center], [data-jtb-group-band],
+//     [data-jtb-group-members], [data-jtb-group-steps]; hparams: [data-jtb-session-group="<group>"]
+//     (a group row: mean ± std (n=...) per metric)
 //   tag groups: [data-jtb-section="<first / segment>"] (a <details>)
 //   cards (every view using showTagCards, js/src/lib/cards.js): [data-jtb-card="<tag>"] (card),
 //     [data-jtb-pin] / [data-jtb-expand] / [data-jtb-fullscreen] (buttons on a card, aria-pressed

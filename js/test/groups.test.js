@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installDom } from "./helpers.js";
-import { bandOf, foldGroupMessage, groupByRegex, groupingOf, withGroups } from "../src/lib/groups.js";
+import { bandOf, foldGroupMessage, groupByRegex, groupingOf, sessionGroupRows, withGroups } from "../src/lib/groups.js";
 import { createSelection } from "../src/lib/selection.js";
 import { createSettings } from "../src/lib/settings.js";
 import { stepRows } from "../src/lib/runtable.js";
@@ -82,4 +82,13 @@ test("group lines replace their members' lines on the step axis, members faint o
   assert.equal(el.hasAttribute("data-jtb-band"), false);
   foldGroupMessage(state, { type: "group_drop", group: "g", tag: "loss" });
   assert.equal(state.groups.size, 0);
+});
+
+test("hparams group rows: mean ± std (n) under metric columns, blank under hparams", async () => {
+  await installDom();
+  const groups = [{ name: "lr=0.1", members: ["a", "b"], metrics: { final: [0.5, 0.25, 2], other: [null, null, 0] } }];
+  const columns = [{ name: "lr", group: "hparam" }, { name: "final", group: "metric" }, { name: "other", group: "metric" }];
+  const [row] = sessionGroupRows(groups, columns, () => "#123456");
+  assert.equal(row.getAttribute("data-jtb-session-group"), "lr=0.1");
+  assert.deepEqual([...row.children].map((td) => td.textContent), ["lr=0.1 (2 runs)", "", "0.5 ± 0.25 (n=2)", "", "", "", ""]);
 });

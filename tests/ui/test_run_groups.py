@@ -27,6 +27,10 @@ def loss(lr: float, seed: int, step: int) -> float:
     return (10.0 if lr == 0.1 else 2.0) + OFFSETS[seed] + np.sin(step / 6.0)
 
 
+def final(lr: float, seed: int) -> float:
+    return lr + seed / 8
+
+
 def write_logdir(root: Path) -> Path:
     from jupyter_tb import SummaryWriter
 
@@ -35,6 +39,7 @@ def write_logdir(root: Path) -> Path:
             with SummaryWriter(str(root / f"lr={lr}/seed={seed}")) as w:
                 for step in range(STEPS):
                     w.add_scalar(TAG, loss(lr, seed, step), step)
+                w.add_hparams({"lr": lr, "seed": seed}, {"final": final(lr, seed)}, run_name=".")
     with SummaryWriter(str(root / "baseline")) as w:
         for step in range(STEPS):
             w.add_scalar(TAG, 6.0, step)
@@ -189,6 +194,22 @@ def test_band_settings_change_the_band(board):
     nb.scoped(dom.attr("group-members")).uncheck()
     nb.scoped(dom.attr("group-band")).select_option("std")
     nb.scoped(dom.attr("settings-toggle")).click()
+
+
+@pytest.mark.ui
+def test_hparams_table_has_a_row_per_group(board):
+    nb = board
+    if nb.scoped(dom.attr("group", "lr=0.3")).count() == 0:  # run alone: group first
+        nb.scoped(dom.attr("group-by")).fill(SEED)
+    hparams = dom.open_tab(nb, "hparams")
+    row = hparams.locator(dom.attr("session-group", "lr=0.3"))
+    row.wait_for()
+    finals = np.array([final(0.3, seed) for seed in OFFSETS])
+    text = row.inner_text()
+    assert "3 runs" in text and f"± {finals.std(ddof=1):.4g}"[:6] in text and "(n=3)" in text
+    assert hparams.locator(dom.attr("session", "lr=0.3/seed=2")).count() == 1  # sessions stay listed
+    nb.screenshot("run-groups-hparams-lab")
+    dom.open_tab(nb, "scalars")
 
 
 LIVE_SETUP = """

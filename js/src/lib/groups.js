@@ -16,6 +16,7 @@
 // Changes are announced as the selection's "groups" event (selection.subscribe).
 // A group's colour is selection.color(group): the name is allocated like a run's.
 import { h } from "./dom.js";
+import { formatNumber } from "./format.js";
 import { smooth } from "./smoothing.js";
 import { seriesKey } from "./steps.js";
 
@@ -239,4 +240,29 @@ function groupLine(name, agg, color, weight, settings) {
     spread: SPREAD_NAMES[settings.get("group_band")],
     countAt: (i) => agg.count[i], stepAt: (i) => agg.step[i], wallAt: () => NaN,
   };
+}
+
+// -- hparams table ------------------------------------------------------------------------------
+
+// The hparams table's group rows (before the sessions): per group its colour, name and member
+// count, mean ± std (n) of each shown metric column, blank hparam columns. `groups` as the
+// kernel sends them ([{name, members, metrics: {metric: [mean, std, n]}}]); `columns` the
+// shown columns ({name, group: "hparam" | "metric"}); `trailing` the empty cells after them.
+export function sessionGroupRows(groups, columns, color, trailing = 3) {
+  const cell = (text, right) => h("td", { text, style: { padding: "1px 6px", textAlign: right ? "right" : "left", whiteSpace: "nowrap" } });
+  const metricText = (stats) => {
+    if (!stats || stats[0] === null) return "";
+    const [mean, std, n] = stats;
+    return `${formatNumber(mean)}${std === null ? "" : ` ± ${formatNumber(std)}`} (n=${n})`;
+  };
+  return (groups || []).map(({ name, members, metrics }) => h("tr", {
+    class: "jtb-session-group", "data-jtb-session-group": name, title: members.join("\n"),
+  }, [
+    h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap", fontWeight: "600" } }, [
+      h("span", { class: "jtb-swatch", style: { background: color(name), marginRight: "4px" } }),
+      `${name} (${members.length} runs)`,
+    ]),
+    ...columns.map((c) => cell(c.group === "metric" ? metricText(metrics[c.name]) : "", true)),
+    ...Array.from({ length: trailing }, () => cell("")),
+  ]));
 }

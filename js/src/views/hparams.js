@@ -17,6 +17,7 @@ import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
 import { FORMATS, exportSessions } from "../lib/hparams_export.js";
 import { onThemeChange } from "../lib/theme.js";
+import { sessionGroupRows } from "../lib/groups.js";
 
 function cellText(col, r) {
   const v = col.values[r];
@@ -42,7 +43,7 @@ export default {
 
   onMessage(state, msg) {
     if (msg.type === "reset" || msg.type === "table") {
-      state.table = { runs: msg.runs, status: msg.status, start_time: msg.start_time, end_time: msg.end_time, columns: msg.columns };
+      state.table = { runs: msg.runs, status: msg.status, start_time: msg.start_time, end_time: msg.end_time, columns: msg.columns, groups: msg.groups || [] };
       state.version += 1;
     }
   },
@@ -214,7 +215,8 @@ export default {
         tr.addEventListener("click", (ev) => pick(r, ev.ctrlKey || ev.metaKey || ev.shiftKey));
         return tr;
       });
-      tableEl.replaceChildren(h("thead", {}, [head]), h("tbody", {}, body));
+      const groupRows = sessionGroupRows(t.groups, columns, colorOf); // run groups: mean ± std per metric
+      tableEl.replaceChildren(h("thead", {}, [head]), h("tbody", {}, [...groupRows, ...body]));
       count.textContent = `${body.length} of ${t.runs.length} sessions`;
     }
 
