@@ -301,6 +301,13 @@ class View(anywidget.AnyWidget):
         data, metadata = super()._repr_mimebundle_()
         display_view(self, data, metadata)
 
+    def figure(self, tag: str):
+        """A plotly Figure of what this view's card of ``tag`` shows (scalars views; needs
+        plotly): see jupyter_tb/widgets/figure.py."""
+        from jupyter_tb.widgets.figure import figure
+
+        return figure(self, tag)
+
     def export_html(self, path, **options: Any) -> int:
         """Write this board (or view) as one self-contained offline HTML file: the renderer
         and the data inside, no server, no network (see jupyter_tb/widgets/export.py)."""

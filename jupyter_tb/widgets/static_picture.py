@@ -148,13 +148,19 @@ class BoardContent:
         return [run for run in self.runs if tag in self.tags.get(kind, {}).get(run, ())]
 
     def scalar(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray]:
+        steps, _walls, values = self.scalar_series(run, tag)
+        return steps, values
+
+    def scalar_series(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(steps, wall times, values) of (run, tag) in step order."""
         series = self.logdir.scalars(run, tag)
         steps = np.asarray(series.steps, dtype=np.float64)
+        walls = np.asarray(series.wall_times, dtype=np.float64)
         values = np.asarray(series.values, dtype=np.float64)
         order = sort_order(steps)
         if order is not None:
-            steps, values = steps[order], values[order]
-        return steps, values
+            steps, walls, values = steps[order], walls[order], values[order]
+        return steps, walls, values
 
 
 # -- the text ------------------------------------------------------------------------------------
