@@ -32,6 +32,11 @@ from jupyter_tb.widgets.views.group_series import GroupedScalars
 
 WHOLE_LIMIT = 10_000  # series up to this many points are sent whole: every interaction exact
 PIXELS = 1_000  # pixel columns a sampled overview is cut into (<= 4 points each)
+# Points one view sends over all its series. Shared out by series count, so a board of 100 tags
+# x 10 runs sends about 1M points (a 1,000-point overview each, refined on zoom), not 10M: a
+# 230 MB snapshot outran the kernel's outgoing message queue and the board never loaded.
+POINT_BUDGET = 1_000_000
+MIN_PIXELS = 200  # the coarsest overview: still finer than a card is wide at small widths
 TAIL_LIMIT = 2_000  # raw points appended to a sampled series before it is resampled
 
 
@@ -81,6 +86,16 @@ class Scalars(GroupedScalars, TaggedView):
     def reset_fields(self) -> dict:
         return {"smoothing": self.smoothing}
 
+    def snapshot(self) -> list[dict]:
+        self._series_count = sum(len(tags) for tags in self.catalog_message("reset")["tags"].values())
+        return super().snapshot()
+
+    def _limits(self) -> tuple[int, int]:
+        """(most points a series is sent whole with, pixel columns of a sampled overview)."""
+        count = max(getattr(self, "_series_count", 0), len(self.sent), 1)
+        share = POINT_BUDGET // count
+        return min(WHOLE_LIMIT, max(share, 4 * MIN_PIXELS)), min(PIXELS, max(MIN_PIXELS, share // 4))
+
     def series_messages(self, run: str, tag: str) -> list[dict]:
         message = self._delta_message(run, tag)
         return [] if message is None else [message]
@@ -89,11 +104,12 @@ class Scalars(GroupedScalars, TaggedView):
         steps, walls, values = _ordered(self.logdir.scalars(run, tag))
         total = len(steps)
         message = {"type": "series", "run": run, "tag": tag, "total": total}
-        if total <= WHOLE_LIMIT:
+        whole_limit, pixels = self._limits()
+        if total <= whole_limit:
             self.sent[(run, tag)] = _SentScalarSeries("whole", total)
             message.update(mode="whole", step=steps, wall=walls, value=values)
             return message
-        chosen = minmax_indices(steps, values, PIXELS)
+        chosen = minmax_indices(steps, values, pixels)
         smoothed_full, state = smooth_with_state(values, self.smoothing)
         self.sent[(run, tag)] = _SentScalarSeries("sampled", total, chosen, state)
         message.update(
@@ -116,9 +132,10 @@ class Scalars(GroupedScalars, TaggedView):
             return None
         if total < sent.count or sort_order(series.steps[max(sent.count - 1, 0) :]) is not None:
             return self._series_message(run, tag)  # shrank or went back in steps: start over
-        if sent.mode == "whole" and total > WHOLE_LIMIT:
+        whole_limit, pixels = self._limits()
+        if sent.mode == "whole" and total > whole_limit:
             return self._series_message(run, tag)
-        if sent.mode == "sampled" and len(sent.indices) + total - sent.count > 4 * PIXELS + TAIL_LIMIT:
+        if sent.mode == "sampled" and len(sent.indices) + total - sent.count > 4 * pixels + TAIL_LIMIT:
             return self._series_message(run, tag)
         start = sent.count
         steps = np.asarray(series.steps[start:], dtype=np.float64)

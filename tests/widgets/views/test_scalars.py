@@ -194,3 +194,25 @@ def test_in_kernel_writer_latency_and_throttling(tmp_path, outbox, live_sources)
     updates = [m for m in outbox.of(w) if m["type"] in ("append", "series")]
     assert len(updates) <= 2.0 / Scalars.update_interval + 5  # throttled, not one per flush
     assert updates[-1]["step"][-1] == step - 1
+
+
+def test_a_board_of_many_series_shares_a_point_budget(tmp_path, outbox, live_sources, monkeypatch):
+    """Many series: each gets a coarser overview so the snapshot stays near the budget (a
+    100 x 10 x 10k board sent 230 MB whole and never loaded); few series keep every point."""
+    monkeypatch.setattr(scalars_module, "POINT_BUDGET", 40_000)
+    from jupyter_tb import SummaryWriter
+
+    for run in range(4):
+        with SummaryWriter(tmp_path / f"r{run}") as writer:
+            for step in range(5_000):
+                for tag in range(5):
+                    writer.add_scalar(f"t{tag}", np.sin(step / 50 + tag + run), step)
+    w = make(tmp_path)
+    series = series_messages(outbox, w)
+    assert len(series) == 20
+    sent = sum(len(m["step"]) for m in series.values())
+    assert sent <= 40_000 * 1.05, sent  # 2,000 points each instead of 5,000
+    assert all(m["mode"] == "sampled" and m["total"] == 5_000 for m in series.values())
+    few = make(tmp_path, tags="^t0$", runs="^r0$")
+    (m,) = series_messages(outbox, few).values()
+    assert m["mode"] == "whole" and len(m["step"]) == 5_000
