@@ -17,7 +17,9 @@ from __future__ import annotations
 import threading
 import weakref
 
-DISPLAY_WAIT = 10.0  # seconds a display waits for the logdir's first read, for a picture with data
+# seconds the end of a cell waits for a displayed board's first read (only while no browser
+# has rendered it: nbclient/papermill), so the saved picture has the data
+LOAD_WAIT = 10.0
 
 _displayed: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # display id -> view
 _fingerprints: dict[str, tuple] = {}  # display id -> fingerprint of the picture shown
@@ -58,10 +60,8 @@ def _title(view) -> str:
 
 
 def bundle(view, widget_data: dict) -> dict:
-    """The widget's mimebundle data with the picture beside the widget view."""
-    source = getattr(view, "source", None)
-    if source is not None:
-        source.wait_loaded(DISPLAY_WAIT)
+    """The widget's mimebundle data with the picture beside the widget view (of what is read
+    so far: the display never waits, a browser shows the load's progress)."""
     data = dict(widget_data)
     data.update(picture(view))
     return data
@@ -103,11 +103,14 @@ def refresh_pictures(*_args) -> int:
         if view.comm is None:  # closed
             _displayed.pop(display_id, None)
             continue
+        rendered = getattr(view, "_rendered_by_browser", False)
+        if not rendered:
+            view.source.wait_loaded(LOAD_WAIT)
         fingerprint = _fingerprint(view)
         if fingerprint != _replayed.get(display_id):
             _replayed[display_id] = fingerprint
             _save_replay(view)
-        if fingerprint == _fingerprints.get(display_id) or getattr(view, "_rendered_by_browser", False):
+        if fingerprint == _fingerprints.get(display_id) or rendered:
             continue
         _fingerprints[display_id] = fingerprint
         widget_data, metadata = _widget_bundle(view)
