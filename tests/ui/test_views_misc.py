@@ -189,8 +189,13 @@ def test_custom_scalars_charts_show_matching_lines_and_follow_run_toggles(lab, m
     view.locator(dom.attr("run-toggle", "b")).uncheck()
     nb.page.wait_for_function("el => el.getAttribute('data-jtb-lines') === '2'", arg=losses.element_handle())
     nb.screenshot("misc-custom-scalars", view)
-    nb.run_cell(2)
-    nb.wait_idle()
+    # the untick reaches Python when the browser's debounced save lands: ask until it has
+    for _ in range(20):
+        nb.run_cell(2)
+        nb.wait_idle()
+        if "PY: ['a', 'video']" in nb.cell_text(2):
+            break
+        nb.page.wait_for_timeout(250)
     assert "PY: ['a', 'video']" in nb.cell_text(2)  # the run without scalars stays ticked
     nb.assert_no_page_errors()
 
