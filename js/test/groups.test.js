@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installDom } from "./helpers.js";
-import { bandOf, foldGroupMessage, groupByRegex, groupingOf, sessionGroupRows, withGroups } from "../src/lib/groups.js";
+import { bandOf, foldGroupMessage, groupByRegex, groupingOf, sessionGroupRows, withGroups, withGroupsByTag } from "../src/lib/groups.js";
 import { createSelection } from "../src/lib/selection.js";
 import { createSettings } from "../src/lib/settings.js";
 import { stepRows } from "../src/lib/runtable.js";
@@ -91,4 +91,22 @@ test("hparams group rows: mean ± std (n) under metric columns, blank under hpar
   const [row] = sessionGroupRows(groups, columns, () => "#123456");
   assert.equal(row.getAttribute("data-jtb-session-group"), "lr=0.1");
   assert.deepEqual([...row.children].map((td) => td.textContent), ["lr=0.1 (2 runs)", "", "0.5 ± 0.25 (n=2)", "", "", "", ""]);
+});
+
+test("charts of several tags: each tag's group replaces its runs, named and dashed by tag", async () => {
+  await installDom();
+  const selection = createSelection();
+  selection.setRuns(["g/seed=1", "g/seed=2"]);
+  const settings = createSettings({ smoothing: 0 });
+  const state = {};
+  foldGroupMessage(state, AGG); // tag "loss" only
+  const run = (name, tag) => ({ name: `${name}: ${tag}`, run: name, tag, color: "#112233", x: f64(0, 1), y: f64(1, 2), n: 2 });
+  const lines = ["g/seed=1", "g/seed=2"].flatMap((r) => [run(r, "loss"), run(r, "acc")]);
+  const el = document.createElement("div");
+  const opts = { state, selection, settings, el, dashOf: (tag) => (tag === "acc" ? [6, 3] : []) };
+  assert.deepEqual(withGroupsByTag(lines, ["loss", "acc"], opts), lines); // no grouping: as given
+  groupingOf(selection).edit("/seed=\\d+");
+  const grouped = withGroupsByTag(lines, ["loss", "acc"], opts);
+  assert.deepEqual(grouped.map((l) => [l.name, l.dash || null]), [["g: loss", []], ["g/seed=1: acc", null], ["g/seed=2: acc", null]]);
+  assert.equal(el.getAttribute("data-jtb-band"), "std");
 });

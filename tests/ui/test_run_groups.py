@@ -43,6 +43,7 @@ def write_logdir(root: Path) -> Path:
     with SummaryWriter(str(root / "baseline")) as w:
         for step in range(STEPS):
             w.add_scalar(TAG, 6.0, step)
+        w.add_custom_scalars({"groups": {"loss chart": ["Multiline", [f"^{TAG}$"]]}})
     return root
 
 
@@ -209,6 +210,21 @@ def test_hparams_table_has_a_row_per_group(board):
     assert "3 runs" in text and f"± {finals.std(ddof=1):.4g}"[:6] in text and "(n=3)" in text
     assert hparams.locator(dom.attr("session", "lr=0.3/seed=2")).count() == 1  # sessions stay listed
     nb.screenshot("run-groups-hparams-lab")
+    dom.open_tab(nb, "scalars")
+
+
+@pytest.mark.ui
+def test_custom_scalars_chart_draws_group_bands(board):
+    nb = board
+    if nb.scoped(dom.attr("group", "lr=0.3")).count() == 0:  # run alone: group first
+        nb.scoped(dom.attr("group-by")).fill(SEED)
+    panel = dom.open_tab(nb, "custom_scalars")
+    chart = panel.locator(dom.attr("custom-chart", "loss chart"))
+    chart.wait_for()
+    nb.page.wait_for_function(
+        "(el) => el.getAttribute('data-jtb-band') === 'std' && el.getAttribute('data-jtb-lines') === '3'",
+        arg=chart.element_handle(),
+    )  # two groups and the baseline
     dom.open_tab(nb, "scalars")
 
 

@@ -204,12 +204,13 @@ const SPREAD_NAMES = { std: "± std", minmax: "min … max", ci95: "95% CI" };
 // for exactly the grouped members, one line (centre, smoothed like a run) with a band
 // replaces the members' lines (kept faint behind when `group_members` is on). Only on the
 // step axis (aggregates are per step). Marks `el` with [data-jtb-band] while bands are drawn.
-export function withGroups(lines, { tag, state, selection, settings, el }) {
+// A line's run is line.run, else its name; label(group) names a group's line, extra adds to it.
+export function withGroups(lines, { tag, state, selection, settings, el = null, label = (group) => group, extra = {} }) {
   const grouping = groupingOf(selection);
   let banded = false;
   const out = [];
   if (settings.get("x_axis") === "step" && state.groups && state.groups.size) {
-    const byRun = new Map(lines.map((line) => [line.name, line]));
+    const byRun = new Map(lines.map((line) => [line.run ?? line.name, line]));
     const weight = settings.get("smoothing");
     const drawn = new Set();
     for (const { name, members } of grouping.groups(selection.runs)) {
@@ -221,14 +222,34 @@ export function withGroups(lines, { tag, state, selection, settings, el }) {
       if (settings.get("group_members")) {
         for (const run of shown) out.push({ ...byRun.get(run), color: `${byRun.get(run).color}55`, smooth: null, faint: true });
       }
-      out.push(groupLine(name, agg, selection.color(name), weight, settings));
+      out.push({ ...groupLine(label(name), agg, selection.color(name), weight, settings), ...extra });
       banded = true;
     }
-    lines = lines.filter((line) => !drawn.has(line.name));
+    lines = lines.filter((line) => !drawn.has(line.run ?? line.name));
   }
+  if (el) markBand(el, banded, settings);
+  return [...out, ...lines];
+}
+
+// [data-jtb-band="<band setting>"] on a card while it draws group bands
+export function markBand(el, banded, settings) {
   el.toggleAttribute("data-jtb-band", banded);
   if (banded) el.setAttribute("data-jtb-band", settings.get("group_band"));
-  return [...out, ...lines];
+}
+
+// withGroups for a chart of several tags (custom scalars' multiline charts): lines carry
+// {run, tag}; each tag's groups replace its runs, named "<group>: <tag>" and dashed like the
+// tag when the chart has more than one. Unchanged (and in the same order) without groups.
+export function withGroupsByTag(lines, tags, { state, selection, settings, el, dashOf }) {
+  if (!groupingOf(selection).groups(selection.runs).length) { markBand(el, false, settings); return lines; }
+  const out = [];
+  for (const tag of tags) {
+    const own = lines.filter((line) => line.tag === tag);
+    const label = (group) => (tags.length === 1 ? group : `${group}: ${tag}`);
+    out.push(...withGroups(own, { tag, state, selection, settings, label, extra: { dash: dashOf(tag) } }));
+  }
+  markBand(el, out.some((line) => line.group), settings);
+  return out;
 }
 
 function groupLine(name, agg, color, weight, settings) {

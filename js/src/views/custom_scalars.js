@@ -13,6 +13,7 @@ import { createLineChart } from "../lib/linechart.js";
 import { hoverReadout } from "../lib/runtable.js";
 import { alignTo, createSmoother } from "../lib/series.js";
 import { seriesKey as key } from "../lib/steps.js";
+import { withGroupsByTag } from "../lib/groups.js";
 import scalars from "./scalars.js";
 
 export default {
@@ -45,7 +46,7 @@ export default {
 
     // a run's lines have the run's colour everywhere; the tags of one chart differ by dash
     const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
-    function chartSeries({ spec: chart }) {
+    function chartSeries({ spec: chart, el }) {
       const out = [];
       for (const run of selection.runs) {
         if (!selection.isShown(run)) continue;
@@ -66,10 +67,13 @@ export default {
           const series = state.series.get(key(run, tag));
           if (!series || !series.n) continue;
           const dash = DASHES[chart.tags.indexOf(tag) % DASHES.length];
-          out.push(line(chart.tags.length === 1 ? run : `${run}: ${tag}`, selection.color(run), series, { dash }));
+          out.push(line(chart.tags.length === 1 ? run : `${run}: ${tag}`, selection.color(run), series, { dash, run, tag }));
         }
       }
-      return out;
+      if (chart.kind !== "multiline") return out;
+      // run groups: per tag a group line with its band replaces its runs (lib/groups.js)
+      const dashOf = (tag) => DASHES[chart.tags.indexOf(tag) % DASHES.length];
+      return withGroupsByTag(out, chart.tags, { state, selection, settings: ctx.settings, el, dashOf });
     }
 
     // categories and charts are rebuilt only when the layout changes; charts redraw in place
