@@ -72,6 +72,21 @@ def wait_python(nb: NotebookPage, expression: str, predicate, tries: int = 10):
     raise AssertionError(f"{expression} = {value!r}")
 
 
+def ensure_grouped(nb: NotebookPage) -> None:
+    """Group the runs by seed unless an earlier test did (a test may run alone)."""
+    if nb.scoped(dom.attr("group", "lr=0.3")).count() == 0:
+        nb.scoped(dom.attr("group-by")).fill(SEED)
+        nb.scoped(dom.attr("group", "lr=0.3")).wait_for()
+
+
+def grouped_in_tab(nb: NotebookPage, kind: str, selector: str):
+    """``selector`` in the tab of ``kind`` once the runs are grouped."""
+    ensure_grouped(nb)
+    found = dom.open_tab(nb, kind).locator(selector)
+    found.wait_for()
+    return found
+
+
 @pytest.fixture(scope="module")
 def board(browser_context, lab_server, ui_home):
     logdir = write_logdir(ui_home / "logdirs" / "run-groups")
@@ -168,13 +183,11 @@ def test_group_row_expands_and_ticks_its_members(board):
 @pytest.mark.ui
 def test_band_settings_change_the_band(board):
     nb = board
-    card = nb.scoped(dom.chart(TAG))
-    if card.get_attribute("data-jtb-band") is None:  # run alone: group first
-        nb.scoped(dom.attr("group-by")).fill(SEED)
-        nb.page.wait_for_function(
-            "([id, sel]) => document.getElementById(id).querySelector(sel).hasAttribute('data-jtb-band')",
-            arg=[nb.widget_id, dom.chart(TAG)],
-        )
+    ensure_grouped(nb)
+    nb.page.wait_for_function(
+        "([id, sel]) => document.getElementById(id).querySelector(sel).hasAttribute('data-jtb-band')",
+        arg=[nb.widget_id, dom.chart(TAG)],
+    )
     nb.page.wait_for_timeout(300)
     std_ink = band_ink(nb, "lr=0.3")
     assert std_ink > 300
@@ -200,15 +213,11 @@ def test_band_settings_change_the_band(board):
 @pytest.mark.ui
 def test_hparams_table_has_a_row_per_group(board):
     nb = board
-    if nb.scoped(dom.attr("group", "lr=0.3")).count() == 0:  # run alone: group first
-        nb.scoped(dom.attr("group-by")).fill(SEED)
-    hparams = dom.open_tab(nb, "hparams")
-    row = hparams.locator(dom.attr("session-group", "lr=0.3"))
-    row.wait_for()
+    row = grouped_in_tab(nb, "hparams", dom.attr("session-group", "lr=0.3"))
     finals = np.array([final(0.3, seed) for seed in OFFSETS])
     text = row.inner_text()
     assert "3 runs" in text and f"± {finals.std(ddof=1):.4g}"[:6] in text and "(n=3)" in text
-    assert hparams.locator(dom.attr("session", "lr=0.3/seed=2")).count() == 1  # sessions stay listed
+    assert nb.scoped(dom.attr("session", "lr=0.3/seed=2")).count() == 1  # sessions stay listed
     nb.screenshot("run-groups-hparams-lab")
     dom.open_tab(nb, "scalars")
 
@@ -216,11 +225,7 @@ def test_hparams_table_has_a_row_per_group(board):
 @pytest.mark.ui
 def test_custom_scalars_chart_draws_group_bands(board):
     nb = board
-    if nb.scoped(dom.attr("group", "lr=0.3")).count() == 0:  # run alone: group first
-        nb.scoped(dom.attr("group-by")).fill(SEED)
-    panel = dom.open_tab(nb, "custom_scalars")
-    chart = panel.locator(dom.attr("custom-chart", "loss chart"))
-    chart.wait_for()
+    chart = grouped_in_tab(nb, "custom_scalars", dom.attr("custom-chart", "loss chart"))
     nb.page.wait_for_function(
         "(el) => el.getAttribute('data-jtb-band') === 'std' && el.getAttribute('data-jtb-lines') === '3'",
         arg=chart.element_handle(),
