@@ -17,10 +17,14 @@ message per (group, tag), computed in the kernel on the members' full series:
 - ``group_drop``: ``{group, tag}`` the group no longer has that tag (regrouped).
 
 A member's new points recompute its group's aggregate for that tag in the same throttled
-update that sends the member's own delta.
+update that sends the member's own delta; a group whose last aggregate was costly waits
+``RECOMPUTE_RATIO`` times that cost before the next (deferred, never dropped).
 """
 
 from __future__ import annotations
+
+import threading
+import time
 
 import numpy as np
 import traitlets
@@ -30,6 +34,10 @@ from jupyter_tb.compute.run_groups import STEP_MODES, aggregate, group_runs, mem
 
 WHOLE_LIMIT = 10_000  # aggregates up to this many steps travel whole
 PIXELS = 1_000  # pixel columns of a sampled aggregate
+# a live group is recomputed at most once per this many times its last computing time, so
+# huge groups (20 runs x 1M points: ~0.6 s) take at most a quarter of a core while they write;
+# small ones (milliseconds) update with every flush, as single runs do
+RECOMPUTE_RATIO = 4.0
 
 
 def group_by_label(value, _widget=None) -> str:
@@ -158,14 +166,43 @@ class GroupedScalars(Grouping):
                 series = [
                     self.logdir.scalars(run, tag) for run in runs if tag in self.tags_of(run, "scalars")
                 ]
+                started = time.monotonic()
                 agg = aggregate([(s.steps, s.values) for s in series], self.group_steps)
                 messages.append(group_message(group, tag, runs, agg, self.group_steps))
+                done = time.monotonic()
                 self._group_sent.add((group, tag))
+                self._group_due[(group, tag)] = done + (RECOMPUTE_RATIO - 1) * (done - started)
         return messages
+
+    def _defer(self, wanted: set, members: dict[str, list[str]]) -> set:
+        """The pairs of ``wanted`` due now; the others come back as changes when they are due."""
+        now = time.monotonic()
+        later = {key for key in wanted if self._group_due.get(key, 0.0) > now}
+        self._deferred |= {(members[g][0], "scalars", t) for g, t in later if g in members}
+        if later and self._defer_timer is None:  # one timer for all deferred pairs
+            wait = max(self._group_due[key] for key in later) - now
+            self._defer_timer = threading.Timer(wait, self._deferred_due)
+            self._defer_timer.daemon = True
+            self._defer_timer.start()
+        return wanted - later
+
+    def close(self) -> None:
+        timer = getattr(self, "_defer_timer", None)
+        if timer is not None:
+            timer.cancel()
+        super().close()
+
+    def _deferred_due(self) -> None:
+        with self._lock:
+            again, self._deferred, self._defer_timer = self._deferred, set(), None
+        self._on_changes(again)
 
     def snapshot(self) -> list[dict]:
         messages = super().snapshot()
         self._group_sent: set = set()
+        self._group_due: dict = {}  # (group, tag) -> when it may be recomputed
+        self._deferred: set = set()  # changes of groups recomputed too recently, for later
+        self._defer_timer = getattr(self, "_defer_timer", None)
         self._members = self.refresh_groups()
         return messages + self._aggregate_messages(self._members)
 
@@ -183,7 +220,7 @@ class GroupedScalars(Grouping):
         wanted |= {
             (group_of[run], tag) for run, kind, tag in changes if kind == "scalars" and run in group_of
         }
-        return messages + self._aggregate_messages(members, wanted)
+        return messages + self._aggregate_messages(members, self._defer(wanted, members))
 
     def _drop_missing(self, members: dict[str, list[str]]) -> list[dict]:
         gone = {(g, t) for g, t in self._group_sent if g not in members}

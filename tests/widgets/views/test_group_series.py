@@ -1,6 +1,8 @@
 """Run groups on the board, kernel side: group_by on the views and the dashboard, the
 groups' aggregate messages checked against numpy, live recomputation, downsampling."""
 
+import time
+
 import numpy as np
 import pytest
 import traitlets
@@ -147,6 +149,21 @@ def test_live_member_points_recompute_the_group(logdir, outbox, live_sources):
     # past the others' last step (95) only seed=2 contributes
     assert message["count"][-1] == 1 and message["mean"][-1] == 5.0
     assert not [m for m in outbox.of(w, "group") if m["group"] == "lr=0.3"]  # untouched group: nothing
+
+
+def test_costly_groups_are_recomputed_later_not_dropped(logdir, outbox, live_sources):
+    w = make_view(Scalars, logdir, group_by=SEED)
+    outbox.clear(w)
+    due = time.monotonic() + 1.5
+    w._group_due[("lr=0.1", "loss")] = due  # as if its last aggregate took 0.5 s
+    with SummaryWriter(str(logdir / "lr=0.1/seed=1")) as writer:
+        writer.add_scalar("loss", 7.0, 200)
+    outbox.wait_for(
+        w, lambda m: m["type"] == "append" and m["run"] == "lr=0.1/seed=1"
+    )  # the run itself: at once
+    assert not outbox.of(w, "group")
+    message = outbox.wait_for(w, lambda m: m["type"] == "group")[0]
+    assert time.monotonic() >= due - 0.05 and message["step"][-1] == 200 and message["mean"][-1] == 7.0
 
 
 def test_long_aggregates_are_sampled_keeping_the_band(tmp_path, outbox, live_sources, monkeypatch):
