@@ -131,17 +131,20 @@ class Diverging(Rule):
         if not n:
             return state, []
         history = np.concatenate((state.tail, fresh))
-        best, line = self._best(state, history, carried, n)
+        line, best_at, best_last = self._line_over(state, history, carried, n)
         high = np.concatenate((state.tail_high, fresh > line))
-        counts = np.concatenate(([0], np.cumsum(high, dtype=np.int64)))
-        # values above the line among the window ending at each fresh value (slices, no gathers)
-        upper = counts[carried + 1 : carried + 1 + n]
-        start = carried + 1 - self.window
-        if start >= 0:
-            lower = counts[start : start + n]
+        if not state.firing and np.count_nonzero(high) * 2 <= self.window:
+            mostly = np.zeros(n, dtype=bool)  # too few values above the line for any window
         else:
-            lower = np.concatenate((np.zeros(-start, np.int64), counts[: n + start]))[:n]
-        mostly = (upper - lower) * 2 > self.window
+            counts = np.concatenate(([0], np.cumsum(high, dtype=np.int64)))
+            # values above the line in the window ending at each fresh value (slices, no gathers)
+            upper = counts[carried + 1 : carried + 1 + n]
+            start = carried + 1 - self.window
+            if start >= 0:
+                lower = counts[start : start + n]
+            else:
+                lower = np.concatenate((np.zeros(-start, np.int64), counts[: n + start]))[:n]
+            mostly = (upper - lower) * 2 > self.window
         raised = cleared = None
         if not state.firing and not mostly.any():  # the healthy case: nothing else to do
             run_end = 0
@@ -160,7 +163,7 @@ class Diverging(Rule):
             recent = float(
                 np.median(history[max(0, carried + raised - self.window + 1) : carried + raised + 1])
             )
-            low = best[raised]
+            low = best_at(raised)
             times = f"{recent / low:.3g}x " if low > 0 else ""
             message = f"climbed to {times}its best: recent median {recent:.4g}, best {low:.4g}"
         keep = max(0, len(history) - self.window + 1)
@@ -168,7 +171,7 @@ class Diverging(Rule):
             tail=history[keep:].copy(),
             tail_high=high[keep:].copy(),
             seen=state.seen + n,
-            best=float(best[-1]),
+            best=best_last,
             above=run_end,
             firing=(state.firing or raised is not None) and cleared is None,
         )
@@ -180,28 +183,37 @@ class Diverging(Rule):
     def _line(self, best):
         return best + self.ratio * np.maximum(np.abs(best), 1e-12)
 
-    def _best(self, state: _TrendState, history: np.ndarray, carried: int, n: int):
-        """The running best level at each fresh value, and the line above it: the lowest median of the series' blocks
-        of ``window`` values (blocks aligned to the whole series, past the warm-up), held from
-        the end of each block. Blocks, not a sliding window: one median per ``window`` values,
-        and a reshape instead of a gather."""
+    def _line_over(self, state: _TrendState, history: np.ndarray, carried: int, n: int):
+        """The line at each fresh value, the best level at a fresh position (a function: only
+        a raised alert's message needs it) and the best after the batch.
+
+        The best is the lowest median of the series' blocks of ``window`` values (aligned to
+        the whole series, past the warm-up), held from the end of each block. Blocks, not a
+        sliding window: one median per ``window`` values, and a reshape instead of a gather."""
         w = self.window
         start = state.seen - carried  # whole-series position of history[0]
         first = max(start, self.warmup)
         first += -first % w  # the first block boundary we hold all values from
         ends = np.arange(first + w, state.seen + n + 1, w)  # blocks completed in this batch
         if not len(ends):
-            return np.full(n, state.best), np.full(n, self._line(state.best))
+            return np.full(n, self._line(state.best)), lambda i: state.best, state.best
         blocks = history[first - start : ends[-1] - start].reshape(-1, w)
         lower, upper = (w - 1) // 2, w // 2
         ranked = np.partition(blocks, [lower, upper], axis=1)
         levels = np.minimum(np.minimum.accumulate(0.5 * (ranked[:, lower] + ranked[:, upper])), state.best)
         at = ends - 1 - state.seen  # the fresh position holding each block's last value
-        held = np.diff(np.append(at, n))
-        before = np.full(at[0], state.best)
-        best = np.concatenate((before, np.repeat(levels, held)))
-        line = np.concatenate((self._line(before), np.repeat(self._line(levels), held)))  # on the few levels
-        return best, line
+        line = np.empty(n)
+        line[: at[0]] = self._line(state.best)
+        # blocks end every w values: each level holds for w values, the last to the batch's end
+        held = np.full(len(at), w)
+        held[-1] = n - at[-1]
+        line[at[0] :] = np.repeat(self._line(levels), held)
+
+        def best_at(i: int) -> float:
+            k = int(np.searchsorted(at, i, side="right")) - 1
+            return float(levels[k]) if k >= 0 else state.best
+
+        return line, best_at, float(levels[-1])
 
 
 def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:

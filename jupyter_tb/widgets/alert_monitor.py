@@ -163,10 +163,15 @@ class AlertMonitor:
             self._scan_quiet_nan()
 
     def _scan_quiet_nan(self) -> None:
-        """The NaN rule over many series at once: one pass over all their new values, and a
-        per-series scan only when some value is not finite (the rare case)."""
+        """The NaN rule over many series at once: a sum per series (NaN or inf in, NaN or inf
+        out; copying them into one array cost more), and a per-series scan only when a sum is
+        not finite (a NaN, or an overflow the scan then clears)."""
         pending, self._quiet_nan = self._quiet_nan, []
-        if not pending or np.isfinite(np.concatenate([values for _, _, values, _ in pending])).all():
+        if not pending:
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = np.array([values.sum() for _, _, values, _ in pending])
+        if np.isfinite(sums).all():
             return
         for key, steps, values, walls in pending:
             self._apply(self._nan_rule, key, steps, values, walls)
