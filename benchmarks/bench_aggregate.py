@@ -12,20 +12,11 @@ inside its own range), which numpy alone has no one-liner for.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
+from benchmarks.bench_board import best_of
 from jupyter_tb.compute.run_groups import aggregate
-
-
-def best_of(repeats: int, function) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
@@ -38,9 +29,9 @@ def main() -> None:
     steps = np.arange(args.points)
     aligned = [(steps, rng.random(args.points)) for _ in range(args.runs)]
     matrix = np.stack([values for _, values in aligned])
-    ours = best_of(args.repeats, lambda: aggregate(aligned))
+    ours = best_of(lambda: aggregate(aligned), args.repeats)
     numpy = best_of(
-        args.repeats, lambda: (matrix.mean(axis=0), matrix.std(axis=0, ddof=1), np.median(matrix, axis=0))
+        lambda: (matrix.mean(axis=0), matrix.std(axis=0, ddof=1), np.median(matrix, axis=0)), args.repeats
     )
     print(
         f"aligned {args.runs} x {args.points:,}: ours {ours:.2f} s (mean, std, min, max, median, count), "
@@ -50,7 +41,7 @@ def main() -> None:
         (np.arange(0, args.points * (1 + k % 3), 1 + k % 3), rng.random(args.points))
         for k in range(args.runs)
     ]
-    ours = best_of(args.repeats, lambda: aggregate(misaligned))
+    ours = best_of(lambda: aggregate(misaligned), args.repeats)
     print(f"misaligned {args.runs} x {args.points:,} (union {2 * args.points:,} steps): ours {ours:.2f} s")
 
 
