@@ -172,7 +172,9 @@ function boundSelection(model, save) {
   const onColors = () => {
     for (const [run, color] of Object.entries(model.get("run_colors") || {})) selection.setColor(run, color);
   };
-  const onSelected = () => selection.setSelected(model.get("selected_runs") || []);
+  const onSelected = () => {
+    if (!save.pending("selected_runs")) selection.setSelected(model.get("selected_runs") || []);
+  };
   model.on("change:run_colors", onColors);
   model.on("change:selected_runs", onSelected);
   return {
@@ -182,13 +184,18 @@ function boundSelection(model, save) {
 }
 
 // model.set + save_changes debounced per trait (a dragged slider sends one update, not 60).
+// save.pending(name): a local value of that trait is waiting to be sent. Meanwhile the kernel's
+// echo of an earlier save can still arrive (ipywidgets accepts the echo of the last message
+// sent) and would put the older value back: listeners ignore changes of a pending trait.
 function saver(model) {
   const timers = new Map();
-  return function save(name, value) {
+  function save(name, value) {
     model.set(name, value);
     clearTimeout(timers.get(name));
-    timers.set(name, setTimeout(() => model.save_changes(), 150));
-  };
+    timers.set(name, setTimeout(() => { timers.delete(name); model.save_changes(); }, 150));
+  }
+  save.pending = (name) => timers.has(name);
+  return save;
 }
 
 // Render the view of `model` into `el`. Used by widget.js (standalone) and the dashboard.

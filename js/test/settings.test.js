@@ -57,3 +57,17 @@ test("bound to a standalone view's own traits", () => {
   model.set("mode", "overlay");
   assert.equal(settings.get("histogram_mode"), "overlay");
 });
+
+test("the kernel's echo of an earlier save cannot undo a change still waiting to be sent", () => {
+  const model = fakeModel({ settings: { card_width: 200 } });
+  let pending = false; // a debounced save of "settings" not yet sent
+  const save = (name, value) => { pending = true; model.set(name, value); };
+  save.pending = () => pending;
+  const { settings } = bindSettings(model, save);
+  settings.set("card_width", 800);
+  model.set("settings", { card_width: 200 }); // the echo of the save before: stale
+  assert.equal(settings.get("card_width"), 800);
+  pending = false; // sent; now the kernel's value is heard again
+  model.set("settings", { card_width: 520 });
+  assert.equal(settings.get("card_width"), 520);
+});

@@ -85,7 +85,13 @@ const VIEW_TRAITS = {
 // another view of the same model) flow in. Returns {settings, unbind}.
 export function bindSettings(model, save) {
   const undo = [];
-  const listen = (trait, fn) => { model.on(`change:${trait}`, fn); undo.push(() => model.off(`change:${trait}`, fn)); };
+  // a change arriving while our own newer value of the trait waits to be sent is the kernel's
+  // echo of an earlier save: applying it would undo the user's last change (see host.js saver)
+  const listen = (trait, fn) => {
+    const heard = () => { if (!(save.pending && save.pending(trait))) fn(); };
+    model.on(`change:${trait}`, heard);
+    undo.push(() => model.off(`change:${trait}`, heard));
+  };
   let settings;
   if (model.get("settings") !== undefined) {
     settings = createSettings(model.get("settings"));
