@@ -105,7 +105,6 @@ class AlertMonitor:
         self._states: dict[tuple[str, str, str], object] = {}
         self._rule_cache: dict[str, list[Rule]] = {}  # tag -> the rules that want it
         self._nan_rule = next((rule for rule in self.rules if isinstance(rule, NonFinite)), None)
-        self._quiet_nan: list = []
         self._active: dict[tuple[str, str, str], dict] = {}
         self._pace: dict[str, _Pace] = {}
         self._local_dirs: set[str] = set()
@@ -151,22 +150,21 @@ class AlertMonitor:
             series = [(run, tag) for run in logdir.runs for tag in logdir.tags(run).get("scalars", ())]
         with self._lock:
             paced: set[str] = set()  # a run's pace needs one of its series per check, not all
-            self._quiet_nan: list = []  # series only the NaN rule watches, all finite so far
+            quiet: list = []  # new points only the NaN rule watches, of series finite so far
             for run, tag in sorted(series):
                 try:
-                    self._scan(run, tag, logdir.scalars(run, tag), pace=run not in paced)
-                    paced.add(run)
+                    if self._scan(run, tag, logdir.scalars(run, tag), quiet, pace=run not in paced):
+                        paced.add(run)
                 except KeyError:  # the run or tag went away between the change and now
                     continue
                 except Exception:
                     self._note(f"alerts: scanning {run}/{tag} failed:\n" + traceback.format_exc(limit=4))
-            self._scan_quiet_nan()
+            self._scan_quiet_nan(quiet)
 
-    def _scan_quiet_nan(self) -> None:
+    def _scan_quiet_nan(self, pending: list) -> None:
         """The NaN rule over many series at once: a sum per series (NaN or inf in, NaN or inf
         out; copying them into one array cost more), and a per-series scan only when a sum is
         not finite (a NaN, or an overflow the scan then clears)."""
-        pending, self._quiet_nan = self._quiet_nan, []
         if not pending:
             return
         with np.errstate(over="ignore", invalid="ignore"):
@@ -182,7 +180,9 @@ class AlertMonitor:
             rules = self._rule_cache[tag] = [rule for rule in self.rules if rule.wants(tag)]
         return rules
 
-    def _scan(self, run: str, tag: str, series, pace: bool = True) -> None:
+    def _scan(self, run: str, tag: str, series, quiet: list, pace: bool = True) -> bool:
+        """Run the rules over the series' new points (the NaN rule's quiet cases go to
+        ``quiet`` for one batched check); True when there were new points."""
         start = self._offsets.get((run, tag), 0)
         if len(series) < start:  # the series was cut (a restart purged steps): start it over
             start = 0
@@ -190,7 +190,7 @@ class AlertMonitor:
                 self._states.pop((run, tag, rule.name), None)
         steps = series.steps[start:]
         if not len(steps):
-            return
+            return False
         values, walls = series.values[start:], series.wall_times[start:]
         self._offsets[(run, tag)] = start + len(steps)
         if pace:
@@ -198,9 +198,10 @@ class AlertMonitor:
         for rule in self._rules_for(tag):
             key = (run, tag, rule.name)
             if rule is self._nan_rule and not self._states.get(key):
-                self._quiet_nan.append((key, steps, values, walls))  # checked in one batch
+                quiet.append((key, steps, values, walls))
                 continue
             self._apply(rule, key, steps, values, walls)
+        return True
 
     def _apply(self, rule: Rule, key: tuple[str, str, str], steps, values, walls) -> None:
         state = self._states.get(key)
