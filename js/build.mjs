@@ -4,13 +4,15 @@
 //  - widget.js: the tiny ESM every view widget carries; it waits for lib.js and delegates.
 //  - offline.js: lib.js plus the replay bootstrap, inlined into exported boards
 //               (jupyter_tb/widgets/export.py): no kernel, no network.
+//  - page_boot.js: the tiny bootstrap inlined beside each board's output; on an nbconvert page
+//               it draws the board from the saved widget state (jupyter_tb/widgets/page_boot.py).
 import * as esbuild from "esbuild";
 import { mkdirSync } from "node:fs";
 
 const outdir = new URL("../jupyter_tb/static/", import.meta.url).pathname;
 mkdirSync(outdir, { recursive: true });
 const options = {
-  entryPoints: { lib: "src/lib.js", widget: "src/widget.js", offline: "src/offline.js" },
+  entryPoints: { lib: "src/lib.js", widget: "src/widget.js", offline: "src/offline.js", page_boot: "src/page_boot.js" },
   bundle: true,
   format: "esm",
   minify: true,

@@ -128,6 +128,9 @@
 //     [data-jtb-hparams-min|max="<name>"], [data-jtb-graph-search], [data-jtb-graph-color],
 //     [data-jtb-graph-trace], [data-jtb-projector-progress], [data-jtb-projector-cancel],
 //     [data-jtb-projector-spherize], [data-jtb-projector-sprites], [data-jtb-bookmark="<label>"]
+//   boards that travel: script[data-jtb-page-boot] (the bootstrap output after each board's
+//     output, js/src/page_boot.js), [data-jtb-page-board] (where it draws a saved board on an
+//     nbconvert page, in place of the view's widget-view element)
 import { createSelection } from "./lib/selection.js";
 import { bindSettings } from "./lib/settings.js";
 import { bindGrouping } from "./lib/groups.js";

@@ -3,7 +3,7 @@
 // widget.js without anywidget's host API) and returns it (anywidget host.getWidget exports).
 import { renderView, loadView } from "./host.js";
 import { deliver, inboxes } from "./inboxes.js";
-import { replaySaved } from "./lib/replay.js";
+import { mountRecord, replaySaved } from "./lib/replay.js";
 import css from "./style.css";
 import alertsCss from "./lib/alerts.css";
 import viewsCss from "./lib/views.css";
@@ -26,6 +26,9 @@ const api = {
   version: 1,
   // widget.js calls this with a saved notebook's _replay record when no kernel answered
   replaySaved: (text) => replaySaved(JSON.parse(text), inboxes(), deliver),
+  // a whole record (export.py's form) drawn into el without a kernel: an exported file
+  // (offline.js) or a board on an nbconvert page (page_boot.js)
+  mountRecord: (record, el) => mountRecord(record, el, renderView),
   // widget.js calls this to show one widget; the dashboard calls renderView for its tabs
   render: (options) => renderView(options),
   renderView,

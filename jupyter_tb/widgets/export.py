@@ -149,7 +149,7 @@ body { margin: 12px; background: var(--jp-layout-color0); color: var(--jp-ui-fon
 """
 
 
-def _inline_script(text: str) -> str:
+def inline_script(text: str) -> str:
     """Text safe inside <script>: nothing in it may close the element or start an HTML comment
     (the replacements mean the same inside JS strings, regexes and JSON)."""
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE).replace("<!--", "\\x3C!--")
@@ -169,7 +169,7 @@ def html_page(record: dict, title: str = "jupyter-tb board") -> str:
         "what the export recorded)</p>\n"
         '<div id="jupyter-tb-board"></div>\n'
         f'<script type="application/json" id="jupyter-tb-record">{data}</script>\n'
-        f'<script type="module">{_inline_script(script)}</script>\n'
+        f'<script type="module">{inline_script(script)}</script>\n'
         "</body>\n</html>\n"
     )
 

@@ -75,6 +75,9 @@ def display_view(view, widget_data: dict, metadata: dict) -> None:
     data = bundle(view, widget_data)
     display(data, raw=True, metadata=metadata, display_id=display_id)
     if getattr(view, "source", None) is not None:
+        from jupyter_tb.widgets.page_boot import display_boot
+
+        display_boot()  # draws the saved board on an nbconvert page (inert elsewhere)
         _displayed[display_id] = view
         _fingerprints[display_id] = _fingerprint(view)
         _hook()

@@ -5,6 +5,8 @@ inside it, and what runs in the browser still works (the smoothing slider redraw
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -25,8 +27,9 @@ def exported(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def offline_page(browser_context, exported):
+def open_offline(browser_context, path):
+    """A page on ``path`` opened from file:// with every other request aborted; returns
+    (page, aborted request URLs, page errors)."""
     page = browser_context.new_page()
     requests, errors = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -39,8 +42,14 @@ def offline_page(browser_context, exported):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(exported.as_uri())
+    page.goto(path.as_uri())
     page.wait_for_selector(dom.DASHBOARD, timeout=30_000)
+    return page, requests, errors
+
+
+@pytest.fixture(scope="module")
+def offline_page(browser_context, exported):
+    page, requests, errors = open_offline(browser_context, exported)
     yield page, requests, errors
     page.close()
 
@@ -97,15 +106,19 @@ def test_every_tab_draws_offline(offline_page):
     assert requests == [] and errors == []
 
 
-def test_smoothing_redraws_offline(offline_page):
-    page, _, _ = offline_page
+def assert_smoothing_redraws(page, tag: str) -> None:
+    """The chart of ``tag`` has ink, and setting the smoothing slider to 0 redraws it."""
     page.click(dom.tab("scalars"))
-    canvas = page.locator(f"{dom.chart('train/loss')} {dom.attr('canvas')}")
+    canvas = page.locator(f"{dom.chart(tag)} {dom.attr('canvas')}")
     before = dom.wait_ink(_Page(page), canvas)
     dom.set_range(dom.settings_panel(_Page(page)).locator(dom.attr("smoothing")), 0.0)
     page.wait_for_function(
         f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before["hash"]]
     )
+
+
+def test_smoothing_redraws_offline(offline_page):
+    assert_smoothing_redraws(offline_page[0], "train/loss")
 
 
 def test_a_request_fails_with_a_note_not_a_hang(offline_page):
@@ -163,10 +176,18 @@ def test_saved_board_draws_without_its_kernel(front_end, request):
     canvas = nb.scoped(f"{dom.chart('loss')} {dom.attr('canvas')}")
     dom.wait_ink(nb, canvas)
     nb.page.wait_for_timeout(1500)  # the record is set after the cell finished
+    # the bootstrap output after the board's is inert here and takes no room worth noticing
+    boot = nb.scoped(f"script{dom.attr('page-boot')}")
+    assert boot.count() == 1
+    height = boot.evaluate("(s) => s.closest('.jp-OutputArea-child').getBoundingClientRect().height")
+    assert height <= 2, height
+    assert nb.scoped(dom.attr("page-board")).count() == 0
     nb.save()
     nb.page.wait_for_timeout(1000)
     saved = (nb.server.root / nb.nb_path).read_text()
     assert '"_replay"' in saved
+    if front_end == "lab":
+        _nbconvert_page_draws_offline(nb.server.root / nb.nb_path, request)
     _stop_kernel_of(nb)
     nb.page.reload()
     nb.wait_kernel()  # the front end starts a fresh kernel that knows nothing of the board
@@ -178,3 +199,28 @@ def test_saved_board_draws_without_its_kernel(front_end, request):
         f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[canvas.element_handle(), before["hash"]]
     )
     nb.screenshot(f"travel_saved_board_{front_end}")
+
+
+def _nbconvert_page_draws_offline(notebook, request) -> None:
+    """`jupyter nbconvert --to html` of the saved notebook, opened from file:// with the network
+    blocked: nbconvert's own widget renderer (from a CDN) cannot load, the board's bootstrap
+    output draws it from the saved widget state, and the smoothing slider redraws it."""
+    out = notebook.parent / "nbconvert-html"
+    subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out), str(notebook)],
+        check=True,
+        capture_output=True,
+    )
+    html_path = out / notebook.with_suffix(".html").name
+    text = html_path.read_text()
+    assert "data-jtb-page-boot" in text and "application/vnd.jupyter.widget-state+json" in text
+    page, requests, errors = open_offline(request.getfixturevalue("browser_context"), html_path)
+    try:
+        assert page.locator(dom.attr("page-board")).count() == 1
+        assert_smoothing_redraws(page, "loss")
+        page.screenshot(path=str(dom_artifact("travel_nbconvert_offline.png")))
+        assert errors == []
+        # the only requests are nbconvert's own CDN scripts (RequireJS, MathJax, html-manager)
+        assert requests and all(url in text for url in requests), requests
+    finally:
+        page.close()

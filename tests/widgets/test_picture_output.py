@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from jupyter_tb.widgets.page_boot import boot_html
 from tests.widgets.test_static_picture import browser_colors, count_color
 
 nbformat = pytest.importorskip("nbformat")
@@ -46,6 +47,9 @@ def test_executed_notebook_keeps_a_current_picture(tmp_path, monkeypatch):
     saved = nbformat.read(path, as_version=4)
     outputs = [o for o in saved.cells[1].outputs if "image/png" in o.get("data", {})]
     assert len(outputs) == 1
+    # right after it, the bootstrap that draws the saved board on an nbconvert page
+    following = saved.cells[1].outputs[saved.cells[1].outputs.index(outputs[0]) + 1]
+    assert following["data"] == {"text/html": boot_html()}
     data = outputs[0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in data
     assert "late" in data["text/plain"] and "early" in data["text/plain"]

@@ -8,6 +8,9 @@
 //   replayMessages(model, messages) -> emit each recorded message as "msg:custom".
 //   replaySaved(record, inboxes, deliver) -> a saved notebook's record (the _replay trait)
 //     into the inboxes of its models that have heard nothing from a kernel.
+//   mountRecord(record, el, render) -> a whole record drawn into `el` with stand-in models
+//     (an exported file: offline.js; an nbconvert page: page_boot.js through lib.js's api).
+import { openInbox } from "../inboxes.js";
 
 function base64Bytes(text) {
   const binary = atob(text);
@@ -86,4 +89,16 @@ export function replaySaved(record, inboxes, deliver) {
       deliver(inbox, msg, buffers);
     }
   }));
+}
+
+export function mountRecord(record, el, render) {
+  const models = {};
+  for (const [uid, entry] of Object.entries(record.models || {})) {
+    const model = standInModel({ ...entry.state, _uid: uid }, entry.replies || {});
+    models[uid] = { model, inbox: openInbox(model), messages: entry.messages };
+  }
+  for (const { model, messages } of Object.values(models)) replayMessages(model, messages);
+  const root = models[record.root];
+  if (!root) return Promise.reject(new Error("the saved board has no data"));
+  return render({ model: root.model, el, inbox: root.inbox });
 }
