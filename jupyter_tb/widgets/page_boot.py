@@ -28,7 +28,12 @@ def boot_html() -> str:
 
 
 def display_boot() -> None:
-    """Display the bootstrap output (call right after a board's own output)."""
+    """Display the bootstrap output (call right after a board's own output); nothing when the
+    bundle was not built (the board itself still shows)."""
     from IPython.display import display
 
-    display({MIMETYPE: boot_html()}, raw=True, metadata={"jupyter-tb": {"page_boot": True}})
+    try:
+        html = boot_html()
+    except RuntimeError:
+        return
+    display({MIMETYPE: html}, raw=True, metadata={"jupyter-tb": {"page_boot": True}})
