@@ -59,7 +59,8 @@ def board(
     """A live dashboard of ``logdir`` (path or fsspec URL): one tab per kind of data.
 
     ``options`` are traits of the dashboard: ``runs`` / ``tags`` (regex filters),
-    ``height`` (pixels), ``selected_runs``. ``logdir_spec`` maps names to logdirs shown
+    ``height`` (pixels), ``selected_runs``, ``saved_bytes`` (data a saved notebook keeps of
+    the board, default 1 MB, 0 = none). ``logdir_spec`` maps names to logdirs shown
     together (runs appear as ``name/run``).
     """
     from jupyter_tb.widgets.dashboard import Dashboard

@@ -6,7 +6,8 @@ Accepts TensorBoard's flags: ``--logdir``, ``--logdir_spec name:path,...``,
 no server). Extra: ``--height`` (pixels), ``--stop`` (stop the live reader of ``--logdir``,
 or of every logdir when given alone), ``--group_by REGEX`` (run groups: the regex's matches
 are removed from run names, or ``hparam:NAME``; see :mod:`jupyter_tb.compute.run_groups`), ``--side [split-right|right]`` (show the board in
-JupyterLab's side panel; see :mod:`jupyter_tb.widgets.sidepanel`). Everything is a thin layer over
+JupyterLab's side panel; see :mod:`jupyter_tb.widgets.sidepanel`), ``--saved_bytes N`` (data a
+saved notebook keeps of the board, default 1 MB, 0 = none). Everything is a thin layer over
 :func:`jupyter_tb.board`.
 """
 
@@ -36,6 +37,7 @@ def _parser() -> _Parser:
     p.add_argument("--stop", action="store_true")
     p.add_argument("--group_by", default="")
     p.add_argument("--side", nargs="?", const="split-right", choices=("split-right", "right"))
+    p.add_argument("--saved_bytes", type=int)
     p.add_argument("--port")
     p.add_argument("--host")
     p.add_argument("--bind_all", nargs="?", const=True)
@@ -75,6 +77,8 @@ def parse(line: str) -> dict:
     spec = _pairs(args.logdir_spec, ":", "--logdir_spec") if args.logdir_spec else None
     if args.logdir and spec:
         raise ValueError("%tensorboard: give --logdir or --logdir_spec, not both")
+    if args.saved_bytes is not None and args.saved_bytes < 0:
+        raise ValueError("%tensorboard: --saved_bytes must be >= 0 (0 = the saved notebook keeps no data)")
     if not args.stop and not args.logdir and not spec:
         raise ValueError("%tensorboard: --logdir is required (e.g. %tensorboard --logdir runs)")
     return {
@@ -86,6 +90,7 @@ def parse(line: str) -> dict:
         "stop": args.stop,
         "side": args.side,
         "group_by": args.group_by,
+        "saved_bytes": args.saved_bytes,
         "ignored": [f"--{name}" for name in IGNORED_FLAGS if getattr(args, name) is not None],
     }
 
@@ -142,6 +147,8 @@ def tensorboard(line: str = "", shell=None):
     traits = {"height": options["height"]} if options["height"] else {}
     if options["group_by"]:
         traits["group_by"] = options["group_by"]
+    if options["saved_bytes"] is not None:
+        traits["saved_bytes"] = options["saved_bytes"]
     widget = board(
         options["logdir"],
         logdir_spec=options["logdir_spec"],

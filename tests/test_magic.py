@@ -105,3 +105,13 @@ def test_colab_widget_manager_is_enabled_by_anywidget_once(ip, logdir, monkeypat
 def test_group_by_flag():
     assert magic.parse(r"--logdir runs --group_by '/seed=\d+'")["group_by"] == r"/seed=\d+"
     assert magic.parse("--logdir runs")["group_by"] == ""
+
+
+def test_saved_bytes_flag_sets_the_boards_budget(ip, logdir, live_sources):
+    from jupyter_tb.widgets.picture_output import _displayed
+
+    assert magic.parse("--logdir runs")["saved_bytes"] is None  # the board's default
+    ip.run_line_magic("tensorboard", f"--logdir {logdir} --saved_bytes 1234")
+    assert 1234 in [getattr(view, "saved_bytes", None) for view in _displayed.values()]
+    with pytest.raises(UsageError, match="saved_bytes must be >= 0"):
+        ip.run_line_magic("tensorboard", f"--logdir {logdir} --saved_bytes -1")

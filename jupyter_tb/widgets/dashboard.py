@@ -23,6 +23,7 @@ import traitlets
 from jupyter_tb.compute.alert_rules import DEFAULT_RULES
 from jupyter_tb.widgets.base import View, registered_views
 from jupyter_tb.widgets.board_alerts import attach_alerts, stop_on_changed
+from jupyter_tb.widgets.replay_record import REPLAY_BYTES
 from jupyter_tb.widgets.views.group_series import Grouping
 
 # TensorBoard's plugin order; kinds it does not know follow, in registration order.
@@ -76,6 +77,12 @@ class Dashboard(Grouping, View):
     alerts = traitlets.List(traitlets.Dict(), help="alerts raised on this logdir (read-only)").tag(sync=True)
     stop_on = traitlets.List(traitlets.Unicode(), help="alert rules that stop the running cell").tag(
         sync=True
+    )
+    saved_bytes = traitlets.Int(
+        REPLAY_BYTES,
+        min=0,
+        help="bytes of data a saved notebook keeps of this board, so it draws without the kernel "
+        "(reopened, or on an nbconvert page); 0 = none (default 1 MB)",
     )
 
     def __init__(self, source=None, alert_rules=DEFAULT_RULES, **options):

@@ -23,7 +23,7 @@ LOAD_WAIT = 10.0
 
 _displayed: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # display id -> view
 _fingerprints: dict[str, tuple] = {}  # display id -> fingerprint of the picture shown
-_replayed: dict[str, tuple] = {}  # display id -> fingerprint of the replay record saved
+_replayed: dict[str, tuple] = {}  # display id -> (fingerprint, budget) of the replay record saved
 _hook_lock = threading.Lock()
 _hooked_shell = None
 
@@ -110,8 +110,8 @@ def refresh_pictures(*_args) -> int:
         if not rendered:
             view.source.wait_loaded(LOAD_WAIT)
         fingerprint = _fingerprint(view)
-        if fingerprint != _replayed.get(display_id):
-            _replayed[display_id] = fingerprint
+        if (fingerprint, _budget(view)) != _replayed.get(display_id):
+            _replayed[display_id] = (fingerprint, _budget(view))
             _save_replay(view)
         if fingerprint == _fingerprints.get(display_id) or rendered:
             continue
@@ -122,13 +122,21 @@ def refresh_pictures(*_args) -> int:
     return updated
 
 
+def _budget(view) -> int:
+    """Bytes the saved record may hold: the board's ``saved_bytes`` (views alone: the default)."""
+    from jupyter_tb.widgets.replay_record import REPLAY_BYTES
+
+    return getattr(view, "saved_bytes", REPLAY_BYTES)
+
+
 def _save_replay(view) -> None:
     """Put the board's compact record in its ``_replay`` trait (saved with the notebook's
-    widget state)."""
+    widget state; empty when its budget is 0)."""
     from jupyter_tb.widgets.replay_record import replay_json
 
+    budget = _budget(view)
     try:
-        view._replay = replay_json(view)
+        view._replay = replay_json(view, budget) if budget > 0 else ""
     except Exception as error:  # the live board is unaffected; only the saved copy is older
         view.errors.append(f"replay record: {type(error).__name__}: {error}")
 

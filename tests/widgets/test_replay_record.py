@@ -70,3 +70,28 @@ def test_recording_leaves_the_live_board_sending_deltas(tmp_path, outbox):
         w.add_scalar("loss", 5.0, 100)
     (append,) = outbox.wait_for(scalars, lambda m: m.get("type") in ("append", "series"))
     assert append["type"] == "append" and append["start"] == 100
+
+
+def test_saved_bytes_sets_what_the_saved_notebook_keeps(tmp_path):
+    """board(..., saved_bytes=N): the record saved after cells (the `_replay` trait) stays within
+    N bytes, more than the 1 MB default when N is larger, and nothing at all for 0."""
+    from jupyter_tb import SummaryWriter
+    from jupyter_tb.widgets.picture_output import _save_replay
+    from jupyter_tb.widgets.replay_record import REPLAY_BYTES
+
+    steps = np.arange(3 * PIXELS)  # whole series: more than the default budget holds in all
+    for run in ("a", "b"):
+        with SummaryWriter(str(tmp_path / run)) as w:
+            for tag in range(12):
+                for step in steps:
+                    w.add_scalar(f"t{tag}", float(np.sin(step / (tag + 3))), int(step))
+    sizes = {}
+    for budget in (None, 0, 100_000, 4 * REPLAY_BYTES):
+        board = make_view(Dashboard, tmp_path, **({} if budget is None else {"saved_bytes": budget}))
+        assert board.saved_bytes == (REPLAY_BYTES if budget is None else budget)
+        _save_replay(board)
+        sizes[budget] = len(board._replay)
+        if budget:
+            assert json.loads(board._replay)["bytes"] <= budget
+    assert sizes[0] == 0 < sizes[100_000] < sizes[None] < sizes[4 * REPLAY_BYTES]
+    assert sizes[None] <= REPLAY_BYTES * 1.1 < 2 * REPLAY_BYTES < sizes[4 * REPLAY_BYTES]
