@@ -230,21 +230,19 @@ def _sorted(table: dict, order: np.ndarray) -> dict:
 
 
 def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
-    """One row per ``ProfilerStep#N`` span: step, start_us (from :func:`origin_us`),
+    """One row per profiled step (``ProfilerStep#N`` span, or see :func:`_step_spans`): step,
+    start_us (from :func:`origin_us`),
     duration_us and where the time went: dataloader, forward, backward, optimizer, other
     (the step's direct children by name) and, with GPU work, kernel / memcpy / memset µs and
     gpu_utilization (kernel busy time / step)."""
     tree = call_tree(trace) if tree is None else tree
-    names = trace.names
     t0 = origin_us(trace, tree)
-    code_step = {i: int(m.group(1)) for i, text in enumerate(names) if (m := STEP_NAME.match(text))}
     span_name = trace.name[tree.index]
-    is_step = _in(span_name, np.array(list(code_step), np.int64))
-    steps = np.flatnonzero(is_step)
-    steps = steps[np.argsort(tree.start[steps], kind="stable")]
-    kinds = _child_kinds(names)
+    steps, numbers, torch_steps = _step_spans(trace, tree)
+    # TensorFlow's step children (a tf.function call) are not torch's forward: "other" there
+    kinds = _child_kinds(trace.names, default=1 if torch_steps else -1)
     table = {
-        "step": np.array([code_step[int(c)] for c in span_name[steps]], np.int64),
+        "step": numbers,
         "start_us": tree.start[steps] - t0,
         "duration_us": tree.dur[steps].copy(),
     }
@@ -279,9 +277,28 @@ def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
     return table
 
 
-def _child_kinds(names: list[str]) -> np.ndarray:
-    """Per name code: 0 data loading, 1 forward, 2 backward, 3 optimizer."""
-    kinds = np.ones(len(names), np.int64)
+def _step_spans(trace: Trace, tree: CallTree) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Span indexes of the profiled steps in time order, their step numbers, and whether they
+    are torch's: ``ProfilerStep#N`` spans; else (TensorFlow profiles) the outermost CPU spans
+    with a ``step_num`` arg (``tf.profiler.experimental.Trace("train", step_num=i)``)."""
+    code_step = {i: int(m.group(1)) for i, text in enumerate(trace.names) if (m := STEP_NAME.match(text))}
+    span_name = trace.name[tree.index]
+    steps = np.flatnonzero(_in(span_name, np.array(list(code_step), np.int64)))
+    numbers = np.array([code_step[int(c)] for c in span_name[steps]], np.int64)
+    step_num = trace.args.get("step_num")
+    torch_steps = len(steps) > 0 or step_num is None
+    if not torch_steps:
+        step_num = step_num[tree.index]
+        steps = np.flatnonzero(~np.isnan(step_num) & (tree.depth == 0) & ~tree.gpu)
+        numbers = step_num[steps].astype(np.int64)
+    order = np.argsort(tree.start[steps], kind="stable")
+    return steps[order], numbers[order], torch_steps
+
+
+def _child_kinds(names: list[str], default: int = 1) -> np.ndarray:
+    """Per name code: 0 data loading, 1 forward, 2 backward, 3 optimizer (``default`` for the
+    rest; -1 is none of them)."""
+    kinds = np.full(len(names), default, np.int64)
     for i, text in enumerate(names):
         if "DataLoader" in text:
             kinds[i] = 0

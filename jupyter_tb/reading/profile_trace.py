@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import posixpath
 import re
 import threading
 from collections.abc import Callable
@@ -536,8 +535,22 @@ class Cycle:
 
 
 def cycle_name(path: str) -> str:
-    base = posixpath.basename(path.replace("\\", "/"))
-    return re.sub(r"(\.pt)?\.trace\.json(\.gz)?$", "", base)
+    """``worker.timestamp`` of a torch trace; ``session/host`` of a TensorFlow profile
+    (``plugins/profile/<session>/<host>.xplane.pb``: one run, many sessions)."""
+    parts = path.replace("\\", "/").split("/")
+    base = re.sub(r"((\.pt)?\.trace\.json(\.gz)?|\.xplane\.pb)$", "", parts[-1])
+    if parts[-4:-2] == ["plugins", "profile"]:
+        return f"{parts[-2]}/{base}"
+    return base
+
+
+def parse_file(path: str, raw: bytes, progress: Callable[[float], None] | None = None) -> Trace:
+    """A trace file's bytes -> :class:`Trace`, by its kind (a TensorFlow XSpace or JSON)."""
+    if path.endswith(".xplane.pb"):
+        from jupyter_tb.reading.xplane import parse_xspace  # imports this module
+
+        return parse_xspace(raw, progress)
+    return parse_trace(raw, progress)
 
 
 class TraceFiles:
@@ -585,8 +598,8 @@ class TraceFiles:
             progress(done, total)
             try:
                 raw = self._storage.read_all(info.path)
-                trace = parse_trace(
-                    raw, lambda f, done=done, size=info.size: progress(done + int(f * size), total)
+                trace = parse_file(
+                    info.path, raw, lambda f, done=done, size=info.size: progress(done + int(f * size), total)
                 )
             except (OSError, ValueError) as error:  # TraceError is a ValueError
                 self._failed[info.path] = info.size

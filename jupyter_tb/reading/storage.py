@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 EVENT_FILE_MARK = "tfevents"
 PROJECTOR_CONFIG = "projector_config.pbtxt"
-TRACE_SUFFIXES = (".trace.json", ".trace.json.gz")  # torch.profiler / Chrome traces
+# torch.profiler / Chrome traces, and TensorFlow profiler XSpaces
+TRACE_SUFFIXES = (".trace.json", ".trace.json.gz", ".xplane.pb")
+# TensorFlow writes <run>/plugins/profile/<session>/<host>.xplane.pb: the run is <run>
+_PROFILE_SESSION = re.compile(r"(^|/)plugins/profile/[^/]+$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ def _add(listing: Listing, run: str, name: str, path: str, size: int) -> None:
     elif name == PROJECTOR_CONFIG:
         listing.projector_configs[run] = FileInfo(path, size)
     elif is_trace_file(name):
+        run = _PROFILE_SESSION.sub("", run) or "."
         listing.trace_files.setdefault(run, []).append(FileInfo(path, size))
 
 
