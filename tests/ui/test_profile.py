@@ -162,3 +162,26 @@ def test_board_has_a_profile_tab(lab, profile_logdir):
     nb.scoped('[data-jtb-tab="profile"]').click()
     _wait(nb, "Number(root.querySelector('[data-jtb-timeline]')?.dataset.marks) > 0")
     nb.assert_no_page_errors()
+
+
+def test_tensorflow_profiles_in_the_profile_view(lab, tmp_path):
+    """Real TF 2.21 xplane.pb files under <run>/plugins/profile/<session>/: runs, steps, TF ops."""
+    fixtures = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures", "xplane")
+    for run, name in (("loop", "loop"), ("keras/train", "keras")):
+        folder = tmp_path / run / "plugins" / "profile" / "2026_01_01_00_00_00"
+        folder.mkdir(parents=True)
+        shutil.copy(os.path.join(fixtures, f"{name}.xplane.pb"), folder / "vm.xplane.pb")
+    nb = lab()
+    nb.open(["import jupyter_tb", f"jupyter_tb.profile({str(tmp_path)!r}, run='loop')"])
+    nb.run_all()
+    nb.wait_output("[data-jtb-timeline]")
+    _wait(nb, "Number(root.querySelector('[data-jtb-timeline]').dataset.marks) > 0")
+    runs = _js(nb, "[...root.querySelectorAll('[data-jtb-profile-run] option')].map(o => o.value)")
+    assert runs == ["keras/train", "loop"]
+    # the five tf.profiler.experimental.Trace("train", step_num=i) steps, and TensorFlow's ops
+    assert len(_js(nb, "[...root.querySelectorAll('[data-jtb-profile-step] option')]")) == 1 + 5
+    _shot(nb, "tensorflow-overview-light")
+    nb.scoped('[data-jtb-profile-section="operators"]').click()
+    _wait(nb, "root.querySelector('[data-jtb-op=\"MatMul:_MklMatMul\"]')")
+    _shot(nb, "tensorflow-operators-light")
+    nb.assert_no_page_errors()
