@@ -102,6 +102,12 @@
 //     [data-jtb-pin] / [data-jtb-expand] / [data-jtb-fullscreen] (buttons on a card, aria-pressed
 //     "true" when on; Esc leaves full screen), [data-jtb-pinned] (section of pinned cards; the
 //     pins are the view model's `pinned` trait); card width: the card_width setting
+//   card downloads (every card with a chart or an image: the tag grids above, custom scalars,
+//     hparams session charts; js/src/lib/cards.js + cardexport.js): [data-jtb-download] (the
+//     card head's menu button, aria-expanded; hidden on cards with nothing drawn) opening
+//     [data-jtb-download-png] (the card as PNG at the device pixel ratio, on the theme's
+//     background) and [data-jtb-download-svg] (the same as vector SVG: paths and text, drawn by
+//     the charts through js/src/lib/svgcontext.js); files are named after the tag (sanitised)
 //   scalars:
 //     [data-jtb-smoothing] (range input 0..0.999), [data-jtb-smoothing-value],
 //     [data-jtb-smoothing-note] (visible text when smoothing is approximated in the browser),

@@ -8,10 +8,21 @@ test_projector.py).
 
 from __future__ import annotations
 
+import io
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.support import board_dom as dom
 from tests.support import fixture_logdirs as fx
+from tests.support.browser_harness import ARTIFACTS
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +148,103 @@ def test_custom_scalars_layout_and_smoothing(board):
         and "…" in row.text_content()
     )
     nb.screenshot("views-custom-scalars")
+
+
+def run_colours(nb) -> dict[str, tuple[int, int, int]]:
+    """Each run's colour as the run selector's swatch shows it."""
+    out = {}
+    for run in fx.RUNS:
+        css = nb.scoped(dom.attr("run-color", run)).evaluate("(el) => getComputedStyle(el).backgroundColor")
+        out[run] = tuple(int(v) for v in re.findall(r"\d+", css)[:3])
+    return out
+
+
+def download(nb, card, fmt: str) -> tuple[str, bytes]:
+    """Open the card's download menu and take its PNG or SVG: (file name, bytes)."""
+    card.scroll_into_view_if_needed()
+    card.locator(dom.attr("download")).click()
+    with nb.page.expect_download() as info:
+        card.locator(dom.attr(f"download-{fmt}")).click()
+    saved = info.value
+    data = Path(saved.path()).read_bytes()
+    (ARTIFACTS / f"download-{saved.suggested_filename}").write_bytes(data)  # to look at
+    return saved.suggested_filename, data
+
+
+def png_ink(data: bytes, colour: tuple[int, int, int]) -> int:
+    """Pixels of the PNG within a small distance of ``colour``."""
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    return int((np.abs(pixels - np.array(colour)).sum(axis=2) < 40).sum())
+
+
+def svg_lines(data: bytes, colour: tuple[int, int, int]) -> list[ET.Element]:
+    """The SVG's solid strokes in ``colour`` long enough to be a curve (not a legend swatch)."""
+    hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
+    root = ET.fromstring(data)
+    return [
+        p
+        for p in root.iter(f"{SVG}path")
+        if p.get("stroke", "").lower() == hex_colour
+        and p.get("stroke-opacity") is None
+        and len(re.findall(r"[ML]", p.get("d", ""))) > 6
+    ]
+
+
+def svg_texts(data: bytes) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(data).iter(f"{SVG}text")]
+
+
+def check_card_downloads(nb, card, tag: str, stem: str, lines_per_run: int, shown=fx.RUNS):
+    """PNG: decodes, inked in each shown run's colour; SVG: XML with the tag as text and
+    ``lines_per_run`` curves in each shown run's colour (none for a hidden run)."""
+    colours = run_colours(nb)
+    name, png = download(nb, card, "png")
+    assert name == f"{stem}.png"
+    name, svg = download(nb, card, "svg")
+    assert name == f"{stem}.svg"
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.find(f"{SVG}image") is None  # vector, not an embedded bitmap
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert Image.open(io.BytesIO(png)).size == (round(width), round(height))  # device pixel ratio 1
+    texts = svg_texts(svg)
+    assert tag in texts
+    for run in fx.RUNS:
+        if run in shown:
+            assert png_ink(png, colours[run]) > 50, run
+            assert len(svg_lines(svg, colours[run])) == lines_per_run, run
+            assert any(run in t for t in texts), run  # the legend names it
+        else:
+            assert png_ink(png, colours[run]) == 0, run
+            assert svg_lines(svg, colours[run]) == [], run
+    return png, svg
+
+
+@pytest.mark.ui
+def test_chart_cards_download_as_png_and_svg(board):
+    nb = board
+    started = time.monotonic()
+    # scalars: one smoothed line per run (and its faint raw line, drawn translucent)
+    card = dom.open_tab(nb, "scalars").locator(dom.chart("loss/train"))
+    dom.wait_ink(nb, card.locator("canvas").first)
+    png, _ = check_card_downloads(nb, card, "loss/train", "loss_train", 1)
+    corner = Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
+    assert corner == (255, 255, 255)  # the light theme's card background
+    # a run unticked is left out of both files
+    nb.scoped(dom.attr("run-toggle", "eval")).uncheck()
+    check_card_downloads(nb, card, "loss/train", "loss_train", 1, shown=("train",))
+    nb.scoped(dom.attr("run-toggle", "eval")).check()
+    # PR curves: one curve per run
+    card = dom.open_tab(nb, "pr_curves").locator(dom.attr("pr-card", "pr/classifier"))
+    dom.wait_ink(nb, card.locator("canvas").first)
+    check_card_downloads(nb, card, "pr/classifier", "pr_classifier", 1)
+    # custom scalars (not a tag grid card): loss/train and loss/eval per run
+    panel = dom.open_tab(nb, "custom_scalars")
+    card = panel.locator(dom.attr("custom-chart", "losses"))
+    dom.wait_ink(nb, card.locator("canvas").first)
+    check_card_downloads(nb, card, "losses", "losses", 2)
+    # cards with nothing drawn (text) have no download button
+    text = dom.open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
+    text.wait_for()
+    assert not text.locator(dom.attr("download")).is_visible()
+    print(f"downloads checked in {time.monotonic() - started:.1f} s")

@@ -51,3 +51,13 @@ export function drawAxes(ctx, view, xTicks, yTicks, { fg, grid }, xFormat = form
     ctx.fillText(xFormat(t), x, view.bottom + 4);
   }
 }
+
+// Charts that can draw themselves elsewhere (a card's PNG / SVG download: lib/cardexport.js)
+// register a painter for their canvas:
+//   paint(ctx, width, height)  draws what the canvas shows into any 2-D context (a canvas or
+//                              lib/svgcontext.js) at that size in CSS pixels, without sizing,
+//                              clearing or resetting the context's transform
+//   legend?() -> [{name, color, dash?}]  the lines drawn, for charts that caption no runs
+const painters = new WeakMap();
+export function registerPainter(canvas, painter) { painters.set(canvas, painter); }
+export function painterOf(canvas) { return painters.get(canvas) || null; }

@@ -31,9 +31,15 @@
 // it). Columns are at least ctx.settings' `card_width` px wide (the settings panel's
 // [data-jtb-card-width] slider; lib/shell.js sets the CSS variable), as many as fit.
 //
+// Every card showing a chart or an image also gets a download menu (PNG / SVG of what it shows:
+// lib/cardexport.js), hidden on cards with nothing to draw (text, audio). Cards made outside
+// the grid get it with addDownloadMenu(cardEl, title).
+//
 // DOM hooks: [data-jtb-card="<tag>"] (every card), [data-jtb-pin] / [data-jtb-expand] /
 // [data-jtb-fullscreen] (buttons on a card, aria-pressed="true" when on), [data-jtb-pinned]
-// (the pinned section), [data-jtb-section="<group>"].
+// (the pinned section), [data-jtb-section="<group>"], [data-jtb-download] (the download menu's
+// button, aria-expanded) and its items [data-jtb-download-png] / [data-jtb-download-svg].
+import { downloadCardPng, downloadCardSvg, hasPicture } from "./cardexport.js";
 import { groupTags, h } from "./dom.js";
 import { onThemeChange } from "./theme.js";
 
@@ -42,6 +48,7 @@ const ICONS = {
   pin: "M9 2h6v2l-1 1v5l3 3v2h-4v6l-1 1-1-1v-6H7v-2l3-3V5L9 4z",
   expand: "M3 9V3h6v2H6.4l4 4L9 10.4l-4-4V9zm18 6v6h-6v-2h2.6l-4-4 1.4-1.4 4 4V15z",
   fullscreen: "M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z",
+  download: "M11 3h2v9.2l3.3-3.3 1.4 1.4L12 16l-5.7-5.7 1.4-1.4 3.3 3.3zM4 18h16v2H4z",
 };
 
 function icon(name) {
@@ -54,12 +61,57 @@ function icon(name) {
   return svg;
 }
 
-function toggleButton(name, label, onClick) {
+function iconButton(name, label, onClick, attrs = {}) {
   const button = h("button", {
-    class: "jtb-icon-button", type: "button", title: label, "aria-label": label, "aria-pressed": "false", [`data-jtb-${name}`]: "",
+    class: "jtb-icon-button", type: "button", title: label, "aria-label": label, [`data-jtb-${name}`]: "", ...attrs,
   }, [icon(name)]);
   button.addEventListener("click", (event) => { event.stopPropagation(); onClick(); });
   return button;
+}
+const toggleButton = (name, label, onClick) => iconButton(name, label, onClick, { "aria-pressed": "false" });
+
+// The card's download menu: one button opening "PNG" / "SVG" (the card head stays tidy).
+// title() is read when a download is chosen. Returns the element holding button and menu.
+function downloadMenu(cardEl, title) {
+  const items = [["png", "PNG image", downloadCardPng], ["svg", "SVG (vector)", downloadCardSvg]].map(([format, text, save]) => {
+    const item = h("button", { class: "jtb-menu-item", type: "button", role: "menuitem", [`data-jtb-download-${format}`]: "", text });
+    item.addEventListener("click", (event) => {
+      event.stopPropagation();
+      close();
+      Promise.resolve(save(cardEl, title())).catch((error) => console.warn(`jupyter-tb: ${format} download failed`, error));
+    });
+    return item;
+  });
+  const menu = h("div", { class: "jtb-menu", role: "menu", hidden: true }, items);
+  const button = iconButton("download", "Download as PNG or SVG", () => (menu.hidden ? open() : close()), { "aria-haspopup": "menu", "aria-expanded": "false" });
+  const onOutside = (event) => { if (!anchor.contains(event.target)) close(); };
+  function open() {
+    menu.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    document.addEventListener("pointerdown", onOutside, true);
+    items[0].focus();
+  }
+  function close() {
+    menu.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    document.removeEventListener("pointerdown", onOutside, true);
+  }
+  const anchor = h("span", { class: "jtb-menu-anchor" }, [button, menu]);
+  anchor.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !menu.hidden) { event.stopPropagation(); close(); button.focus(); }
+  });
+  anchor.jtbClose = close;
+  return anchor;
+}
+
+// The download menu on a card made outside the grid (custom scalars, hparams session charts).
+export function addDownloadMenu(cardEl, title) {
+  const head = cardEl.querySelector(".jtb-card-head") || cardEl;
+  let buttons = head.querySelector(".jtb-card-buttons");
+  if (!buttons) { buttons = h("span", { class: "jtb-card-buttons" }); head.append(buttons); }
+  const menu = downloadMenu(cardEl, () => title);
+  buttons.prepend(menu);
+  return menu;
 }
 
 const pressed = (button, on) => button.setAttribute("aria-pressed", on ? "true" : "false");
@@ -142,7 +194,9 @@ export function showTagCards(ctx, container, empty, { makeCard, drawCard, dropCa
       }),
       fullscreen: toggleButton("fullscreen", "Full screen (Esc leaves)", () => setFullscreen(card, fullscreen !== card)),
     };
-    head.append(h("span", { class: "jtb-card-buttons" }, Object.values(card.grid.buttons)));
+    card.grid.download = downloadMenu(card.el, () => tag);
+    card.grid.download.hidden = true; // until something drawable is drawn
+    head.append(h("span", { class: "jtb-card-buttons" }, [card.grid.download, ...Object.values(card.grid.buttons)]));
     if (observer) observer.observe(card.el);
     return card;
   }
@@ -152,6 +206,7 @@ export function showTagCards(ctx, container, empty, { makeCard, drawCard, dropCa
     if (!card.grid.visible) { card.grid.dirty = true; return; }
     card.grid.dirty = false;
     drawCard(card);
+    card.grid.download.hidden = !hasPicture(card.el);
   }
   const byElement = new WeakMap();
   const observer = lazy && typeof IntersectionObserver !== "undefined"
@@ -210,6 +265,7 @@ export function showTagCards(ctx, container, empty, { makeCard, drawCard, dropCa
       if (keep.has(tag)) continue;
       if (observer) observer.unobserve(card.el);
       if (fullscreen === card) setFullscreen(card, false);
+      card.grid.download.jtbClose();
       card.el.remove();
       dropCard(card);
       cards.delete(tag);

@@ -3,7 +3,7 @@
 //     data = {kind: "histogram", edges, counts (n x bins, row-major), steps, mode: "offset"|"overlay", color}
 //         or {kind: "distribution", steps, percentiles (n x 9, row-major), color}
 import { h } from "./dom.js";
-import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
+import { drawAxes, fitCanvas, registerPainter, themeColors } from "./canvas.js";
 import { formatNumber, ticks } from "./format.js";
 import { hexToRgb } from "./colors.js";
 
@@ -108,17 +108,24 @@ export function createHistogramChart(el, { height = 200 } = {}) {
   const ctx = canvas.getContext("2d");
   let data = null;
   let frame = 0;
-  function draw() {
-    frame = 0;
-    const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
-    if (!data) return;
+  // the chart at width x heightPx into the 2-D context g (the canvas, or a card download's);
+  // returns the box drawn in
+  function paint(g, width, heightPx) {
+    if (!data) return null;
     // ridge outlines in the page's background colour: they separate steps on either theme
     const colors = { ...themeColors(wrap), ridge: getComputedStyle(wrap).getPropertyValue("--jp-layout-color1").trim() || "#fff" };
     const box = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: heightPx - MARGIN.bottom };
-    if (data.kind === "distribution") drawDistribution(ctx, data, box, colors);
-    else drawHistogram(ctx, data, box, colors);
-    wrap.setAttribute("data-jtb-x-ticks", (box.shownTicks || []).map(formatNumber).join(" ")); // for tests
+    if (data.kind === "distribution") drawDistribution(g, data, box, colors);
+    else drawHistogram(g, data, box, colors);
+    return box;
   }
+  function draw() {
+    frame = 0;
+    const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
+    const box = paint(ctx, width, heightPx);
+    if (box) wrap.setAttribute("data-jtb-x-ticks", (box.shownTicks || []).map(formatNumber).join(" ")); // for tests
+  }
+  registerPainter(canvas, { paint: (g, width, heightPx) => { paint(g, width, heightPx); } });
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
   const resize = new ResizeObserver(schedule);
   resize.observe(wrap);

@@ -19,7 +19,7 @@
 // drawing (./linechart/trace.js), so a 20k-point series draws like a 1k-point one. The data
 // ranges are ./linechart/extent.js, the hover rows ./linechart/hover.js, ticks lib/format.js.
 import { h } from "./dom.js";
-import { drawAxes, fitCanvas } from "./canvas.js";
+import { drawAxes, fitCanvas, registerPainter } from "./canvas.js";
 import { themeColors } from "./theme.js";
 import { axisLabels, logTicks, ticks, timeTicks } from "./format.js";
 import { dataExtent, toAxisY } from "./linechart/extent.js";
@@ -52,110 +52,117 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
   let drag = null;
   let frame = 0;
 
-  function tracePath(xs, ys, n, sx, sy, left, right) {
-    ctx.beginPath();
-    traceColumns(ctx, xs, ys, n, sx, sy, left, right, opts.logY);
-    ctx.stroke();
+  function tracePath(g, xs, ys, n, sx, sy, left, right) {
+    g.beginPath();
+    traceColumns(g, xs, ys, n, sx, sy, left, right, opts.logY);
+    g.stroke();
   }
 
   // shaded area between s.lower and s.upper (same x as s.y); gaps where either is not finite
-  function fillBand(s, n, sx, sy) {
+  function fillBand(g, s, n, sx, sy) {
     const y = (v) => toAxisY(v, opts.logY);
-    ctx.fillStyle = s.color;
-    ctx.globalAlpha = 0.2;
+    g.fillStyle = s.color;
+    g.globalAlpha = 0.2;
     let start = 0;
     for (let i = 0; i <= n; i++) {
       const ok = i < n && Number.isFinite(s.x[i]) && Number.isFinite(y(s.lower[i])) && Number.isFinite(y(s.upper[i]));
       if (ok) continue;
       if (i - start > 1) {
-        ctx.beginPath();
-        for (let j = start; j < i; j++) ctx.lineTo(sx(s.x[j]), sy(y(s.upper[j])));
-        for (let j = i - 1; j >= start; j--) ctx.lineTo(sx(s.x[j]), sy(y(s.lower[j])));
-        ctx.closePath();
-        ctx.fill();
+        g.beginPath();
+        for (let j = start; j < i; j++) g.lineTo(sx(s.x[j]), sy(y(s.upper[j])));
+        for (let j = i - 1; j >= start; j--) g.lineTo(sx(s.x[j]), sy(y(s.lower[j])));
+        g.closePath();
+        g.fill();
       }
       start = i + 1;
     }
-    ctx.globalAlpha = 1;
+    g.globalAlpha = 1;
   }
 
-  function drawSeries(s, sx, sy, left, right) {
+  function drawSeries(g, s, sx, sy, left, right) {
     const n = s.n ?? s.x.length;
-    if (s.lower && s.upper) fillBand(s, n, sx, sy);
-    ctx.strokeStyle = s.color;
-    ctx.setLineDash(s.dash || []);
+    if (s.lower && s.upper) fillBand(g, s, n, sx, sy);
+    g.strokeStyle = s.color;
+    g.setLineDash(s.dash || []);
     if (s.smooth) {
-      ctx.globalAlpha = 0.25;
-      ctx.lineWidth = 1;
-      tracePath(s.x, s.y, n, sx, sy, left, right);
-      ctx.globalAlpha = 1;
-      ctx.lineWidth = 1.75;
-      tracePath(s.x, s.smooth, n, sx, sy, left, right);
+      g.globalAlpha = 0.25;
+      g.lineWidth = 1;
+      tracePath(g, s.x, s.y, n, sx, sy, left, right);
+      g.globalAlpha = 1;
+      g.lineWidth = 1.75;
+      tracePath(g, s.x, s.smooth, n, sx, sy, left, right);
     } else {
-      ctx.lineWidth = 1.5;
-      tracePath(s.x, s.y, n, sx, sy, left, right);
+      g.lineWidth = 1.5;
+      tracePath(g, s.x, s.y, n, sx, sy, left, right);
     }
-    ctx.setLineDash([]);
+    g.setLineDash([]);
     if (n === 1) { // a lone point has no line: draw a dot
-      ctx.fillStyle = s.color;
-      ctx.beginPath(); ctx.arc(sx(s.x[0]), sy(toAxisY(s.y[0], opts.logY)), 2.5, 0, 2 * Math.PI); ctx.fill();
+      g.fillStyle = s.color;
+      g.beginPath(); g.arc(sx(s.x[0]), sy(toAxisY(s.y[0], opts.logY)), 2.5, 0, 2 * Math.PI); g.fill();
     }
   }
 
   // the picked step (solid line) and selected range (shaded), over the plot
-  function drawMarks(fg, top, bottom, sx) {
-    ctx.fillStyle = fg;
+  function drawMarks(g, fg, top, bottom, sx) {
+    g.fillStyle = fg;
     if (marks.range) {
-      ctx.globalAlpha = 0.1;
+      g.globalAlpha = 0.1;
       const a = sx(marks.range[0]), b = sx(marks.range[1]);
-      ctx.fillRect(a, top, b - a, bottom - top);
-      ctx.globalAlpha = 1;
+      g.fillRect(a, top, b - a, bottom - top);
+      g.globalAlpha = 1;
     }
-    ctx.strokeStyle = fg;
-    ctx.lineWidth = 1;
+    g.strokeStyle = fg;
+    g.lineWidth = 1;
     for (const x of [marks.pick, ...(marks.range || [])]) {
       if (x === null || x === undefined) continue;
       const px = Math.round(sx(x)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(px, top); ctx.lineTo(px, bottom); ctx.stroke();
+      g.beginPath(); g.moveTo(px, top); g.lineTo(px, bottom); g.stroke();
     }
   }
 
   function draw() {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
+    view = paint(ctx, width, heightPx, hover);
+  }
+
+  // the chart at width x heightPx into the 2-D context g (the canvas, or a card download's);
+  // `pointer` adds the hover line and dots. Returns the scales drawn with.
+  function paint(g, width, heightPx, pointer = null) {
     const { x0, x1, y0, y1 } = dataExtent(opts.series, { domain, logY: opts.logY, ignoreOutliers: opts.ignoreOutliers });
     const left = MARGIN.left, right = width - MARGIN.right, top = MARGIN.top, bottom = heightPx - MARGIN.bottom;
     const sx = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
     const sy = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
-    view = { x0, x1, y0, y1, left, right, top, bottom, sx, sy, width };
+    const view = { x0, x1, y0, y1, left, right, top, bottom, sx, sy, width };
     const colors = themeColors(wrap);
     const x = xAxis(opts.xKind, x0, x1, Math.max(2, Math.floor((right - left) / 90)));
     const yCount = Math.max(2, Math.floor((bottom - top) / 40));
     const yAt = (opts.logY ? logTicks : ticks)(y0, y1, yCount);
     const yLabel = axisLabels(opts.logY ? "log" : "value");
-    drawAxes(ctx, view, x.at, yAt, colors, x.label, yLabel);
+    drawAxes(g, view, x.at, yAt, colors, x.label, yLabel);
     view.labels = { x: x.at.map(x.label), y: yAt.map(yLabel) }; // what the axes read (for tests)
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, right - left, bottom - top);
-    ctx.clip();
-    for (const s of opts.series) drawSeries(s, sx, sy, left, right);
-    ctx.globalAlpha = 1;
-    drawMarks(colors.fg, top, bottom, sx);
-    if (hover) {
-      ctx.strokeStyle = colors.fg;
-      ctx.setLineDash([3, 3]);
-      const px = Math.round(sx(hover.x)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(px, top); ctx.lineTo(px, bottom); ctx.stroke();
-      ctx.setLineDash([]);
-      for (const row of rowsAt(opts.series, hover.x)) {
+    g.save();
+    g.beginPath();
+    g.rect(left, top, right - left, bottom - top);
+    g.clip();
+    for (const s of opts.series) drawSeries(g, s, sx, sy, left, right);
+    g.globalAlpha = 1;
+    drawMarks(g, colors.fg, top, bottom, sx);
+    if (pointer) {
+      g.strokeStyle = colors.fg;
+      g.setLineDash([3, 3]);
+      const px = Math.round(sx(pointer.x)) + 0.5;
+      g.beginPath(); g.moveTo(px, top); g.lineTo(px, bottom); g.stroke();
+      g.setLineDash([]);
+      for (const row of rowsAt(opts.series, pointer.x)) {
         const yv = toAxisY(row.shown, opts.logY);
         if (!Number.isFinite(yv)) continue;
-        ctx.fillStyle = row.color;
-        ctx.beginPath(); ctx.arc(sx(row.x), sy(yv), 3, 0, 2 * Math.PI); ctx.fill();
+        g.fillStyle = row.color;
+        g.beginPath(); g.arc(sx(row.x), sy(yv), 3, 0, 2 * Math.PI); g.fill();
       }
     }
-    ctx.restore();
+    g.restore();
+    return view;
   }
 
   function schedule() {
@@ -228,6 +235,10 @@ export function createLineChart(el, { height = 220, onZoom = () => {}, onHover =
   canvas.addEventListener("wheel", onWheel, { passive: false });
   const resize = new ResizeObserver(schedule);
   resize.observe(wrap);
+  registerPainter(canvas, {
+    paint: (g, width, heightPx) => { paint(g, width, heightPx); },
+    legend: () => opts.series.map((s) => ({ name: s.name, color: s.color, dash: s.dash })),
+  });
 
   return {
     update(next) {

@@ -13,7 +13,7 @@
 // stores 0 there, and joining it made every curve start with a line from (0, 0) that
 // TensorBoard does not draw).
 import { h } from "./dom.js";
-import { drawAxes, fitCanvas, themeColors } from "./canvas.js";
+import { drawAxes, fitCanvas, registerPainter, themeColors } from "./canvas.js";
 import { formatNumber, ticks } from "./format.js";
 
 const MARGIN = { left: 50, right: 12, top: 8, bottom: 34 };
@@ -99,52 +99,61 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
     return best < 0 ? null : pointOf(curve, best);
   }
 
-  function marker(point, radius, ring) {
-    ctx.fillStyle = point.color;
-    ctx.beginPath(); ctx.arc(view.sx(point.recall), view.sy(point.precision), radius, 0, 2 * Math.PI); ctx.fill();
-    if (ring) { ctx.strokeStyle = ring; ctx.lineWidth = 1.5; ctx.stroke(); }
+  function marker(g, at, point, radius, ring) {
+    g.fillStyle = point.color;
+    g.beginPath(); g.arc(at.sx(point.recall), at.sy(point.precision), radius, 0, 2 * Math.PI); g.fill();
+    if (ring) { g.strokeStyle = ring; g.lineWidth = 1.5; g.stroke(); }
   }
 
   function draw() {
     frame = 0;
     const { width, height: heightPx } = fitCanvas(canvas, wrap, ctx);
+    const drawn = paint(ctx, width, heightPx, hover);
+    view = drawn.view;
+    drawnPaths = drawn.paths;
+  }
+
+  // the chart at width x heightPx into the 2-D context g (the canvas, or a card download's),
+  // with `pointer` (the hovered point) marked; returns the scales and the lines drawn
+  function paint(g, width, heightPx, pointer = null) {
     const left = MARGIN.left, right = width - MARGIN.right, top = MARGIN.top, bottom = heightPx - MARGIN.bottom;
     const sx = (x) => left + x * (right - left);
     const sy = (y) => bottom - y * (bottom - top);
-    view = { left, right, top, bottom, sx, sy };
+    const at = { left, right, top, bottom, sx, sy };
     const colors = themeColors(wrap);
-    drawAxes(ctx, view, ticks(0, 1, 5), ticks(0, 1, 5), colors, formatNumber, formatNumber);
-    ctx.fillStyle = colors.fg;
-    ctx.font = "11px sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText("Recall", (left + right) / 2, heightPx - 2);
-    ctx.save();
-    ctx.translate(12, (top + bottom) / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle";
-    ctx.fillText("Precision", 0, 0);
-    ctx.restore();
-    ctx.save();
-    ctx.beginPath(); ctx.rect(left - 4, top - 4, right - left + 8, bottom - top + 8); ctx.clip();
-    drawnPaths = [];
+    drawAxes(g, at, ticks(0, 1, 5), ticks(0, 1, 5), colors, formatNumber, formatNumber);
+    g.fillStyle = colors.fg;
+    g.font = "11px sans-serif";
+    g.textAlign = "center";
+    g.textBaseline = "bottom";
+    g.fillText("Recall", (left + right) / 2, heightPx - 2);
+    g.save();
+    g.translate(12, (top + bottom) / 2);
+    g.rotate(-Math.PI / 2);
+    g.textBaseline = "middle";
+    g.fillText("Precision", 0, 0);
+    g.restore();
+    g.save();
+    g.beginPath(); g.rect(left - 4, top - 4, right - left + 8, bottom - top + 8); g.clip();
+    const paths = [];
     for (const curve of curves) {
-      ctx.strokeStyle = curve.color;
-      ctx.lineWidth = 1.75;
-      ctx.beginPath();
+      g.strokeStyle = curve.color;
+      g.lineWidth = 1.75;
+      g.beginPath();
       const kept = curveIndices(curve);
-      kept.forEach((i, k) => ctx[k ? "lineTo" : "moveTo"](sx(curve.recall[i]), sy(curve.precision[i])));
-      ctx.stroke();
-      drawnPaths.push({ name: curve.name, points: kept.map((i) => [curve.recall[i], curve.precision[i]]) });
+      kept.forEach((i, k) => g[k ? "lineTo" : "moveTo"](sx(curve.recall[i]), sy(curve.precision[i])));
+      g.stroke();
+      paths.push({ name: curve.name, points: kept.map((i) => [curve.recall[i], curve.precision[i]]) });
     }
     for (const { name, index } of marked) {
       const curve = curves.find((c) => c.name === name);
-      if (curve && index >= 0) marker(pointOf(curve, index), 4.5, colors.fg);
+      if (curve && index >= 0) marker(g, at, pointOf(curve, index), 4.5, colors.fg);
     }
     const pin = pinnedPoint();
-    if (pin) marker(pin, 5, colors.fg);
-    if (hover) marker(hover, 3.5, null);
-    ctx.restore();
+    if (pin) marker(g, at, pin, 5, colors.fg);
+    if (pointer) marker(g, at, pointer, 3.5, null);
+    g.restore();
+    return { view: at, paths };
   }
 
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
@@ -165,6 +174,10 @@ export function createPrChart(el, { height = 260, onHover = () => {}, onPick = (
   canvas.addEventListener("click", onClick);
   const resize = new ResizeObserver(schedule);
   resize.observe(wrap);
+  registerPainter(canvas, {
+    paint: (g, width, heightPx) => { paint(g, width, heightPx); },
+    legend: () => curves.map((c) => ({ name: `${c.name} (step ${c.step})`, color: c.color })),
+  });
 
   return {
     update(next) {

@@ -9,6 +9,7 @@
 // data-jtb-chart-kind multiline|margin, data-jtb-lines = lines drawn), [data-jtb-smoothing]
 // (the board's smoothing setting), [data-jtb-readout] rows [data-jtb-readout-row="<line>"].
 import { h, smoothingSlider } from "../lib/dom.js";
+import { addDownloadMenu } from "../lib/cards.js";
 import { createLineChart } from "../lib/linechart.js";
 import { hoverReadout } from "../lib/runtable.js";
 import { alignTo, createSmoother } from "../lib/series.js";
@@ -97,6 +98,7 @@ export default {
             plot,
           ]);
           grid.append(el);
+          addDownloadMenu(el, chart.title);
           const card = { el, spec: chart, lines: [] };
           const readout = hoverReadout(() => card.lines, () => ({ sort: ctx.settings.get("tooltip_sort"), limit: ctx.settings.get("tooltip_rows") }));
           card.chart = createLineChart(plot, { onHover: readout.onHover });

@@ -12,6 +12,7 @@
 // checkboxes [data-jtb-hparams-column="<name>"], numeric bounds [data-jtb-hparams-min="<name>"]
 // and [data-jtb-hparams-max="<name>"]), [data-jtb-hparams-download="csv|json|latex"].
 import { downloadFile, h, userRegex } from "../lib/dom.js";
+import { addDownloadMenu } from "../lib/cards.js";
 import { createLineChart } from "../lib/linechart.js";
 import { formatNumber } from "../lib/format.js";
 import { createParallelCoordinates, createScatterMatrix } from "../lib/parcoords.js";
@@ -281,9 +282,11 @@ export default {
       detail.append(grid);
       for (const [tag, series] of [...byTag].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))) {
         const body = h("div");
-        grid.append(h("div", { class: "jtb-card", "data-jtb-session-chart": tag, "data-jtb-points": String(series.reduce((n, s) => n + s.n, 0)) }, [
+        const card = h("div", { class: "jtb-card", "data-jtb-session-chart": tag, "data-jtb-points": String(series.reduce((n, s) => n + s.n, 0)) }, [
           h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]), body,
-        ]));
+        ]);
+        grid.append(card);
+        addDownloadMenu(card, tag);
         const chart = createLineChart(body, { height: 160 });
         chart.jtbArgs = { series, xKind: "step", logY: false, ignoreOutliers: false };
         chart.update(chart.jtbArgs);
