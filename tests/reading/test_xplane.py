@@ -214,6 +214,19 @@ def test_events_decode_without_python_objects_per_event():
     assert trace.ts == pytest.approx(np.arange(20000) / 1000)
 
 
+def test_event_runs_split_by_other_fields_and_key_bytes_inside_payloads():
+    # 0x22 is the events' key byte: as a value (34), inside text ('"'), as nested stats' key
+    events = [xs.event(1, 34 * i, 34, [(1, i), (2, '"' * (i % 40)), (3, ("uint", 34))]) for i in range(300)]
+    body = xs.varint_field(1, 1) + b"".join(xs.bytes_field(4, e) for e in events[:150])
+    body += xs.bytes_field(11, '"lane"') + b"".join(xs.bytes_field(4, e) for e in events[150:])
+    raw = xs.xspace(xs.plane("/host:CPU", [body], {1: "op"}, {1: "step_num", 2: "t", 3: "u"}))
+    trace = parse_xspace(raw)
+    assert trace.lanes == [("/host:CPU", '"lane"')]
+    assert (trace.args["step_num"] == np.arange(300)).all()
+    assert trace.ts == pytest.approx(34 * np.arange(300) / 1e6)
+    assert trace.event_args(299, raw)["args"] == {"step_num": 299, "t": '"' * (299 % 40), "u": 34}
+
+
 def test_cycle_names_of_tensorflow_profiles():
     assert (
         cycle_name("/logs/train/plugins/profile/2026_01_02_03_04_05/vm.xplane.pb") == "2026_01_02_03_04_05/vm"
