@@ -5,11 +5,12 @@ expression) as ``display_data`` with a display id: the widget view beside ``imag
 ``text/plain`` from :mod:`jupyter_tb.widgets.static_picture`. Front ends with widgets show
 the board; GitHub, nbviewer, plain ``nbconvert`` and nbclient/papermill outputs keep the
 picture. After every cell (IPython's ``post_run_cell``) the picture of each displayed view
-whose data changed is redrawn and sent with ``update_display``, so an executed notebook saves
-the board as it was when its cells finished. Views a browser has rendered are left alone
-(an update would re-render the live board): for them the compact record of
-:mod:`jupyter_tb.widgets.replay_record` goes into the ``_replay`` trait, which the browser's
-saved widget state carries.
+whose data changed is redrawn and sent with ``update_display``, so a notebook saves the board
+as it was when its last cell finished: executed by nbclient/papermill, and in a browser too
+(there JupyterLab re-renders the output in place; the renderer library moves the live board's
+DOM into the new view instead of rebuilding it: ``render`` in js/src/lib.js). The compact
+record of :mod:`jupyter_tb.widgets.replay_record` goes into the ``_replay`` trait, which the
+browser's saved widget state carries.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def refresh_pictures(*_args) -> int:
         if (fingerprint, _budget(view)) != _replayed.get(display_id):
             _replayed[display_id] = (fingerprint, _budget(view))
             _save_replay(view)
-        if fingerprint == _fingerprints.get(display_id) or rendered:
+        if fingerprint == _fingerprints.get(display_id):
             continue
         _fingerprints[display_id] = fingerprint
         widget_data, metadata = _widget_bundle(view)

@@ -5,6 +5,7 @@ inside it, and what runs in the browser still works (the smoothing slider redraw
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -224,3 +225,48 @@ def _nbconvert_page_draws_offline(notebook, request) -> None:
         assert requests and all(url in text for url in requests), requests
     finally:
         page.close()
+
+
+# -- the static picture of a rendered board stays current ---------------------------------------
+
+PICTURE_CELLS = [
+    "import time, jupyter_tb\n"
+    "from jupyter_tb import SummaryWriter\n"
+    "with SummaryWriter('picture_runs/early') as w:\n"
+    "    for s in range(50): w.add_scalar('loss', 1 / (s + 1), s)\n"
+    "board = jupyter_tb.board('picture_runs', reload_interval=0.2)\n"
+    "board",
+    "with SummaryWriter('picture_runs/late') as w:\n"
+    "    for s in range(50): w.add_scalar('loss', 2 - s / 50, s)\n"
+    "deadline = time.time() + 30\n"
+    "while 'late' not in board.logdir.runs and time.time() < deadline: time.sleep(0.1)",
+]
+
+
+def test_a_rendered_boards_picture_is_current_when_saved(lab):
+    """After a later cell adds a run to a board shown in JupyterLab, the saved notebook's picture
+    of the board has it; the live board was not rebuilt by the update (its DOM was adopted)."""
+    nb = lab()
+    nb.open(PICTURE_CELLS)
+    nb.run_cell(0)
+    nb.wait_output(dom.DASHBOARD)
+    nb.wait_idle()
+    nb.page.wait_for_timeout(500)  # the kernel hears "rendered" once idle
+    nb.scoped(dom.DASHBOARD).evaluate("(el) => { el.__jtbMark = true; }")
+    nb.run_cell(1)
+    nb.wait_idle()
+    nb.page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.outputs.get(0)"
+        ".data['text/plain'].includes('late')",
+        timeout=20_000,
+    )
+    nb.page.wait_for_timeout(500)  # the output re-rendered in place
+    boards = nb.scoped(dom.DASHBOARD)
+    assert boards.count() == 1 and boards.evaluate("(el) => el.__jtbMark === true")
+    dom.wait_ink(nb, nb.scoped(f"{dom.chart('loss')} {dom.attr('canvas')}"))
+    nb.save()
+    nb.page.wait_for_timeout(1000)
+    saved = json.loads((nb.server.root / nb.nb_path).read_text())
+    (output,) = [o for o in saved["cells"][0]["outputs"] if "image/png" in o.get("data", {})]
+    assert "late" in "".join(output["data"]["text/plain"])
+    nb.assert_no_page_errors()
