@@ -62,7 +62,9 @@
 //   [data-jtb-error]                   error line shown when the kernel reports a failure
 //   dashboard:
 //     [data-jtb-tabs] > [data-jtb-tab="<kind>"]   tab buttons (aria-selected="true" when active), in
-//                                                TensorBoard's plugin order
+//                                                TensorBoard's plugin order; one row inside
+//                                                [data-jtb-tab-strip], scrolled by its
+//                                                [data-jtb-tab-scroll="back|forward"] buttons
 //     [data-jtb-tab-select]                      the same tabs as a <select> (shown on narrow boards)
 //     [data-jtb-panel="<kind>"]                  tab panels
 //     [data-jtb-progress]                        load progress text (bytes read/total, runs)
@@ -121,6 +123,9 @@
 //     data-jtb-sample), [data-jtb-image-meta="<run>"] (step, wall time), [data-jtb-brightness],
 //     [data-jtb-contrast] (settings panel), [data-jtb-actual-size], [data-jtb-image-shared-step],
 //     [data-jtb-image-compare], [data-jtb-image-zoom] (the enlarged view; [data-jtb-pixel])
+//   audio: [data-jtb-audio-card="<tag>"], [data-jtb-audio-cell="<run>"] > [data-jtb-audio="<run>"]
+//     (<audio>, one per clip of the step; data-jtb-step, data-jtb-sample),
+//     [data-jtb-audio-label="<run>"] (one per clip), [data-jtb-audio-meta="<run>"] (step, wall time)
 //   histograms / distributions:
 //     [data-jtb-histogram="<tag>"] / [data-jtb-distribution="<tag>"] (cards),
 //     [data-jtb-histogram-mode] (select: offset|overlay, settings panel), data-jtb-x-ticks

@@ -19,7 +19,7 @@
 import { KIND_SCOPE, buildHierarchy, initialOpen, openAll, openAncestors, openKey, toggleScope } from "./graph/hierarchy.js";
 import { layoutScene, levelEdges } from "./graph/layout.js";
 import { boxIntoView, centreOn, clickPoint, fitView, itemAt, keepAnchored, worldRect, zoomAbout } from "./graph/viewport.js";
-import { MIN_TEXT_PX, paintGraph } from "./graph/paint.js";
+import { MIN_TEXT_PX, graphInk, paintGraph, themedFill } from "./graph/paint.js";
 import { showDetails } from "./graph/details.js";
 import { onThemeChange, themeColors } from "./theme.js";
 import { deviceColours, drawnMarked, edgeShapes, inputAncestry, mergedEdgeLabel, searchItems, structureColours } from "./graph/style.js";
@@ -34,11 +34,11 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   const toolbar = document.createElement("div");
   toolbar.className = "jtb-graph-toolbar";
   const body = document.createElement("div");
-  body.className = "jtb-graph-body";
-  body.style.cssText = `display:flex;gap:8px;height:${height}px;`;
+  body.className = "jtb-graph-body"; // side by side, stacked on narrow views (style.css)
+  body.style.setProperty("--jtb-graph-height", `${height}px`);
   const stage = document.createElement("div");
   stage.className = "jtb-graph-stage";
-  stage.style.cssText = "position:relative;flex:1 1 auto;min-width:0;border-radius:4px;overflow:hidden;";
+  stage.style.cssText = "position:relative;min-width:0;border-radius:4px;overflow:hidden;";
   const canvas = document.createElement("canvas");
   canvas.style.cssText = "display:block;width:100%;height:100%;cursor:grab;touch-action:none;";
   const hint = document.createElement("div"); // said when the zoom leaves every name out
@@ -48,7 +48,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   stage.append(canvas, hint);
   const panel = document.createElement("div");
   panel.className = "jtb-graph-details";
-  panel.style.cssText = "flex:0 0 300px;overflow:auto;font:12px sans-serif;border-radius:4px;padding:8px;";
+  panel.style.cssText = "overflow:auto;font:12px sans-serif;border-radius:4px;padding:8px;";
   body.append(stage, panel);
   const legend = document.createElement("div");
   legend.className = "jtb-graph-legend";
@@ -72,6 +72,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   let cache = new Map(); // open-set key -> scene {vis, lay, paths}
   let levelCache = new Map(); // scope + child sizes -> level layout
   let view = { k: 1, x: 0, y: 0 };
+  let fitted = true; // the view is a plain fit (no pan, zoom or reveal since): refit on resize
   let frame = 0;
   const timings = { layout_ms: 0, draw_ms: 0, cached: false };
   const canvasSize = () => ({ w: canvas.clientWidth || 600, ht: canvas.clientHeight || height });
@@ -119,11 +120,12 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     const scheme = mode === "device" ? (colours.device ||= deviceColours(h)) : mode === "structure" ? (colours.structure ||= structureColours(h)) : null;
     const trace = traceBox.checked && selected >= 0 ? drawnMarked(scene.vis, inputAncestry(h, selected)) : null;
     const drawnMatches = new Set(matches.map((i) => scene.vis.rep[i]));
-    look = { fill: scheme && scheme.fill, bright: trace, marks: drawnMatches, edgeLabel: (ed) => mergedEdgeLabel(h, scene.vis, shapes, ed), muted: ink.fg, halo: ink.bg };
+    const nodeInk = graphInk(ink.dark);
+    look = { fill: scheme && scheme.fill, bright: trace, marks: drawnMatches, edgeLabel: (ed) => mergedEdgeLabel(h, scene.vis, shapes, ed), muted: ink.fg, halo: ink.bg, ink: nodeInk };
     legend.replaceChildren(...(scheme ? scheme.legend : []).map(([name, colour]) => {
       const item = document.createElement("span");
       item.setAttribute("data-jtb-graph-legend-entry", name);
-      if (colour) { const sw = document.createElement("span"); sw.style.cssText = `display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #888;background:${colour}`; item.append(sw); }
+      if (colour) { const sw = document.createElement("span"); sw.style.cssText = `display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #888;background:${themedFill(colour, nodeInk)}`; item.append(sw); }
       item.append(name);
       return item;
     }));
@@ -181,6 +183,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   // fit the graph to the canvas; with minZoom, never below it (then centred at the top)
   function fit(minZoom = 0) {
     if (!scene) return;
+    fitted = !minZoom;
     const { w, ht } = canvasSize();
     view = fitView(scene.lay.width, scene.lay.height, w, ht);
     if (view.k < minZoom) view = { k: minZoom, x: Math.min(10, (w - scene.lay.width * minZoom) / 2), y: 10 };
@@ -222,6 +225,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
 
   function showBox(p) {
     if (!p) return;
+    fitted = false;
     const { w, ht } = canvasSize();
     view = boxIntoView(view, p, w, ht);
     draw();
@@ -229,6 +233,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
 
   // expand every ancestor of an item, then centre on it (used by input/output links)
   function reveal(i) {
+    fitted = false;
     openAncestors(h, open, i);
     relayout(-1);
     const p = scene.lay.pos.get(i);
@@ -262,6 +267,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
     if (!drag) return;
     const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
     if (Math.abs(dx) + Math.abs(dy) > DRAG_SLOP) drag.moved = true;
+    if (drag.moved) fitted = false;
     view = { k: view.k, x: drag.vx + dx, y: drag.vy + dy };
     draw();
   };
@@ -279,6 +285,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   };
   const onWheel = (ev) => {
     ev.preventDefault();
+    fitted = false;
     const [cx, cy] = local(ev);
     view = zoomAbout(view, cx, cy, ev.deltaY);
     draw();
@@ -289,7 +296,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   canvas.addEventListener("pointermove", onMove, { signal });
   canvas.addEventListener("pointerup", onUp, { signal });
   canvas.addEventListener("wheel", onWheel, { passive: false, signal });
-  const resize = new ResizeObserver(() => draw());
+  const resize = new ResizeObserver(() => { if (fitted) fit(); draw(); });
   resize.observe(stage);
   const unTheme = onThemeChange(() => restyle());
 

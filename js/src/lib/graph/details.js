@@ -54,7 +54,7 @@ function row(parent, key, value) {
   dt.textContent = key;
   const dd = document.createElement("dd");
   dd.textContent = String(value);
-  dd.style.cssText = "margin:0;word-break:break-all;";
+  dd.style.cssText = "margin:0;overflow-wrap:anywhere;";
   parent.append(dt, dd);
 }
 
@@ -63,7 +63,8 @@ function row(parent, key, value) {
 export function showDetails(panel, h, i, expanded, reveal) {
   panel.replaceChildren();
   const title = document.createElement("div");
-  title.style.cssText = "font-weight:bold;margin-bottom:6px;word-break:break-all;";
+  // node names are long paths without spaces: break anywhere but between words first
+  title.style.cssText = "font-weight:bold;margin-bottom:6px;overflow-wrap:anywhere;";
   if (i < 0) {
     title.textContent = "Click a node for details; click a scope (+) to expand it, a cluster (−) to collapse it.";
     title.style.fontWeight = "normal";
@@ -101,7 +102,7 @@ export function showDetails(panel, h, i, expanded, reveal) {
       const a = document.createElement("a");
       a.href = "#";
       a.textContent = end.text;
-      a.style.wordBreak = "break-all";
+      a.style.overflowWrap = "anywhere";
       a.addEventListener("click", (ev) => { ev.preventDefault(); reveal(end.item); });
       li.append(a);
       ul.append(li);

@@ -10,20 +10,41 @@
 // look = {fill: per-item colour or null (colour by device/structure), bright: Set of drawn
 // items to keep bright (trace inputs; others fade) or null, marks: Set of items matching the
 // search, edgeLabel(drawnEdge) -> text (tensor shapes), muted (text colour on the stage),
-// halo (the stage's background, behind edge labels)}. Returns {labels, minLabelPx}.
+// halo (the stage's background, behind edge labels), ink (graphInk(dark): node fills, strokes
+// and text for the theme)}. Returns {labels, minLabelPx}.
 import { KIND_OP } from "./hierarchy.js";
 import { boxInRect, endsInRect, pathInRect } from "./viewport.js";
 
-const COLORS = {
+// Light theme: pale nodes, dark text (TensorBoard's look). Dark theme: dark nodes a little
+// above the stage, light text, brighter strokes; a colour-by fill is mixed into the dark.
+const LIGHT = {
   op: "#ffffff", opStroke: "#5f6b7a", meta: "#dbe7f6", metaStroke: "#44698f",
   cluster: "rgba(120,150,190,0.08)", clusterStroke: "#8aa2c0", edge: "#8a9099",
   control: "#b0b6bd", selected: "#f28e2b", text: "#1f2933", muted: "#6b7785",
+  veil: "rgba(200,200,200,0.8)", dark: false,
 };
+const DARK = {
+  op: "#2d333b", opStroke: "#8b96a3", meta: "#233447", metaStroke: "#6f9bc8",
+  cluster: "rgba(120,150,190,0.10)", clusterStroke: "#4f6580", edge: "#8a9099",
+  control: "#5c636b", selected: "#f28e2b", text: "#e6edf3", muted: "#9aa5b1",
+  veil: "rgba(30,30,30,0.8)", dark: true,
+};
+export const graphInk = (dark) => (dark ? DARK : LIGHT);
+const DARK_BASE = [0x22, 0x26, 0x2b]; // what a colour-by fill is mixed into on dark themes
 const TEXT_ZOOM = 0.35; // below this zoom, the overview
 export const MIN_TEXT_PX = 8; // smaller text is not painted
 const MARK = "#e0a800"; // search matches
 
-const NO_LOOK = { fill: null, bright: null, marks: null, edgeLabel: null, muted: COLORS.muted, halo: null };
+const NO_LOOK = { fill: null, bright: null, marks: null, edgeLabel: null, muted: LIGHT.muted, halo: null, ink: LIGHT };
+
+// A colour-by fill ("#rrggbb", pale: style.js's PALETTE) as drawn on the theme: as is on light
+// themes, 35 % of it over a dark grey on dark ones (light text stays readable on it).
+export function themedFill(hex, ink) {
+  if (!ink.dark) return hex;
+  const v = parseInt(hex.slice(1), 16);
+  const mix = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((c, k) => Math.round(0.35 * c + 0.65 * DARK_BASE[k]));
+  return `#${mix.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+}
 
 // scene = {vis, lay, paths} (layoutScene), rect = the visible world rectangle (worldRect),
 // selected = item index or -1.
@@ -72,8 +93,8 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
   for (const i of vis.items) {
     const p = lay.pos.get(i);
     if (!p.cluster || !boxInRect(p, rect)) continue;
-    ctx.fillStyle = (look.fill && look.fill[i]) ? withAlpha(look.fill[i], 0.25) : COLORS.cluster;
-    ctx.strokeStyle = i === selected ? COLORS.selected : look.marks?.has(i) ? MARK : COLORS.clusterStroke;
+    ctx.fillStyle = (look.fill && look.fill[i]) ? withAlpha(look.fill[i], 0.25) : look.ink.cluster;
+    ctx.strokeStyle = i === selected ? look.ink.selected : look.marks?.has(i) ? MARK : look.ink.clusterStroke;
     ctx.lineWidth = (look.marks?.has(i) ? 3 : 1) / view.k;
     roundRect(ctx, p.x - p.w / 2, p.y - p.h / 2, p.w, p.h, 6);
     ctx.fill(); ctx.stroke();
@@ -87,7 +108,7 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
     const ed = vis.edges[e];
     const hot = selected >= 0 && (ed.src === selected || ed.dst === selected);
     ctx.globalAlpha = faded(ed.src) || faded(ed.dst) ? 0.15 : 1;
-    ctx.strokeStyle = hot ? COLORS.selected : ed.control ? COLORS.control : COLORS.edge;
+    ctx.strokeStyle = hot ? look.ink.selected : ed.control ? look.ink.control : look.ink.edge;
     ctx.lineWidth = edgeWidth(ed) / Math.max(view.k, 0.5);
     ctx.setLineDash(ed.control ? [4, 3] : []);
     ctx.beginPath();
@@ -115,12 +136,12 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
     const isOp = h.model.kind[i] === KIND_OP;
     const marked = look.marks?.has(i);
     ctx.globalAlpha = faded(i) ? 0.25 : 1;
-    ctx.fillStyle = (look.fill && look.fill[i]) || (isOp ? COLORS.op : COLORS.meta);
-    ctx.strokeStyle = i === selected ? COLORS.selected : marked ? MARK : isOp ? COLORS.opStroke : COLORS.metaStroke;
+    ctx.fillStyle = look.fill && look.fill[i] ? themedFill(look.fill[i], look.ink) : isOp ? look.ink.op : look.ink.meta;
+    ctx.strokeStyle = i === selected ? look.ink.selected : marked ? MARK : isOp ? look.ink.opStroke : look.ink.metaStroke;
     ctx.lineWidth = (i === selected || marked ? 3 : 1) / Math.max(view.k, 0.5);
     roundRect(ctx, p.x - p.w / 2, p.y - p.h / 2, p.w, p.h, isOp ? p.h / 2 : 5);
     ctx.fill(); ctx.stroke();
-    ctx.fillStyle = COLORS.text;
+    ctx.fillStyle = look.ink.text;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     const room = (p.w - 8) * view.k;
@@ -128,7 +149,7 @@ function paintDetail(ctx, h, { vis, lay, paths }, view, rect, selected, look, st
       label(ctx, view, stats, h.labels[i], p.x, p.y, textPx, room);
     } else {
       label(ctx, view, stats, `+ ${h.labels[i]}`, p.x, p.y - 7, textPx, room, true);
-      ctx.fillStyle = COLORS.muted;
+      ctx.fillStyle = look.ink.muted;
       label(ctx, view, stats, `${h.model.n_ops[i]} ops`, p.x, p.y + 8, 10 * view.k, room);
     }
     ctx.textAlign = "left";
@@ -147,8 +168,8 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected, look, 
   };
   ctx.lineWidth = px;
   rects((i, p) => p.cluster);
-  ctx.fillStyle = COLORS.cluster; ctx.fill();
-  ctx.strokeStyle = COLORS.clusterStroke; ctx.stroke();
+  ctx.fillStyle = look.ink.cluster; ctx.fill();
+  ctx.strokeStyle = look.ink.clusterStroke; ctx.stroke();
   for (const control of [0, 1]) {
     ctx.beginPath();
     vis.edges.forEach((ed, e) => {
@@ -157,13 +178,13 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected, look, 
       ctx.moveTo(pts[0].x, pts[0].y);
       for (let k = 1; k < pts.length; k++) ctx.lineTo(pts[k].x, pts[k].y);
     });
-    ctx.strokeStyle = control ? COLORS.control : COLORS.edge;
+    ctx.strokeStyle = control ? look.ink.control : look.ink.edge;
     ctx.stroke();
   }
   for (const isOp of [true, false]) {
     rects((i, p) => !p.cluster && (h.model.kind[i] === KIND_OP) === isOp);
-    ctx.fillStyle = isOp ? COLORS.op : COLORS.meta; ctx.fill();
-    ctx.strokeStyle = isOp ? COLORS.opStroke : COLORS.metaStroke; ctx.stroke();
+    ctx.fillStyle = isOp ? look.ink.op : look.ink.meta; ctx.fill();
+    ctx.strokeStyle = isOp ? look.ink.opStroke : look.ink.metaStroke; ctx.stroke();
   }
   if (look.fill) { // coloured items over the plain ones, one path per colour
     const byColour = new Map();
@@ -171,20 +192,20 @@ function paintOverview(ctx, h, { vis, lay, paths }, view, rect, selected, look, 
     for (const [colour, items] of byColour) {
       ctx.beginPath();
       for (const i of items) { const q = lay.pos.get(i); if (boxInRect(q, rect)) ctx.rect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
-      ctx.fillStyle = colour; ctx.fill();
+      ctx.fillStyle = themedFill(colour, look.ink); ctx.fill();
     }
   }
   if (look.bright) { // trace inputs: veil the rest
     ctx.beginPath();
     for (const i of vis.items) { const q = lay.pos.get(i); if (!q.cluster && !look.bright.has(i) && boxInRect(q, rect)) ctx.rect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
-    ctx.fillStyle = "rgba(200,200,200,0.8)"; ctx.fill();
+    ctx.fillStyle = look.ink.veil; ctx.fill();
   }
   ctx.lineWidth = 3 * px;
   ctx.strokeStyle = MARK;
   for (const i of look.marks || []) { const q = lay.pos.get(i); if (q) ctx.strokeRect(q.x - q.w / 2, q.y - q.h / 2, q.w, q.h); }
   const p = selected >= 0 && lay.pos.get(selected);
   if (p) {
-    ctx.strokeStyle = COLORS.selected;
+    ctx.strokeStyle = look.ink.selected;
     ctx.strokeRect(p.x - p.w / 2, p.y - p.h / 2, p.w, p.h);
   }
   clusterTitles(ctx, h, vis, lay, view, rect, stats, look); // scope names stay legible at any zoom

@@ -3,7 +3,7 @@
 // name search. Pure functions over the hierarchy (hierarchy.js) and the drawn graph.
 import { KIND_OP, KIND_SCOPE } from "./hierarchy.js";
 
-// Light fills: node text stays dark on them in either theme.
+// Pale fills, dark node text on them (paint.js's themedFill darkens them on dark themes).
 export const PALETTE = [
   "#a6cee3", "#b2df8a", "#fdbf6f", "#cab2d6", "#fb9a99", "#ffff99", "#8dd3c7", "#bebada",
   "#80b1d3", "#fccde5", "#d9d9d9", "#ccebc5", "#ffed6f", "#e5c494", "#b3e2cd", "#f4cae4",
