@@ -5,6 +5,7 @@
 //   medium                runs table | main, settings over the main area
 //   narrow (< NARROW px)  runs table behind a "Runs" drop-down button, settings overlaid,
 //                         dashboard tabs as a <select> (css: .jtb-narrow)
+// and the dashboard's tab bar stays one row at every width (tabStrip).
 // Nothing here scrolls sideways: every column may shrink (min-width: 0).
 import { h } from "./dom.js";
 import { createRunSelector } from "./runselector.js";
@@ -94,4 +95,49 @@ export function createShell(root, { selection, settings, groups }) {
       panel.destroy();
     },
   };
+}
+
+// The dashboard's tab bar as one row, as TensorBoard's: tabs that do not fit scroll sideways
+// inside the bar (wheel, touch, ‹ › at its ends while it overflows); the selected tab is kept
+// in view. The buttons are not tab stops: keyboard order stays the tabs' own (arrow keys).
+// Returns the strip to put where the bar would go; `signal` (AbortSignal) ends the observers.
+export function tabStrip(tabBar, signal) {
+  const arrow = (dir, text, label) => h("button", {
+    class: "jtb-tab-scroll", type: "button", tabindex: "-1", text, "aria-label": label, title: label, "data-jtb-tab-scroll": dir,
+  });
+  const back = arrow("back", "‹", "more tabs to the left");
+  const forward = arrow("forward", "›", "more tabs to the right");
+  const strip = h("div", { class: "jtb-tab-strip", "data-jtb-tab-strip": "" }, [back, tabBar, forward]);
+  const update = () => {
+    const overflow = tabBar.scrollWidth - tabBar.clientWidth;
+    const scrolls = overflow > 1;
+    back.hidden = forward.hidden = !scrolls;
+    back.disabled = tabBar.scrollLeft <= 1;
+    forward.disabled = tabBar.scrollLeft >= overflow - 1;
+  };
+  // the selected tab into view, moving only the bar (scrollIntoView would scroll the page too)
+  const reveal = () => {
+    const tab = tabBar.querySelector('[aria-selected="true"]');
+    if (!tab) return update();
+    const left = tab.offsetLeft - tabBar.offsetLeft, right = left + tab.offsetWidth;
+    if (left < tabBar.scrollLeft) tabBar.scrollLeft = left;
+    else if (right > tabBar.scrollLeft + tabBar.clientWidth) tabBar.scrollLeft = right - tabBar.clientWidth;
+    update();
+  };
+  const page = (dir) => tabBar.scrollBy({ left: dir * Math.max(tabBar.clientWidth * 0.8, 60), behavior: "smooth" });
+  back.addEventListener("click", () => page(-1));
+  forward.addEventListener("click", () => page(1));
+  tabBar.addEventListener("scroll", update, { passive: true });
+  // a vertical wheel over the bar scrolls it sideways when it overflows
+  tabBar.addEventListener("wheel", (event) => {
+    if (back.hidden || Math.abs(event.deltaX) > Math.abs(event.deltaY)) return;
+    event.preventDefault();
+    tabBar.scrollLeft += event.deltaY;
+  }, { passive: false });
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(reveal) : null;
+  if (resized) resized.observe(tabBar);
+  const changed = typeof MutationObserver === "function" ? new MutationObserver(reveal) : null;
+  if (changed) changed.observe(tabBar, { childList: true, subtree: true, attributeFilter: ["aria-selected"] });
+  signal?.addEventListener("abort", () => { resized?.disconnect(); changed?.disconnect(); });
+  return strip;
 }

@@ -2,7 +2,7 @@
 // selection lives here and is shared with every tab (so it works while the kernel is busy).
 // Child views are found through their inboxes (registered by widget.js under their _uid).
 import { h } from "../lib/dom.js";
-import { createShell } from "../lib/shell.js";
+import { createShell, tabStrip } from "../lib/shell.js";
 import { ALL_GROUPS } from "../lib/settingspanel.js";
 import { createAlerts, jumpToAlert } from "../lib/alerts.js";
 import { loadView, renderView } from "../host.js";
@@ -55,7 +55,7 @@ export default {
       onJump: (alert) => jumpToAlert(root, alert, { activate: (kind) => { activate(kind); save("tab", kind); }, selection }),
     });
     shell.headMain.append(alerts.button);
-    shell.main.append(alerts.panel, tabBar, panels);
+    shell.main.append(alerts.panel, tabStrip(tabBar, signal), panels);
     ctx.el.append(shell.head, shell.layout);
 
     const save = ctx.save;
