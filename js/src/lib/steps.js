@@ -114,18 +114,49 @@ export function runCaption(selection, run, ...extra) {
   ]);
 }
 
+// A step's wall time as the reader's locale writes it.
+export const wallText = (seconds) => new Date(seconds * 1000).toLocaleString();
+
 // Cards of a blob-series view (images, audio): per tag a step slider and, per shown run, a
-// cell with the run's caption, the element showing the blob at (or before) the chosen step,
-// and a status line. The view supplies the element and how to show a step:
-//   makeMedia(run) -> element; show(media, {run, entries, index, step, url}) (url null while
-//   the bytes are on their way); clear(media) when the run has nothing at or before the step.
-// Returns {makeCard, drawCard} for ctx.showTagCards.
-export function blobCards({ state, selection, load, cardAttr, rowClass, cellClass, makeMedia, show, clear, noun }) {
+// cell with the run's caption (and the step and wall time shown), every sample of the chosen
+// step (a step may hold several: TensorFlow's max_outputs=k logs k images or clips in one
+// tensor) and a status line. The view supplies the sample elements:
+//   makeMedia(run, sample, attrs) -> element (attrs: data-* to put on the player / <img>);
+//   show(element, {run, entries, index, step, sample, count, url}) (url null while the bytes
+//   are on their way).
+// Options: cardAttr, cellAttr, rowClass, cellClass (classes, the card's and a run's cell's data
+// attributes), metaAttr (data attribute of the step / wall time line), mediaAttr (the per-run
+// data attribute given to each element), noun ("image", "clip"), headExtras(card) -> elements for the card's head,
+// sharedStep() -> a step every card shows (or undefined: the card's own slider).
+// Returns {makeCard, drawCard, fillStep} for ctx.showTagCards; fillStep(box, run, tag,
+// wanted, attrs, redraw, failed) shows a step's samples in any box (e.g. a comparison pane)
+// and returns {step, wall, loading} or null when the run has nothing at or before `wanted`.
+export function blobCards({
+  state, selection, load, cardAttr, cellAttr, rowClass, cellClass, metaAttr, mediaAttr, makeMedia, show, noun,
+  headExtras = () => [], sharedStep = () => undefined,
+}) {
+  function fillStep(box, run, tag, wanted, attrs, redraw, failed) {
+    const entries = state.entries.get(seriesKey(run, tag));
+    const index = entries ? atOrBefore(entries.steps, wanted) : -1;
+    if (index < 0) { box.replaceChildren(); return null; }
+    const step = entries.steps[index];
+    const count = entries.samples ? entries.samples[index] : 1;
+    while (box.children.length > count) box.lastChild.remove();
+    while (box.children.length < count) box.append(makeMedia(run, box.children.length, { ...attrs, "data-jtb-sample": String(box.children.length) }));
+    let loading = false;
+    [...box.children].forEach((element, sample) => {
+      const url = load(run, tag, step, redraw, failed, sample);
+      if (!url) loading = true;
+      show(element, { run, entries, index, step, sample, count, url });
+    });
+    return { step, wall: entries.wall[index], loading };
+  }
+
   function makeCard(tag) {
     const card = { tag, row: h("div", { class: rowClass }), cells: new Map() };
     card.steps = createStepSlider({ onChange: () => drawCard(card) });
     card.el = h("div", { class: "jtb-card", [cardAttr]: tag }, [
-      h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag })]),
+      h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag }), ...headExtras(card)]),
       card.steps.el,
       card.row,
     ]);
@@ -135,30 +166,33 @@ export function blobCards({ state, selection, load, cardAttr, rowClass, cellClas
   function cellFor(card, run) {
     let cell = card.cells.get(run);
     if (cell) return cell;
-    const media = makeMedia(run);
+    const samples = h("div", { class: "jtb-samples" });
+    const meta = h("span", { class: "jtb-count", [metaAttr]: run });
     const status = h("div", { class: "jtb-note" });
-    cell = { el: h("div", { class: cellClass }, [runCaption(selection, run), media, status]), media, status };
+    cell = { el: h("div", { class: cellClass, [cellAttr]: run }, [runCaption(selection, run, meta), samples, status]), samples, meta, status };
     card.cells.set(run, cell);
     return cell;
   }
 
   function drawCard(card) {
     const runs = selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, card.tag)));
-    const wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
+    const own = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
+    const shared = sharedStep();
+    card.steps.el.style.display = shared === undefined ? "" : "none";
+    const wanted = shared ?? own;
     const keep = new Set(runs);
     for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
     for (const run of runs) {
       const cell = cellFor(card, run);
       card.row.append(cell.el);
-      const entries = state.entries.get(seriesKey(run, card.tag));
-      const index = atOrBefore(entries.steps, wanted);
-      if (index < 0) { clear(cell.media); cell.status.textContent = `no ${noun} at or before this step`; continue; }
-      const step = entries.steps[index];
-      const url = load(run, card.tag, step, () => drawCard(card), (error) => { cell.status.textContent = error.message; });
-      show(cell.media, { run, entries, index, step, url });
-      cell.status.textContent = url ? "" : `step ${step}: loading (waits for an idle kernel)…`;
+      const shown = fillStep(cell.samples, run, card.tag, wanted, { [mediaAttr]: run }, () => drawCard(card),
+        (error) => { cell.status.textContent = error.message; });
+      cell.meta.textContent = shown ? `step ${shown.step} · ${wallText(shown.wall)}` : "";
+      if (shown) cell.meta.setAttribute("data-jtb-wall", String(shown.wall));
+      cell.status.textContent = !shown ? `no ${noun} at or before this step` : shown.loading ? `step ${shown.step}: loading (waits for an idle kernel)…` : "";
     }
+    return runs;
   }
 
-  return { makeCard, drawCard };
+  return { makeCard, drawCard, fillStep };
 }

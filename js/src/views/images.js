@@ -17,11 +17,9 @@
 //   [data-jtb-compare-image="a"] (<img>s), [data-jtb-image-zoom] (lib/imagezoom.js).
 import { h } from "../lib/dom.js";
 import { openImageZoom } from "../lib/imagezoom.js";
-import { atOrBefore, blobSeriesState, createBlobLoader, createStepSlider, runCaption, seriesKey, unionSteps } from "../lib/steps.js";
+import { blobCards, blobSeriesState, createBlobLoader, createStepSlider, seriesKey, unionSteps, wallText } from "../lib/steps.js";
 
 const SAFE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"];
-
-export const wallText = (seconds) => new Date(seconds * 1000).toLocaleString();
 
 export default {
   ...blobSeriesState("image", SAFE_TYPES),
@@ -67,70 +65,53 @@ export default {
     const load = createBlobLoader(state.blobs, (run, tag, step, sample) => ctx.request("image", { run, tag, step, sample }));
     const shownRuns = (tag) => selection.runs.filter((run) => selection.isShown(run) && state.entries.has(seriesKey(run, tag)));
 
-    // Show the images of (run, tag) at or before `wanted` in `box` (reusing its <img>s);
-    // returns {step, wall} shown, or null when the run has nothing that early.
-    function fillImages(box, run, tag, wanted, attrs, redraw, onError) {
-      const entries = state.entries.get(seriesKey(run, tag));
-      const index = entries ? atOrBefore(entries.steps, wanted) : -1;
-      if (index < 0) { box.replaceChildren(); return null; }
-      const step = entries.steps[index];
-      const count = entries.samples ? entries.samples[index] : 1;
-      while (box.children.length > count) box.lastChild.remove();
-      while (box.children.length < count) {
-        const img = h("img", { class: "jtb-image", alt: run, ...attrs, "data-jtb-sample": String(box.children.length) });
-        img.addEventListener("click", () => {
-          if (!img.src) return;
-          openImageZoom(root, { src: img.src, title: img.title, filter: filterCss() });
-        });
-        box.append(img);
+    // the one step every card shows while "same step on every card" is ticked
+    function sharedStep() {
+      if (!shared) return undefined;
+      const all = [];
+      for (const [key, entries] of state.entries) {
+        const [run, tag] = key.split("\u0000");
+        if (selection.isShown(run) && selection.tagShown(tag)) all.push(entries);
       }
-      let loading = false;
-      [...box.children].forEach((img, sample) => {
-        const url = load(run, tag, step, redraw, onError, sample);
+      return sharedSlider.setSteps(unionSteps(all)) ?? 0;
+    }
+
+    const cards = blobCards({
+      state, selection, load, noun: "image", sharedStep,
+      cardAttr: "data-jtb-image-card", cellAttr: "data-jtb-image-cell", metaAttr: "data-jtb-image-meta", mediaAttr: "data-jtb-image",
+      rowClass: "jtb-image-row", cellClass: "jtb-image-cell",
+      makeMedia(run, sample, attrs) {
+        const img = h("img", { class: "jtb-image", alt: run, ...attrs });
+        img.addEventListener("click", () => {
+          if (img.src) openImageZoom(root, { src: img.src, title: img.title, filter: filterCss() });
+        });
+        return img;
+      },
+      show(img, { run, entries, index, step, sample, count, url }) {
         img.style.filter = filterCss();
         img.classList.toggle("jtb-actual", actual);
         img.setAttribute("data-jtb-step", String(step));
-        img.title = `${run} · ${tag} · step ${step}${count > 1 ? ` · image ${sample + 1} of ${count}` : ""} · ${entries.width[index]}×${entries.height[index]}`;
+        img.title = `${run} · ${entries.tag} · step ${step}${count > 1 ? ` · image ${sample + 1} of ${count}` : ""} · ${entries.width[index]}×${entries.height[index]}`;
         if (url && img.getAttribute("src") !== url) img.src = url;
-        if (!url) { img.removeAttribute("src"); loading = true; }
-      });
-      return { step, wall: entries.wall[index], loading };
-    }
-
-    function makeCard(tag) {
-      const card = { tag, row: h("div", { class: "jtb-image-row" }), cells: new Map(), compare: null };
-      card.steps = createStepSlider({ onChange: () => drawCard(card) });
-      const compareButton = h("button", { class: "jtb-button", text: "compare", "data-jtb-image-compare": "", title: "two steps or two runs side by side" });
-      compareButton.addEventListener("click", () => {
-        if (card.compare) { card.compare.el.remove(); card.compare = null; } else card.compare = makeCompare(card);
-        compareButton.classList.toggle("jtb-active", !!card.compare);
-        drawCard(card);
-      });
-      card.el = h("div", { class: "jtb-card jtb-image-card", "data-jtb-image-card": tag }, [
-        h("div", { class: "jtb-card-head" }, [h("span", { class: "jtb-card-title", text: tag, title: tag }), compareButton]),
-        card.steps.el,
-        card.row,
-      ]);
-      return card;
-    }
-
-    function cellFor(card, run) {
-      let cell = card.cells.get(run);
-      if (cell) return cell;
-      const images = h("div", { class: "jtb-image-samples" });
-      const meta = h("span", { class: "jtb-count", "data-jtb-image-meta": run });
-      const status = h("div", { class: "jtb-note" });
-      cell = { el: h("div", { class: "jtb-image-cell", "data-jtb-image-cell": run }, [runCaption(selection, run, meta), images, status]), images, meta, status };
-      card.cells.set(run, cell);
-      return cell;
-    }
+        if (!url) img.removeAttribute("src");
+      },
+      headExtras(card) {
+        const compareButton = h("button", { class: "jtb-button", text: "compare", "data-jtb-image-compare": "", title: "two steps or two runs side by side" });
+        compareButton.addEventListener("click", () => {
+          if (card.compare) { card.compare.el.remove(); card.compare = null; } else card.compare = makeCompare(card);
+          compareButton.classList.toggle("jtb-active", !!card.compare);
+          drawCard(card);
+        });
+        return [compareButton];
+      },
+    });
 
     // The two sides of a card's comparison: each a run and a step of its own.
     function makeCompare(card) {
       const sides = ["a", "b"].map((name) => {
         const runSelect = h("select", { class: "jtb-input", "data-jtb-compare-run": name });
         const slider = createStepSlider({ onChange: () => drawCard(card), attrs: { "data-jtb-compare-step": name } });
-        const images = h("div", { class: "jtb-image-samples" });
+        const images = h("div", { class: "jtb-samples" });
         const meta = h("div", { class: "jtb-count" });
         runSelect.addEventListener("change", () => { slider.follow = true; drawCard(card); });
         return { name, runSelect, slider, images, meta, el: h("div", { class: "jtb-compare-side" }, [
@@ -161,40 +142,17 @@ export default {
           side.slider.slider.value = String(steps.length - 2);
         }
         const wanted = side.slider.setSteps(steps) ?? 0;
-        const shown = fillImages(side.images, run, card.tag, wanted, { "data-jtb-compare-image": side.name }, () => drawCard(card), () => {});
+        const shown = cards.fillStep(side.images, run, card.tag, wanted, { "data-jtb-compare-image": side.name }, () => drawCard(card), () => {});
         side.meta.textContent = shown ? `step ${shown.step} · ${wallText(shown.wall)}` : "";
       });
     }
 
     function drawCard(card) {
-      const runs = shownRuns(card.tag);
-      let wanted;
-      if (shared) {
-        const all = [];
-        for (const [key, entries] of state.entries) {
-          const [run, tag] = key.split("\u0000");
-          if (selection.isShown(run) && selection.tagShown(tag)) all.push(entries);
-        }
-        wanted = sharedSlider.setSteps(unionSteps(all)) ?? 0;
-      } else {
-        wanted = card.steps.setSteps(unionSteps(runs.map((run) => state.entries.get(seriesKey(run, card.tag))))) ?? 0;
-      }
-      card.steps.el.style.display = shared ? "none" : "";
-      const keep = new Set(runs);
-      for (const [run, cell] of card.cells) if (!keep.has(run)) { cell.el.remove(); card.cells.delete(run); }
-      for (const run of runs) {
-        const cell = cellFor(card, run);
-        card.row.append(cell.el);
-        const shown = fillImages(cell.images, run, card.tag, wanted, { "data-jtb-image": run }, () => drawCard(card),
-          (error) => { cell.status.textContent = error.message; });
-        cell.meta.textContent = shown ? `step ${shown.step} · ${wallText(shown.wall)}` : "";
-        if (shown) cell.meta.setAttribute("data-jtb-wall", String(shown.wall));
-        cell.status.textContent = !shown ? "no image at or before this step" : shown.loading ? `step ${shown.step}: loading (waits for an idle kernel)…` : "";
-      }
+      const runs = cards.drawCard(card);
       if (card.compare) drawCompare(card, runs);
     }
 
-    const { schedule } = ctx.showTagCards(list, empty, { makeCard, drawCard });
+    const { schedule } = ctx.showTagCards(list, empty, { makeCard: cards.makeCard, drawCard });
     return unsubscribe;
   },
 };

@@ -1,11 +1,11 @@
-"""Audio view: per tag a player per shown run, a step slider and the clip's label.
+"""Audio view: per tag a player per clip of the chosen step and shown run, a step slider, labels.
 
 WAV bytes travel exactly like image bytes (:mod:`jupyter_tb.widgets.blob_view`): the latest step
 pushed at once (every step for small series), others requested when the slider reaches them.
 
 Messages (kernel -> browser): ``reset``/``catalog`` ``{runs, tags}``; ``entries``
-``{run, tag, steps, wall, sample_rate, labels}`` (``labels``: the first sample's label text
-per step); ``audio`` ``{run, tag, step, sample, content_type, data}``. Request: ``audio {run, tag, step, sample}``.
+``{run, tag, steps, wall, samples, sample_rate, labels}`` (``labels``: per step, the label
+text of each of its clips); ``audio`` ``{run, tag, step, sample, content_type, data}``. Request: ``audio {run, tag, step, sample}``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Audio(BlobSeriesView):
     def entry_fields(self, entries: list) -> dict:
         return {
             "sample_rate": np.asarray([e.sample_rate for e in entries], dtype=np.float64),
-            "labels": [str(e.labels[0]) if e.labels else "" for e in entries],
+            "labels": [[str(label) for label in e.labels] for e in entries],
         }
 
     def request_audio(self, run: str, tag: str, step: int, sample: int = 0) -> dict:

@@ -54,7 +54,7 @@ def test_entries_and_pushed_wavs_are_the_logged_clips(logdir, outbox, live_sourc
     for run in ("ours", "torch"):
         np.testing.assert_array_equal(entries[run]["steps"], [0, 1, 2])
         np.testing.assert_array_equal(entries[run]["sample_rate"], [RATE] * 3)
-        assert entries[run]["labels"] == ["", "", ""]
+        assert entries[run]["labels"] == [[""], [""], [""]]
     pushed = outbox.of(w, "audio")
     assert {(m["run"], m["step"]) for m in pushed} == {(r, s) for r in ("ours", "torch") for s in (0, 1, 2)}
     assert [m["step"] for m in pushed if m["run"] == "torch"][0] == 2  # the latest first
@@ -85,26 +85,27 @@ def test_new_clip_is_pushed_live(logdir, outbox, live_sources):
     np.testing.assert_allclose(decoded(message["data"])[0], clip(3), atol=1 / 16000)
 
 
-def test_labels_of_tf_style_audio_reach_the_entries(tmp_path, outbox, live_sources):
-    """TF's audio summary carries a label per clip (the tensor's second column)."""
-    from jupyter_tb._proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
+def test_every_clip_and_label_of_a_tf_style_step_reaches_the_browser(tmp_path, outbox, live_sources):
+    """TF's audio summary logs k clips in one step, a label per clip (the tensor's second column)."""
     from jupyter_tb.format.tfrecord import encode_record
     from jupyter_tb.writing.summary import audio as audio_summary
+    from tests.support.tf_images import tf_audio_event
 
-    wav = audio_summary("a", clip(0), RATE).audio.encoded_audio_string
-    content = summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="audio", content=b"\x10\x01")
-    )  # AudioPluginData(encoding=WAV)
-    tensor = tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, string_val=[wav, b"**hello** <b>"])
-    tensor.tensor_shape.dim.add(size=1)
-    tensor.tensor_shape.dim.add(size=2)
-    event = event_pb2.Event(wall_time=1.0, step=4)
-    event.summary.value.add(tag="tf/clip", metadata=content, tensor=tensor)
+    wavs = [audio_summary("a", clip(k), RATE).audio.encoded_audio_string for k in range(2)]
+    event = tf_audio_event("tf/clip", [(wavs[0], "**hello** <b>"), (wavs[1], "second")], step=4)
     (tmp_path / "tf").mkdir()
     (tmp_path / "tf" / "events.out.tfevents.1.host").write_bytes(encode_record(event.SerializeToString()))
     w = make(tmp_path)
     [entries] = outbox.of(w, "entries")
-    assert entries["labels"] == ["**hello** <b>"]  # as text: the view sets it with textContent
+    assert entries["labels"] == [["**hello** <b>", "second"]]  # as text: the view sets it with textContent
+    np.testing.assert_array_equal(entries["samples"], [2])
+    pushed = sorted(outbox.of(w, "audio"), key=lambda m: m["sample"])
+    assert [(m["step"], m["sample"]) for m in pushed] == [(4, 0), (4, 1)]
+    for k, message in enumerate(pushed):
+        np.testing.assert_allclose(decoded(message["data"])[0], clip(k), atol=1 / 16000)
+    np.testing.assert_allclose(
+        decoded(w.request_audio("tf", "tf/clip", 4, 1)["data"])[0], clip(1), atol=1 / 16000
+    )
 
 
 def test_standalone_function_returns_the_view(logdir, live_sources):
