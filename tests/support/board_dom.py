@@ -18,6 +18,23 @@ def attr(name: str, value: str | None = None) -> str:
 
 DASHBOARD = attr("view", "dashboard")
 
+# WCAG contrast ratio of an element's text colour against the background behind it.
+CONTRAST_JS = """(el) => {
+    const lum = (css) => {
+        const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+            v = Number(v) / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    let bg = null;
+    for (let n = el; n && !bg; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') bg = c;
+    }
+    const [a, b] = [lum(getComputedStyle(el).color), lum(bg || 'rgb(255, 255, 255)')];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
 
 def tab(kind: str) -> str:
     return attr("tab", kind)

@@ -71,21 +71,6 @@ OVERFLOW_JS = """(root) => {
     return { width: box.width, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, out };
 }"""
 
-# WCAG contrast ratio of an element's text colour against the background behind it.
-CONTRAST_JS = """(el) => {
-    const lum = (css) => {
-        const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map((v) => {
-            v = Number(v) / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
-    let bg = null;
-    for (let n = el; n && !bg; n = n.parentElement) {
-        const c = getComputedStyle(n).backgroundColor;
-        if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') bg = c;
-    }
-    const [a, b] = [lum(getComputedStyle(el).color), lum(bg || 'rgb(255, 255, 255)')];
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}"""
 
 
 def state(nb, cell: int) -> list:
@@ -272,8 +257,8 @@ def test_narrow_containers_fold_and_never_scroll_sideways(lab):
         nb.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
         nb.page.wait_for_timeout(2000)
         for target in (side.locator(".jtb-card-title").first, side.locator(dom.attr("tab-select"))):
-            assert target.evaluate(CONTRAST_JS) >= 4.5
-        assert side.locator(dom.attr("progress")).evaluate(CONTRAST_JS) >= 3  # secondary text
+            assert target.evaluate(dom.CONTRAST_JS) >= 4.5
+        assert side.locator(dom.attr("progress")).evaluate(dom.CONTRAST_JS) >= 3  # secondary text
         grid = side.evaluate("(el) => getComputedStyle(el).getPropertyValue('--jp-border-color2').trim()")
         grid_hex = nb.page.evaluate(
             RGB_HEX_JS,
