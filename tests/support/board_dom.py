@@ -35,7 +35,6 @@ CONTRAST_JS = """(el) => {
 }"""
 
 
-
 def tab(kind: str) -> str:
     return attr("tab", kind)
 

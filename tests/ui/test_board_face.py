@@ -27,7 +27,9 @@ def face_logdir(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("face")
     rng = np.random.default_rng(0)
-    with SummaryWriter(str(root / "torch")) as w:  # scalars, images, histograms (+ distributions), text, PR curves
+    with SummaryWriter(
+        str(root / "torch")
+    ) as w:  # scalars, images, histograms (+ distributions), text, PR curves
         for step in range(3):
             w.add_scalar("loss", 1 / (step + 1), step)
             w.add_image("img", rng.random((3, 8, 8)), step)
@@ -37,7 +39,12 @@ def face_logdir(tmp_path_factory):
     # TensorFlow's audio summary with max_outputs=3: one step, three clips, a label each
     t = np.arange(RATE // 4) / RATE
     clips = [
-        (audio_summary("a", (0.3 * np.sin(2 * np.pi * 220 * (k + 1) * t)).astype(np.float32), RATE).audio.encoded_audio_string, f"clip {k}")
+        (
+            audio_summary(
+                "a", (0.3 * np.sin(2 * np.pi * 220 * (k + 1) * t)).astype(np.float32), RATE
+            ).audio.encoded_audio_string,
+            f"clip {k}",
+        )
         for k in range(CLIPS)
     ]
     (root / "tf").mkdir()
@@ -79,7 +86,9 @@ def test_tab_bar_one_row_audio_clips_and_dark_graph(lab, face_logdir):
         tabs = bar.locator("[data-jtb-tab]")
         kinds = tabs.evaluate_all("(els) => els.map((e) => e.getAttribute('data-jtb-tab'))")
         assert len(kinds) == 8, kinds
-        box = bar.evaluate("(el) => ({h: el.getBoundingClientRect().height, sw: el.scrollWidth, cw: el.clientWidth})")
+        box = bar.evaluate(
+            "(el) => ({h: el.getBoundingClientRect().height, sw: el.scrollWidth, cw: el.clientWidth})"
+        )
         tab_height = tabs.first.evaluate("(el) => el.getBoundingClientRect().height")
         assert box["h"] <= tab_height + 2, (box, tab_height)  # one row (it wrapped into two)
         assert box["sw"] > box["cw"], box  # ... and more tabs than fit: they scroll
@@ -89,7 +98,8 @@ def test_tab_bar_one_row_audio_clips_and_dark_graph(lab, face_logdir):
         for kind in [*kinds[1:], kinds[0]]:
             nb.page.keyboard.press("ArrowRight")
             nb.page.wait_for_function(
-                "(el) => el.getAttribute('aria-selected') === 'true'", arg=board.locator(dom.tab(kind)).element_handle()
+                "(el) => el.getAttribute('aria-selected') === 'true'",
+                arg=board.locator(dom.tab(kind)).element_handle(),
             )
             inside = board.locator(dom.tab(kind)).evaluate(
                 "(el) => { const a = el.getBoundingClientRect(), b = el.parentElement.getBoundingClientRect();"
@@ -100,7 +110,10 @@ def test_tab_bar_one_row_audio_clips_and_dark_graph(lab, face_logdir):
         # -- audio: every clip of the step, each with its label
         panel = dom.open_tab(nb, "audio")
         players = panel.locator(dom.attr("audio", "tf"))
-        nb.page.wait_for_function("(els) => els.length === 3 && els.every((a) => a.src.startsWith('blob:'))", arg=players.element_handles())
+        nb.page.wait_for_function(
+            "(els) => els.length === 3 && els.every((a) => a.src.startsWith('blob:'))",
+            arg=players.element_handles(),
+        )
         assert players.evaluate_all("(els) => els.map((a) => a.dataset.jtbSample)") == ["0", "1", "2"]
         labels = panel.locator(dom.attr("audio-label", "tf")).all_text_contents()
         assert labels == [f"clip {k}" for k in range(CLIPS)]
@@ -108,7 +121,9 @@ def test_tab_bar_one_row_audio_clips_and_dark_graph(lab, face_logdir):
 
         # -- dark theme: graph nodes filled dark, notes readable
         graph = dom.open_tab(nb, "graphs").locator("[data-jtb-graph]").first
-        nb.page.wait_for_function("(el) => el.jtbGraph && Number(el.dataset.labels) > 0", arg=graph.element_handle())
+        nb.page.wait_for_function(
+            "(el) => el.jtbGraph && Number(el.dataset.labels) > 0", arg=graph.element_handle()
+        )
 
         def node_luminance(name):
             canvas = graph.locator("canvas").first

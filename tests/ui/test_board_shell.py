@@ -72,7 +72,6 @@ OVERFLOW_JS = """(root) => {
 }"""
 
 
-
 def state(nb, cell: int) -> list:
     nb.run_cell(cell)
     nb.wait_idle()
