@@ -3,24 +3,31 @@
 // openInbox(model) queues the model's "msg:custom" messages until a session takes them
 // (they can arrive before the library is loaded or before any view is shown) and registers
 // the inbox under the model's _uid.
+// inboxes().instantiate(uid), when a host loader sets it, brings up a model whose inbox is
+// asked for but missing: hosts that only instantiate displayed models (marimo) never ran a
+// dashboard tab's initialize (widget.js sets it; a view's _uid is its model id).
 const INBOXES = Symbol.for("jupyter_tb.inboxes");
 
 export function inboxes() {
   if (!globalThis[INBOXES]) {
     const entries = new Map();
     const waiting = new Map();
-    globalThis[INBOXES] = {
+    const registry = {
       entries,
       put(uid, inbox) {
         entries.set(uid, inbox);
         for (const resolve of waiting.get(uid) || []) resolve(inbox);
         waiting.delete(uid);
       },
+      instantiate: null,
       get(uid) {
         if (entries.has(uid)) return Promise.resolve(entries.get(uid));
-        return new Promise((resolve) => waiting.set(uid, [...(waiting.get(uid) || []), resolve]));
+        const inbox = new Promise((resolve) => waiting.set(uid, [...(waiting.get(uid) || []), resolve]));
+        if (registry.instantiate) registry.instantiate(uid);
+        return inbox;
       },
     };
+    globalThis[INBOXES] = registry;
   }
   return globalThis[INBOXES];
 }
@@ -34,7 +41,10 @@ export function deliver(inbox, msg, buffers) {
 
 export function openInbox(model) {
   const inbox = { model, queue: [], listener: null, received: 0 };
-  model.on("msg:custom", (msg, buffers) => deliver(inbox, msg, buffers));
+  model.on("msg:custom", (msg, buffers) => {
+    if (msg && msg.type === "library") return; // the renderer library, for widget.js's loader
+    deliver(inbox, msg, buffers);
+  });
   inboxes().put(model.get("_uid"), inbox);
   return inbox;
 }

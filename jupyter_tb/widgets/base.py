@@ -125,7 +125,10 @@ class View(anywidget.AnyWidget):
     def __init__(self, source=None, **kwargs: Any) -> None:
         for name in ("runs", "tags"):
             compile_filter(kwargs.get(name), name)
-        super().__init__(_lib=library(), _uid=uuid.uuid4().hex, **kwargs)
+        # _uid doubles as the comm's model id: hosts that only instantiate displayed models
+        # (marimo) let the dashboard's loader bring a tab's model up by it (js/src/widget.js)
+        uid = uuid.uuid4().hex
+        super().__init__(_lib=library(), _uid=uid, model_id=uid, **kwargs)
         self.source = source
         self._lock = threading.RLock()
         self._dirty: set = set()
@@ -278,6 +281,8 @@ class View(anywidget.AnyWidget):
             self._answer(content, buffers)
         elif kind == "rendered":  # a browser shows this view: its picture is not refreshed
             self._rendered_by_browser = True
+        elif kind == "library":  # a host that never loaded the _Library model (js/src/widget.js)
+            self.send({"type": "library"}, [static_file("lib.js").read_bytes()])
 
     def _answer(self, content: dict, buffers: list) -> None:
         op = str(content.get("op", ""))

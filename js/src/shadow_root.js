@@ -1,0 +1,64 @@
+// Views drawn inside a shadow root (marimo puts every anywidget in one), where neither the
+// library's stylesheet in the document's head nor JupyterLab's --jp-* theme variables reach.
+//   adoptStyles(el): the library's rules (the <style id="jupyter-tb-style"> lib.js puts in
+//     the head), adopted into el's shadow root; one shared sheet per page.
+//   followPageTheme(el, signal): the host page's dark theme (marimo: body.dark-theme) as
+//     JupyterLab Dark's --jp-* values on el, kept in step with the page until signal aborts.
+//     Light needs nothing: every var(--jp-*) in our CSS and lib/theme.js has a light fallback.
+const SHEET = Symbol.for("jupyter_tb.shadowSheet");
+
+// JupyterLab Dark's values of the variables our CSS and canvases read.
+const DARK = {
+  "--jp-layout-color0": "#111111",
+  "--jp-layout-color1": "#212121",
+  "--jp-layout-color2": "#424242",
+  "--jp-layout-color3": "#616161",
+  "--jp-ui-font-color0": "rgba(255, 255, 255, 1)",
+  "--jp-ui-font-color1": "rgba(255, 255, 255, 0.87)",
+  "--jp-ui-font-color2": "rgba(255, 255, 255, 0.54)",
+  "--jp-ui-font-color3": "rgba(255, 255, 255, 0.38)",
+  "--jp-ui-inverse-font-color1": "rgba(0, 0, 0, 0.8)",
+  "--jp-border-color1": "#616161",
+  "--jp-border-color2": "#424242",
+  "--jp-border-color3": "#212121",
+  "--jp-brand-color1": "#1976d2",
+  "--jp-brand-color3": "#0d47a1",
+  "--jp-warn-color0": "#ef6c00",
+  "--jp-warn-color1": "#f57c00",
+  "--jp-error-color1": "#d32f2f",
+};
+
+function shadowRootOf(el) {
+  const root = el.getRootNode ? el.getRootNode() : null;
+  return root && root !== document && root.adoptedStyleSheets ? root : null;
+}
+
+export function adoptStyles(el) {
+  const root = shadowRootOf(el);
+  const rules = document.getElementById("jupyter-tb-style");
+  if (!root || !rules) return;
+  if (!globalThis[SHEET]) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(rules.textContent);
+    globalThis[SHEET] = sheet;
+  }
+  if (!root.adoptedStyleSheets.includes(globalThis[SHEET])) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, globalThis[SHEET]];
+  }
+}
+
+export function followPageTheme(el, signal) {
+  // only where the host defines no theme of its own for us (not JupyterLab, not VS Code)
+  if (!shadowRootOf(el) || getComputedStyle(el).getPropertyValue("--jp-layout-color1").trim()) return;
+  const apply = () => {
+    const dark = document.body.classList.contains("dark-theme");
+    for (const [name, value] of Object.entries(DARK)) {
+      if (dark) el.style.setProperty(name, value);
+      else el.style.removeProperty(name);
+    }
+  };
+  apply();
+  const observer = new MutationObserver(apply);
+  observer.observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  if (signal) signal.addEventListener("abort", () => observer.disconnect(), { once: true });
+}
