@@ -7,26 +7,13 @@
 //     Light needs nothing: every var(--jp-*) in our CSS and lib/theme.js has a light fallback.
 const SHEET = Symbol.for("jupyter_tb.shadowSheet");
 
-// JupyterLab Dark's values of the variables our CSS and canvases read.
-const DARK = {
-  "--jp-layout-color0": "#111111",
-  "--jp-layout-color1": "#212121",
-  "--jp-layout-color2": "#424242",
-  "--jp-layout-color3": "#616161",
-  "--jp-ui-font-color0": "rgba(255, 255, 255, 1)",
-  "--jp-ui-font-color1": "rgba(255, 255, 255, 0.87)",
-  "--jp-ui-font-color2": "rgba(255, 255, 255, 0.54)",
-  "--jp-ui-font-color3": "rgba(255, 255, 255, 0.38)",
-  "--jp-ui-inverse-font-color1": "rgba(0, 0, 0, 0.8)",
-  "--jp-border-color1": "#616161",
-  "--jp-border-color2": "#424242",
-  "--jp-border-color3": "#212121",
-  "--jp-brand-color1": "#1976d2",
-  "--jp-brand-color3": "#0d47a1",
-  "--jp-warn-color0": "#ef6c00",
-  "--jp-warn-color1": "#f57c00",
-  "--jp-error-color1": "#d32f2f",
-};
+// JupyterLab Dark's values of the --jp-* variables our CSS and canvases read ("name:value;...":
+// the loader carrying this goes into every view's saved state, so it is kept short).
+const DARK =
+  "layout-color0:#111;layout-color1:#212121;layout-color2:#424242;layout-color3:#616161;" +
+  "ui-font-color0:#fff;ui-font-color1:#ffffffde;ui-font-color2:#ffffff8a;ui-font-color3:#ffffff61;" +
+  "ui-inverse-font-color1:#000c;border-color1:#616161;border-color2:#424242;border-color3:#212121;" +
+  "brand-color1:#1976d2;brand-color3:#0d47a1;warn-color0:#ef6c00;warn-color1:#f57c00;error-color1:#d32f2f";
 
 function shadowRootOf(el) {
   const root = el.getRootNode ? el.getRootNode() : null;
@@ -52,9 +39,9 @@ export function followPageTheme(el, signal) {
   if (!shadowRootOf(el) || getComputedStyle(el).getPropertyValue("--jp-layout-color1").trim()) return;
   const apply = () => {
     const dark = document.body.classList.contains("dark-theme");
-    for (const [name, value] of Object.entries(DARK)) {
-      if (dark) el.style.setProperty(name, value);
-      else el.style.removeProperty(name);
+    for (const [name, value] of DARK.split(";").map((pair) => pair.split(":"))) {
+      if (dark) el.style.setProperty(`--jp-${name}`, value);
+      else el.style.removeProperty(`--jp-${name}`);
     }
   };
   apply();

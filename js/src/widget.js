@@ -16,18 +16,6 @@ const ASK_KERNEL_AFTER_MS = 1500; // no host.getWidget and no library in the pag
 const KERNEL_ANSWER_MS = 15000; // then the next view may ask again
 const GIVE_UP_MS = 60000;
 
-function waitForGlobalLibrary() {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      if (globalThis[LIB]) resolve(globalThis[LIB]);
-      else if (Date.now() - started > GIVE_UP_MS) reject(new Error("jupyter-tb: the renderer library did not load"));
-      else setTimeout(poll, 20);
-    };
-    poll();
-  });
-}
-
 // Once per page: the kernel answers {type: "library"} with lib.js as one binary buffer,
 // imported from a Blob URL (as anywidget itself imports every _esm).
 function libraryFromKernel(model) {
@@ -55,29 +43,29 @@ function libraryFromKernel(model) {
 }
 
 // The library: the _lib model's exports (anywidget's host.getWidget), else the one another
-// view already put in the page, else, when the host cannot bring the _lib model up, the
-// kernel's copy.
-function library(model, host) {
+// view already put in the page, else (`fromKernel`, and the host cannot bring the _lib model
+// up) the kernel's copy.
+function library(model, host, fromKernel) {
   return new Promise((resolve, reject) => {
-    const ref = model.get("_lib");
+    const ref = host && host.getWidget && model.get("_lib");
+    const started = Date.now();
     let settled = false;
-    let askKernel = !(host && host.getWidget && ref);
+    let askKernel = fromKernel && !ref;
     const take = (lib) => {
       if (!settled && lib && lib.render) {
         settled = true;
         resolve(lib);
       }
     };
-    if (!askKernel) {
+    if (ref) {
       host.getWidget(ref).then(
         (widget) => take(widget && widget.exports),
         (error) => {
-          console.warn("jupyter-tb: the library model did not load; using the page's or the kernel's", error);
-          askKernel = true;
+          console.warn("jupyter-tb: library model", error);
+          askKernel = fromKernel;
         },
       );
     }
-    const started = Date.now();
     const poll = () => {
       if (settled) return;
       if (globalThis[LIB]) return take(globalThis[LIB]);
@@ -88,7 +76,7 @@ function library(model, host) {
       }
       if (waited > GIVE_UP_MS) {
         settled = true;
-        reject(new Error("jupyter-tb: the renderer library did not load"));
+        reject(new Error("the renderer library did not load"));
       } else setTimeout(poll, 20);
     };
     poll();
@@ -107,7 +95,7 @@ export default {
     setTimeout(() => {
       const saved = model.get("_replay");
       if (inbox.received !== 0 || !saved) return;
-      waitForGlobalLibrary()
+      library(model, null, false) // the saved _Library model's, once the page loaded it
         .then((lib) => lib.replaySaved && lib.replaySaved(saved))
         .catch((error) => console.warn("jupyter-tb: saved board", error));
     }, REPLAY_AFTER_MS);
@@ -121,7 +109,7 @@ export default {
         inboxes().instantiate = (uid) =>
           host.getWidget(`anywidget:${uid}`).catch((error) => console.warn("jupyter-tb: view", uid, error));
       }
-      const lib = await library(model, host);
+      const lib = await library(model, host, true);
       const inbox = await inboxes().get(model.get("_uid"));
       el.textContent = "";
       adoptStyles(el);
