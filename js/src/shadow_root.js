@@ -3,7 +3,8 @@
 //   adoptStyles(el): the library's rules (the <style id="jupyter-tb-style"> lib.js puts in
 //     the head), adopted into el's shadow root; one shared sheet per page.
 //   followPageTheme(el, signal): the host page's dark theme (marimo: body.dark-theme) as
-//     JupyterLab Dark's --jp-* values on el, kept in step with the page until signal aborts.
+//     JupyterLab Dark's --jp-* values on el and Lab's body[data-jp-theme-light] flag, kept in
+//     step with the page until signal aborts.
 //     Light needs nothing: every var(--jp-*) in our CSS and lib/theme.js has a light fallback.
 const SHEET = Symbol.for("jupyter_tb.shadowSheet");
 
@@ -39,6 +40,8 @@ export function followPageTheme(el, signal) {
   if (!shadowRootOf(el) || getComputedStyle(el).getPropertyValue("--jp-layout-color1").trim()) return;
   const apply = () => {
     const dark = document.body.classList.contains("dark-theme");
+    // JupyterLab's flag too: lib/theme.js redraws canvases when it flips, timeline.js reads it
+    document.body.dataset.jpThemeLight = String(!dark);
     for (const [name, value] of DARK.split(";").map((pair) => pair.split(":"))) {
       if (dark) el.style.setProperty(`--jp-${name}`, value);
       else el.style.removeProperty(`--jp-${name}`);

@@ -136,13 +136,17 @@ def test_board_draws_switches_tabs_and_goes_live_in_marimo(open_app, marimo_app)
     first.locator(dom.tab("histograms")).click()
     panel = first.locator(dom.panel("histograms"))
     panel.wait_for()
-    wait_ink(page, panel.locator("canvas").first)
+    histogram = panel.locator("canvas").first
+    light = wait_ink(page, histogram)
 
     page.emulate_media(color_scheme="dark")  # marimo's "system" theme follows it
     page.wait_for_function("() => document.body.classList.contains('dark-theme')")
     background = first.evaluate("(el) => getComputedStyle(el).getPropertyValue('--jp-layout-color1').trim()")
     assert background == "#212121"
-    page.wait_for_timeout(1500)  # canvases redraw in the new colours (lib/theme.js: up to 1.2 s)
+    page.wait_for_function(  # redrawn in the dark colours
+        f"([c, h]) => ({dom.CANVAS_INK_JS})(c).hash !== h", arg=[histogram.element_handle(), light["hash"]]
+    )
+    page.wait_for_timeout(1300)  # lib/theme.js redraws again up to 1.2 s after a switch
     screenshot(page, "marimo-dark")
 
 
