@@ -12,6 +12,7 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,6 +32,18 @@ class ScalarSeries:
         import pandas as pd
 
         return pd.DataFrame({"step": self.steps, "wall_time": self.wall_times, "value": self.values})
+
+
+class AppendedScalars(NamedTuple):
+    """The points of one scalar series from ``start`` on (``Logdir.scalars_appended``): a
+    tuple, not a dataclass, since one poll makes thousands of them."""
+
+    run: str
+    tag: str
+    start: int  # index of the first point here in the whole series
+    steps: np.ndarray
+    wall_times: np.ndarray
+    values: np.ndarray
 
 
 @dataclass(frozen=True)

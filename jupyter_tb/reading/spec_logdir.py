@@ -8,6 +8,7 @@ Run-keyed accessors go to the logdir the run belongs to; experiment-wide ones
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 from jupyter_tb._proto import plugins_pb2
 from jupyter_tb.reading import series
@@ -73,6 +74,14 @@ class SpecLogdir(Reader):
     def version(self) -> int:
         return sum(ld.version for ld in self._named.values())
 
+    def scalars_appended(self, cursors: Mapping[tuple[str, str], int]) -> list[series.AppendedScalars]:
+        """``Logdir.scalars_appended`` over every logdir, runs named as here."""
+        out = []
+        for name, ld in self._named.items():
+            for item in ld.scalars_appended(_CursorsOf(cursors, name)):
+                out.append(item._replace(run=spec_run_name(name, item.run)))
+        return out
+
     # ------------------------------------------------------------------ by run: the run's logdir
 
     tags = _in_run_logdir(Logdir.tags)
@@ -98,3 +107,13 @@ class SpecLogdir(Reader):
 
     def embeddings(self) -> list[series.Embedding]:
         return self._first.embeddings()
+
+
+class _CursorsOf:
+    """The cursors of one named logdir's runs, looked up by their names in that logdir."""
+
+    def __init__(self, cursors: Mapping[tuple[str, str], int], name: str):
+        self._cursors, self._name = cursors, name
+
+    def get(self, key: tuple[str, str], default: int = 0) -> int:
+        return self._cursors.get((spec_run_name(self._name, key[0]), key[1]), default)
