@@ -14,6 +14,7 @@ series' values (see ``jupyter_tb.widgets.alert_monitor``).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -42,6 +43,16 @@ class Rule:
 
     def scan(self, state, steps: np.ndarray, values: np.ndarray):
         raise NotImplementedError
+
+    def scan_many(self, states: list, batch: list) -> list[tuple[int, object, list[Finding]]]:
+        """``scan`` over many series: ``batch[i]`` (with ``run``, ``tag``, ``steps`` and
+        ``values``: its new points) from ``states[i]``. Returns ``(i, new state, findings)`` for
+        each series whose state may have changed; the others keep theirs. Rules that can look
+        at many series in a few numpy passes override this."""
+        return [
+            (i, *self.scan(state, item.steps, item.values))
+            for i, (state, item) in enumerate(zip(states, batch))
+        ]
 
 
 def _edges(state_bad: bool, bad: np.ndarray) -> tuple[int | None, int | None, bool]:
@@ -87,6 +98,18 @@ class NonFinite(Rule):
         if raised is not None:
             message = f"value is {values[raised]} at step {int(steps[raised])}"
         return ends_bad, _findings(raised, cleared, message)
+
+    def scan_many(self, states: list[bool], batch: list):
+        """A dot product per series (NaN or inf in, NaN or inf out, with no temporary array);
+        a full scan only of a series already bad or whose product is not finite (a NaN, or
+        an overflow the scan then finds harmless)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            products = np.array([item.values.dot(item.values) for item in batch])
+        suspect = ~np.isfinite(products) | np.array(states, dtype=bool)
+        return [
+            (i, *self.scan(states[i], batch[i].steps, batch[i].values))
+            for i in np.flatnonzero(suspect).tolist()
+        ]
 
 
 @dataclass(frozen=True)
@@ -180,6 +203,132 @@ class Diverging(Rule):
             findings = [replace(f, position=int(positions[f.position])) for f in findings]
         return new_state, findings
 
+    def scan_many(self, states: list[_TrendState], batch: list):
+        """Series that were quiet and stay quiet (the usual case) are settled together by
+        :meth:`_quiet_many`, a chunk of series at a time; the others (firing, just started, a
+        value not finite, some window mostly above the line, a batch too big to lay out side
+        by side) are scanned alone."""
+        alone, chunks = [], [[]]
+        chunk_values = 0
+        for i, (state, item) in enumerate(zip(states, batch)):
+            n = len(item.values)
+            if state.firing or len(state.tail) != self.window - 1 or not 0 < n <= _QUIET_MANY_MAX:
+                alone.append(i)
+                continue
+            if chunk_values + n > _QUIET_MANY_CHUNK:
+                chunks.append([])
+                chunk_values = 0
+            chunks[-1].append(i)
+            chunk_values += n
+        out = []
+        for chunk in chunks:
+            settled = self._quiet_many([states[i] for i in chunk], [batch[i].values for i in chunk])
+            for i, state in zip(chunk, settled):
+                if state is None:
+                    alone.append(i)
+                else:
+                    out.append((i, state, []))
+        for i in alone:
+            out.append((i, *self.scan(states[i], batch[i].steps, batch[i].values)))
+        return out
+
+    def _quiet_many(self, states: list[_TrendState], fresh: list[np.ndarray]) -> list[_TrendState | None]:
+        """What :meth:`scan` gives each series, when it is not firing, holds a full tail and no
+        window ending at a new value is mostly above the line; None for a series where that does
+        not hold (the caller scans it alone). The same arithmetic as ``scan``, on all series'
+        histories laid end to end in this thread's scratch buffers: one gather and partition for
+        the block medians, a padded running minimum for the levels, one cumulative count for
+        the windows. Nothing returned refers to a scratch buffer."""
+        if not states:
+            return []
+        w, carried = self.window, self.window - 1
+        count = len(states)
+        sizes = np.fromiter(map(len, fresh), np.int64, count)
+        seen = np.fromiter((state.seen for state in states), np.int64, count)
+        best = np.fromiter((state.best for state in states), np.float64, count)
+        spans = sizes + carried
+        offsets = np.cumsum(spans) - spans  # where each series' history starts
+        total = int(spans.sum())
+        history = _SCRATCH.take("history", total, np.float64)
+        np.concatenate(
+            [part for state, values in zip(states, fresh) for part in (state.tail, values)], out=history
+        )
+        flags = _SCRATCH.take("flags", total, np.bool_)
+        if not np.isfinite(history, out=flags).all():  # rare: settle the others, hand these back
+            ok = ~np.logical_or.reduceat(~flags, offsets)
+            out: list[_TrendState | None] = [None] * count
+            kept = np.flatnonzero(ok).tolist()
+            for i, state in zip(kept, self._quiet_many([states[i] for i in kept], [fresh[i] for i in kept])):
+                out[i] = state
+            return out
+        # the blocks of w values each series completes in this batch (as _line_over aligns them)
+        start = seen - carried
+        first = np.maximum(start, self.warmup)
+        first += -first % w
+        blocks = np.maximum(0, (seen + sizes - first) // w)
+        before = np.cumsum(blocks) - blocks  # blocks of earlier series
+        owner = np.repeat(np.arange(count), blocks)
+        index = np.arange(len(owner)) - before[owner]  # a block's number within its series
+        block_at = (offsets + first - start)[owner] + w * index
+        cells = (len(owner), w)
+        where = np.add(
+            block_at[:, None], np.arange(w), out=_SCRATCH.take("where", cells[0] * w, np.intp).reshape(cells)
+        )
+        rows = np.take(history, where, out=_SCRATCH.take("rows", cells[0] * w, np.float64).reshape(cells))
+        # each series' running minimum from its best, side by side in rows padded with +inf
+        grid = np.full((count, int(blocks.max(initial=0)) + 1), np.inf)
+        grid[:, 0] = best
+        grid[owner, index + 1] = _row_medians(rows)
+        np.minimum.accumulate(grid, axis=1, out=grid)
+        levels = grid[owner, index + 1]
+        best_after = grid[np.arange(count), blocks]
+        # the line over each history in segments: per series its tail (NaN: nothing is above
+        # it), the best's line until the first block ends, then each block's level for w
+        # values, the last to the batch's end
+        head = 2 * np.arange(count) + before
+        segment_line = np.empty(2 * count + len(levels))
+        segment_size = np.full(len(segment_line), w, np.int64)
+        segment_line[head] = np.nan
+        segment_size[head] = carried
+        segment_line[head + 1] = self._line(best)
+        first_end = first + w - 1 - seen  # the new position holding the first block's last value
+        segment_size[head + 1] = np.where(blocks > 0, first_end, sizes)
+        segment_line[head[owner] + 2 + index] = self._line(levels)
+        ended = np.flatnonzero(blocks)
+        segment_size[head[ended] + 1 + blocks[ended]] = (
+            sizes[ended] - first_end[ended] - w * (blocks[ended] - 1)
+        )
+        line = _SCRATCH.take("line", total, np.float64)
+        _repeat_into(segment_line, segment_size, line)
+        high = np.greater(history, line, out=flags)
+        tails = offsets[:, None] + np.arange(carried)
+        high[tails.ravel()] = np.concatenate([state.tail_high for state in states])
+        # values above the line in the window ending at each position; a new value's window
+        # lies within its series (its tail is w - 1 long)
+        counts = _SCRATCH.take("counts", total + 1, np.int32)
+        counts[0] = 0
+        np.cumsum(high, out=counts[1:])
+        in_window = np.subtract(
+            counts[w:], counts[:-w], out=_SCRATCH.take("in_window", total + 1 - w, np.int32)
+        )
+        mostly = np.greater(in_window, w // 2, out=_SCRATCH.take("mostly", total + 1 - w, np.bool_))
+        # [t]: the window from t to t + w - 1. Those ending at series i's new values start in
+        # [offsets[i], offsets[i] + sizes[i]); the last such range ends where ``mostly`` does
+        bounds = np.stack((offsets, offsets + sizes), axis=1).ravel()[:-1]
+        loud = np.logical_or.reduceat(mostly, bounds)[::2]
+        keep = tails + sizes[:, None]  # the last w - 1 values of each history (gathers: copies)
+        new_tails, new_highs = history[keep], high[keep]
+        return [
+            None
+            if is_loud
+            else _TrendState(
+                tail=tail, tail_high=tail_high, seen=now_seen, best=now_best, above=0, firing=False
+            )
+            for is_loud, tail, tail_high, now_seen, now_best in zip(
+                loud.tolist(), new_tails, new_highs, (seen + sizes).tolist(), best_after.tolist()
+            )
+        ]
+
     def _line(self, best):
         return best + self.ratio * np.maximum(np.abs(best), 1e-12)
 
@@ -197,10 +346,8 @@ class Diverging(Rule):
         ends = np.arange(first + w, state.seen + n + 1, w)  # blocks completed in this batch
         if not len(ends):
             return np.full(n, self._line(state.best)), lambda i: state.best, state.best
-        blocks = history[first - start : ends[-1] - start].reshape(-1, w)
-        lower, upper = (w - 1) // 2, w // 2
-        ranked = np.partition(blocks, [lower, upper], axis=1)
-        levels = np.minimum(np.minimum.accumulate(0.5 * (ranked[:, lower] + ranked[:, upper])), state.best)
+        blocks = history[first - start : ends[-1] - start].reshape(-1, w).copy()  # reordered in place
+        levels = np.minimum(np.minimum.accumulate(_row_medians(blocks)), state.best)
         at = ends - 1 - state.seen  # the fresh position holding each block's last value
         line = np.empty(n)
         line[: at[0]] = self._line(state.best)
@@ -214,6 +361,49 @@ class Diverging(Rule):
             return float(levels[k]) if k >= 0 else state.best
 
         return line, best_at, float(levels[-1])
+
+
+def _row_medians(rows: np.ndarray) -> np.ndarray:
+    """The median of each row; reorders each row in place. One partition at the upper middle
+    (a partition at two places costs several times more); the lower middle, for an even width,
+    is the largest value left of it."""
+    upper = rows.shape[1] // 2
+    rows.partition(upper, axis=1)
+    high = rows[:, upper]
+    low = high if rows.shape[1] % 2 else rows[:, :upper].max(axis=1)
+    return 0.5 * (low + high)
+
+
+def _repeat_into(values: np.ndarray, sizes: np.ndarray, out: np.ndarray) -> None:
+    """``np.repeat(values, sizes)`` written into ``out``: each value's first position marked,
+    a running count of the marks picks the value."""
+    shown = sizes > 0
+    values, sizes = values[shown], sizes[shown]
+    marks = _SCRATCH.take("marks", len(out), np.intp)
+    marks[:] = 0
+    marks[(np.cumsum(sizes) - sizes)[1:]] = 1
+    which = np.cumsum(marks, out=_SCRATCH.take("which", len(out), np.intp))
+    np.take(values, which, out=out)
+
+
+class _Scratch(threading.local):
+    """Big per-scan arrays, kept from scan to scan on each thread: a fresh array of megabytes
+    each reload costs more in page faults than the arithmetic on it (a reader thread scans
+    every second). Only scans settled within one call use them; nothing kept refers to them."""
+
+    def __init__(self):
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def take(self, name: str, size: int, dtype) -> np.ndarray:
+        buffer = self._buffers.get(name)
+        if buffer is None or len(buffer) < size:
+            buffer = self._buffers[name] = np.empty(size + size // 4, dtype)
+        return buffer[:size]
+
+
+_SCRATCH = _Scratch()
+_QUIET_MANY_MAX = 4096  # new values of one series that _quiet_many lays out beside the others
+_QUIET_MANY_CHUNK = 1 << 16  # new values in one _quiet_many call: bounds the scratch buffers (~3 MB)
 
 
 def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:
@@ -305,6 +495,12 @@ class Custom(Rule):
 
     def start(self) -> bool:
         return False
+
+    def scan_many(self, states: list[bool], batch: list):
+        return [
+            (i, *self.scan_series(state, item.run, item.tag, item.steps, item.values))
+            for i, (state, item) in enumerate(zip(states, batch))
+        ]
 
     def scan_series(self, state: bool, run: str, tag: str, steps, values):
         message = self.function(run, tag, steps, values)

@@ -17,13 +17,13 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from jupyter_tb import _appended
-from jupyter_tb.compute.alert_rules import DEFAULT_RULES, NAMED_RULES, Custom, NonFinite, Rule
+from jupyter_tb.compute.alert_rules import DEFAULT_RULES, NAMED_RULES, Custom, Rule
 
 
 @dataclass
@@ -101,10 +101,9 @@ class AlertMonitor:
         self._listeners: list[Callable[[], None]] = []  # told of every change (new or cleared)
         self._clock = clock
         self._lock = threading.RLock()
-        self._offsets: dict[tuple[str, str], int] = {}
-        self._states: dict[tuple[str, str, str], object] = {}
-        self._rule_cache: dict[str, list[Rule]] = {}  # tag -> the rules that want it
-        self._nan_rule = next((rule for rule in self.rules if isinstance(rule, NonFinite)), None)
+        self._cursors: dict[tuple[str, str], int] = {}  # (run, tag) -> points scanned
+        self._states: list[dict[tuple[str, str], object]] = [{} for _ in self.rules]  # per rule, by series
+        self._rule_cache: dict[str, list[int]] = {}  # tag -> numbers of the rules that want it
         self._active: dict[tuple[str, str, str], dict] = {}
         self._pace: dict[str, _Pace] = {}
         self._local_dirs: set[str] = set()
@@ -114,7 +113,7 @@ class AlertMonitor:
         self._root = os.path.abspath(root) if root and "://" not in root else None
         self._unsubscribe_written = _appended.subscribe(self._written) if self._root else None
         self._unsubscribe = source.subscribe(self._on_changes)
-        self.check(None)  # what the source already holds
+        self.check()  # what the source already holds
         interval = check_interval or max(1.0, float(getattr(source, "reload_interval", 1.0)))
         self._timer = threading.Thread(
             target=self._check_stalled_loop, args=(interval,), name="jupyter_tb-alerts", daemon=True
@@ -141,80 +140,67 @@ class AlertMonitor:
 
     # -- scanning -------------------------------------------------------------------------------
     def _on_changes(self, changes: set) -> None:
-        self.check({(run, tag) for run, kind, tag in changes if kind == "scalars"})
+        if any(kind == "scalars" for _, kind, _ in changes):
+            self.check()
 
-    def check(self, series: Iterable[tuple[str, str]] | None) -> None:
-        """Scan the new points of ``series`` ((run, tag) pairs; None: every scalar series)."""
-        logdir = self.source.logdir
-        if series is None:
-            series = [(run, tag) for run in logdir.runs for tag in logdir.tags(run).get("scalars", ())]
+    def check(self) -> None:
+        """Scan the points every scalar series got since the last check: one call to the
+        reader for all of them, then each rule once over all series it watches."""
         with self._lock:
+            appended = self.source.logdir.scalars_appended(self._cursors)
+            batches: list[list] = [[] for _ in self.rules]  # per rule: the series it scans now
             paced: set[str] = set()  # a run's pace needs one of its series per check, not all
-            quiet: list = []  # new points only the NaN rule watches, of series finite so far
-            for run, tag in sorted(series):
-                try:
-                    if self._scan(run, tag, logdir.scalars(run, tag), quiet, pace=run not in paced):
-                        paced.add(run)
-                except KeyError:  # the run or tag went away between the change and now
+            for item in appended:
+                series = (item.run, item.tag)
+                if item.start < self._cursors.get(series, 0):  # cut (a restart purged steps): start over
+                    for states in self._states:
+                        states.pop(series, None)
+                self._cursors[series] = item.start + len(item.steps)
+                if not len(item.steps):
                     continue
+                if item.run not in paced:
+                    paced.add(item.run)
+                    self._note_pace(item.run, item.steps, item.wall_times)
+                for k in self._rules_for(item.tag):
+                    batches[k].append(item)
+            findings: list[tuple] = []
+            for k, batch in enumerate(batches):
+                if batch:
+                    self._scan_rule(k, batch, findings)
+            for run, tag, _, _, rule, step, wall_time, message in sorted(findings, key=lambda f: f[:4]):
+                self._record((run, tag, rule), step, wall_time, message)
+
+    def _scan_rule(self, k: int, batch: list, findings: list) -> None:
+        """Rule ``k`` over the new points of ``batch``; its findings are added to ``findings``
+        as (run, tag, rule number, order, rule name, step, wall time, message)."""
+        rule, states = self.rules[k], self._states[k]
+        initial = rule.start()  # states never change in place, so series may share it
+        current = [states.get((item.run, item.tag), initial) for item in batch]
+        try:
+            scanned = rule.scan_many(current, batch)
+        except Exception:  # scan them one by one, so one bad series costs only itself
+            scanned = []
+            for i, item in enumerate(batch):
+                try:
+                    scanned += [(i, state, found) for _, state, found in rule.scan_many([current[i]], [item])]
                 except Exception:
-                    self._note(f"alerts: scanning {run}/{tag} failed:\n" + traceback.format_exc(limit=4))
-            self._scan_quiet_nan(quiet)
+                    self._note(
+                        f"alerts: {rule.name} on {item.run}/{item.tag} failed:\n"
+                        + traceback.format_exc(limit=4)
+                    )
+        for i, state, found in scanned:
+            item = batch[i]
+            states[(item.run, item.tag)] = state
+            for order, finding in enumerate(found):
+                at = finding.position
+                step, wall_time = int(item.steps[at]), float(item.wall_times[at])
+                findings.append((item.run, item.tag, k, order, rule.name, step, wall_time, finding.message))
 
-    def _scan_quiet_nan(self, pending: list) -> None:
-        """The NaN rule over many series at once: a sum per series (NaN or inf in, NaN or inf
-        out; copying them into one array cost more), and a per-series scan only when a sum is
-        not finite (a NaN, or an overflow the scan then clears)."""
-        if not pending:
-            return
-        with np.errstate(over="ignore", invalid="ignore"):
-            sums = np.array([values.sum() for _, _, values, _ in pending])
-        if np.isfinite(sums).all():
-            return
-        for key, steps, values, walls in pending:
-            self._apply(self._nan_rule, key, steps, values, walls)
-
-    def _rules_for(self, tag: str) -> list[Rule]:
+    def _rules_for(self, tag: str) -> list[int]:
         rules = self._rule_cache.get(tag)
         if rules is None:
-            rules = self._rule_cache[tag] = [rule for rule in self.rules if rule.wants(tag)]
+            rules = self._rule_cache[tag] = [k for k, rule in enumerate(self.rules) if rule.wants(tag)]
         return rules
-
-    def _scan(self, run: str, tag: str, series, quiet: list, pace: bool = True) -> bool:
-        """Run the rules over the series' new points (the NaN rule's quiet cases go to
-        ``quiet`` for one batched check); True when there were new points."""
-        start = self._offsets.get((run, tag), 0)
-        if len(series) < start:  # the series was cut (a restart purged steps): start it over
-            start = 0
-            for rule in self.rules:
-                self._states.pop((run, tag, rule.name), None)
-        steps = series.steps[start:]
-        if not len(steps):
-            return False
-        values, walls = series.values[start:], series.wall_times[start:]
-        self._offsets[(run, tag)] = start + len(steps)
-        if pace:
-            self._note_pace(run, steps, walls)
-        for rule in self._rules_for(tag):
-            key = (run, tag, rule.name)
-            if rule is self._nan_rule and not self._states.get(key):
-                quiet.append((key, steps, values, walls))
-                continue
-            self._apply(rule, key, steps, values, walls)
-        return True
-
-    def _apply(self, rule: Rule, key: tuple[str, str, str], steps, values, walls) -> None:
-        state = self._states.get(key)
-        if state is None:
-            state = rule.start()
-        if isinstance(rule, Custom):
-            state, findings = rule.scan_series(state, key[0], key[1], steps, values)
-        else:
-            state, findings = rule.scan(state, steps, values)
-        self._states[key] = state
-        for finding in findings:
-            at = finding.position
-            self._record(key, int(steps[at]), float(walls[at]), finding.message)
 
     def _record(self, key: tuple[str, str, str], step: int, wall_time: float, message: str | None) -> None:
         if message is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -132,3 +135,85 @@ def test_a_custom_rule_sees_new_points_only_and_raises_and_clears():
     assert [(f.position, f.message) for f in third] == [(0, None)]
     with pytest.raises(TypeError):
         Custom(function="not callable")
+
+
+def _same_state(a, b) -> bool:
+    if not dataclasses.is_dataclass(a):
+        return a == b
+    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+
+
+def _mixed_series(rng, count: int, n: int) -> list[np.ndarray]:
+    """Healthy, climbing, negative, flat, huge (a dot product overflows) and NaN/inf-holed losses."""
+    out = []
+    for k in range(count):
+        climb = int(rng.integers(100, n)) if k % 3 == 0 else None
+        _, values = noisy_loss(
+            int(rng.integers(1 << 30)), n=n, climb_from=climb, decay=float(rng.uniform(50, 2000))
+        )
+        kind = k % 6
+        if kind == 1:
+            values = values - 3.0  # a negative log-likelihood style loss
+        elif kind == 2:
+            values[: n // 2] = 1.0  # flat, then moving
+        elif kind == 4:
+            values = values * 1e200  # finite, but their squares overflow
+        if k % 5 == 0:
+            values[rng.integers(0, n, 3)] = rng.choice([np.nan, np.inf, -np.inf], 3)
+            hole = int(rng.integers(0, n - 400))
+            values[hole : hole + 400] = np.nan  # spans polls: some bring only NaNs, the next clears
+        out.append(values)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_many_series_scanned_together_find_and_keep_what_each_scanned_alone_does(seed):
+    """``scan_many`` (vectorised across series for nan and diverging) against ``scan`` per
+    series: the same findings and states after every poll, with ragged batch sizes (some
+    beyond what is laid out side by side, some polls bringing a series nothing)."""
+    rng = np.random.default_rng(seed)
+    n, count = 9000, 36
+    series = _mixed_series(rng, count, n)
+    steps = np.arange(n, dtype=np.int64)
+    for rule in (Diverging(), Diverging(window=8, warmup=3, patience=2), NonFinite()):
+        alone = [rule.start()] * count
+        together = list(alone)
+        cursor = [0] * count
+        for _ in range(40):
+            batch, members = [], []
+            for i in range(count):
+                size = int(rng.choice([0, 1, 3, 15, 200, 1000, 5000]))
+                if size and cursor[i] < n:
+                    new = slice(cursor[i], min(n, cursor[i] + size))
+                    batch.append(
+                        SimpleNamespace(run="r", tag=str(i), steps=steps[new], values=series[i][new])
+                    )
+                    members.append(i)
+                    cursor[i] = new.stop
+            expected = {}
+            for i, item in zip(members, batch):
+                alone[i], found = rule.scan(alone[i], item.steps, item.values)
+                expected[i] = [(f.position, f.message) for f in found]
+            got = {}
+            for j, state, found in rule.scan_many([together[i] for i in members], batch):
+                together[members[j]] = state
+                got[members[j]] = [(f.position, f.message) for f in found]
+            assert {i: f for i, f in got.items() if f} == {i: f for i, f in expected.items() if f}
+            assert all(_same_state(a, b) for a, b in zip(alone, together))
+
+
+def test_nan_over_many_series_clears_one_whose_last_poll_ended_bad():
+    rule = NonFinite()
+
+    def poll(states, *value_lists):
+        batch = [SimpleNamespace(steps=np.arange(len(v)), values=np.array(v)) for v in value_lists]
+        out = list(states)
+        found = {}
+        for i, state, findings in rule.scan_many(states, batch):
+            out[i], found[i] = state, [(f.position, f.message) for f in findings]
+        return out, {i: f for i, f in found.items() if f}
+
+    states, found = poll([False, False], [1.0, np.nan], [1.0, 2.0])
+    assert states == [True, False] and found == {0: [(1, "value is nan at step 1")]}
+    states, found = poll(states, [3.0], [4.0])  # finite again: only a scan that knows it was bad clears it
+    assert states == [False, False] and found == {0: [(0, None)]}
