@@ -157,6 +157,26 @@ def test_custom_and_plateau_rules_through_watch(tmp_path):
         watcher.close()
 
 
+def test_a_rule_failing_on_one_series_costs_only_that_series(tmp_path):
+    def picky(run, tag, steps, values):
+        if tag == "bad":
+            raise ValueError("cannot judge this one")
+        return "seen"
+
+    with SummaryWriter(tmp_path / "a") as writer:
+        for step in range(5):
+            writer.add_scalar("bad", 1.0, step)
+            writer.add_scalar("good", 1.0, step)
+    watcher = jupyter_tb.watch(tmp_path, rules=["nan", picky], reload_interval=RELOAD)
+    try:
+        wait_for(lambda: watcher.alerts)
+        assert [(a["tag"], a["rule"]) for a in watcher.alerts] == [("good", "picky")]
+        (error,) = watcher.monitor.errors
+        assert "picky on a/bad failed" in error and "cannot judge this one" in error
+    finally:
+        watcher.close()
+
+
 def test_rules_are_checked_when_given():
     with pytest.raises(ValueError, match="unknown alert rule 'divergent'"):
         resolve_rules(["divergent"])
