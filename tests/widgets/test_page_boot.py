@@ -21,7 +21,8 @@ def test_the_bootstrap_is_one_small_inline_module_script():
 
 
 def test_a_displayed_board_emits_the_bootstrap_after_its_output(tmp_path, monkeypatch):
-    from IPython.core.interactiveshell import InteractiveShell
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
 
     import jupyter_tb
     import jupyter_tb.api
@@ -29,7 +30,7 @@ def test_a_displayed_board_emits_the_bootstrap_after_its_output(tmp_path, monkey
 
     with SummaryWriter(str(tmp_path / "a")) as w:
         w.add_scalar("loss", 1.0, 0)
-    shell = InteractiveShell.instance()
+    shell = start_ipython() or get_ipython()  # None when another module started it
     shown = []
     monkeypatch.setattr(shell.display_pub, "publish", lambda data, metadata=None, **kw: shown.append(data))
     board = jupyter_tb.board(str(tmp_path))
