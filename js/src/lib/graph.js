@@ -87,6 +87,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   const search = document.createElement("input");
   search.type = "search";
   search.placeholder = "search nodes (text or /regex/)";
+  search.size = 26; // room for the placeholder
   search.setAttribute("data-jtb-graph-search", "");
   const found = document.createElement("span");
   found.setAttribute("data-jtb-graph-matches", "");
@@ -108,7 +109,7 @@ export function createGraphView(el, model, { onSelect = null, height = 560 } = {
   traceBox.addEventListener("change", () => restyle());
   const traceLabel = document.createElement("label");
   traceLabel.title = "highlight every op the selected node depends on";
-  traceLabel.append(traceBox, " trace inputs");
+  traceLabel.append(traceBox, "trace inputs");
   toolbar.append(colourBy, traceLabel, status);
 
   let look = {}, shapes = [], colours = {};

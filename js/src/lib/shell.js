@@ -101,6 +101,8 @@ export function createShell(root, { selection, settings, groups }) {
 // inside the bar (wheel, touch, ‹ › at its ends while it overflows); the selected tab is kept
 // in view. The buttons are not tab stops: keyboard order stays the tabs' own (arrow keys).
 // Returns the strip to put where the bar would go; `signal` (AbortSignal) ends the observers.
+const FADE = 28; // px of the bar's faded ends (style.css): the selected tab is kept clear of them
+
 export function tabStrip(tabBar, signal) {
   const arrow = (dir, text, label) => h("button", {
     class: "jtb-tab-scroll", type: "button", tabindex: "-1", text, "aria-label": label, title: label, "data-jtb-tab-scroll": dir,
@@ -114,12 +116,16 @@ export function tabStrip(tabBar, signal) {
     back.hidden = forward.hidden = !scrolls;
     back.disabled = tabBar.scrollLeft <= 1;
     forward.disabled = tabBar.scrollLeft >= overflow - 1;
+    // a tab cut by an edge fades out there instead of ending in half a word
+    tabBar.classList.toggle("jtb-fade-left", scrolls && !back.disabled);
+    tabBar.classList.toggle("jtb-fade-right", scrolls && !forward.disabled);
   };
   // the selected tab into view, moving only the bar (scrollIntoView would scroll the page too)
   const reveal = () => {
     const tab = tabBar.querySelector('[aria-selected="true"]');
     if (!tab) return update();
-    const left = tab.offsetLeft - tabBar.offsetLeft, right = left + tab.offsetWidth;
+    // (the bar is positioned: offsets are within its scrolled content)
+    const left = tab.offsetLeft - FADE, right = tab.offsetLeft + tab.offsetWidth + FADE;
     if (left < tabBar.scrollLeft) tabBar.scrollLeft = left;
     else if (right > tabBar.scrollLeft + tabBar.clientWidth) tabBar.scrollLeft = right - tabBar.clientWidth;
     update();
