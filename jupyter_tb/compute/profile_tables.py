@@ -231,7 +231,7 @@ def _sorted(table: dict, order: np.ndarray) -> dict:
 
 def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
     """One row per profiled step (``ProfilerStep#N`` span, or see :func:`_step_spans`): step,
-    start_us (from :func:`origin_us`),
+    label (as the step selector shows it), start_us (from :func:`origin_us`),
     duration_us and where the time went: dataloader, forward, backward, optimizer, other
     (the step's direct children by name) and, with GPU work, kernel / memcpy / memset µs and
     gpu_utilization (kernel busy time / step)."""
@@ -239,10 +239,16 @@ def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
     t0 = origin_us(trace, tree)
     span_name = trace.name[tree.index]
     steps, numbers, torch_steps = _step_spans(trace, tree)
+    if not torch_steps and not len(steps) and len(tree.start):
+        return _whole_trace_step(trace, tree, t0)
     # TensorFlow's step children (a tf.function call) are not torch's forward: "other" there
     kinds = _child_kinds(trace.names, default=1 if torch_steps else -1)
     table = {
         "step": numbers,
+        "label": [
+            f"ProfilerStep#{n}" if torch_steps else f"{trace.names[c]} {n}"
+            for c, n in zip(span_name[steps].tolist(), numbers.tolist())
+        ],
         "start_us": tree.start[steps] - t0,
         "duration_us": tree.dur[steps].copy(),
     }
@@ -260,6 +266,12 @@ def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
         )
         accounted += table[column]
     table["other_us"] = np.maximum(table["duration_us"] - accounted, 0.0)
+    return _with_gpu_columns(table, trace, tree, tree.start[steps])
+
+
+def _with_gpu_columns(table: dict, trace: Trace, tree: CallTree, start: np.ndarray) -> dict:
+    """With GPU work: kernel / memcpy / memset busy µs and gpu_utilization per step window
+    (absolute ``start``, the table's ``duration_us``)."""
     if tree.gpu.any():
         cats = trace.cat[tree.index]
         for column, cat in (
@@ -268,13 +280,25 @@ def step_table(trace: Trace, tree: CallTree | None = None) -> dict:
             ("memset_us", "gpu_memset"),
         ):
             sel = tree.gpu & (cats == _code(trace.cats, cat))
-            table[column] = _busy_per_window(
-                tree.start[sel], tree.dur[sel], tree.start[steps], tree.dur[steps]
-            )
+            table[column] = _busy_per_window(tree.start[sel], tree.dur[sel], start, table["duration_us"])
         table["gpu_utilization"] = np.divide(
-            table["kernel_us"], table["duration_us"], out=np.zeros(len(steps)), where=table["duration_us"] > 0
+            table["kernel_us"],
+            table["duration_us"],
+            out=np.zeros(len(start)),
+            where=table["duration_us"] > 0,
         )
     return table
+
+
+def _whole_trace_step(trace: Trace, tree: CallTree, t0: float) -> dict:
+    """A TensorFlow profile without step markers: the whole trace as one step, all "other"."""
+    extent = float((tree.start + tree.dur).max() - t0)
+    table = {"step": np.zeros(1, np.int64), "label": ["whole trace"], "start_us": np.zeros(1)}
+    table["duration_us"] = np.array([extent])
+    for column in ("dataloader_us", "forward_us", "backward_us", "optimizer_us"):
+        table[column] = np.zeros(1)
+    table["other_us"] = np.array([extent])
+    return _with_gpu_columns(table, trace, tree, np.array([t0]))
 
 
 def _step_spans(trace: Trace, tree: CallTree) -> tuple[np.ndarray, np.ndarray, bool]:

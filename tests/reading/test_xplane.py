@@ -70,7 +70,7 @@ def test_steps_are_tensorflows_step_markers():
     # tf.profiler.experimental.Trace("train", step_num=i): the steps xprof's overview shows
     steps = tables.step_table(parse_xspace(_raw("loop")))
     oracle = _oracle("loop")["steps"]
-    assert [f"train {n}" for n in steps["step"]] == [label for label, _ms in oracle]
+    assert steps["label"] == [label for label, _ms in oracle]  # "train 0", ...
     assert steps["duration_us"] == pytest.approx([ms * 1000 for _label, ms in oracle], abs=2e-3)
     assert steps["other_us"] == pytest.approx(steps["duration_us"])  # no torch forward/backward here
     # Keras' TensorBoard callback marks each profiled batch (xprof finds no step there)
@@ -79,6 +79,15 @@ def test_steps_are_tensorflows_step_markers():
     batches = np.flatnonzero(trace.name == trace.names.index("Profiled batch"))
     assert len(steps["step"]) == len(batches) > 0
     assert steps["duration_us"] == pytest.approx(trace.dur[batches[np.argsort(trace.ts[batches])]])
+
+
+def test_a_profile_without_step_markers_is_one_whole_trace_step():
+    events = [xs.event(1, 1_000_000, 2_000_000), xs.event(2, 5_000_000, 1_000_000)]
+    trace = parse_xspace(xs.xspace(xs.plane("/host:CPU", [xs.line(1, "t", 0, events)], {1: "a", 2: "b"})))
+    steps = tables.step_table(trace)
+    assert steps["label"] == ["whole trace"]
+    assert steps["start_us"].tolist() == [0.0] and steps["duration_us"] == pytest.approx([5.0])
+    assert steps["other_us"] == pytest.approx([5.0])
 
 
 def test_hand_built_space_wire_corners():

@@ -179,7 +179,8 @@ def test_tensorflow_profiles_in_the_profile_view(lab, tmp_path):
     runs = _js(nb, "[...root.querySelectorAll('[data-jtb-profile-run] option')].map(o => o.value)")
     assert runs == ["keras/train", "loop"]
     # the five tf.profiler.experimental.Trace("train", step_num=i) steps, and TensorFlow's ops
-    assert len(_js(nb, "[...root.querySelectorAll('[data-jtb-profile-step] option')]")) == 1 + 5
+    steps = _js(nb, "[...root.querySelectorAll('[data-jtb-profile-step] option')].map(o => o.textContent)")
+    assert len(steps) == 1 + 5 and steps[1].startswith("train 0 (")
     _shot(nb, "tensorflow-overview-light")
     nb.scoped('[data-jtb-profile-section="operators"]').click()
     _wait(nb, "root.querySelector('[data-jtb-op=\"MatMul:_MklMatMul\"]')")

@@ -229,7 +229,7 @@ export default {
         const v = pick(part.key);
         return h("tr", {}, [h("td", {}, [h("i", { class: "jtb-swatch", style: { background: part.color } }), part.label]), h("td", { class: "jtb-num", text: formatDuration(v) }), h("td", { class: "jtb-num", text: total ? `${((100 * v) / total).toFixed(1)}%` : "" })]);
       });
-      const head = h("tr", {}, [h("th", { text: i >= 0 ? `Step ${steps.step[i]}` : `Mean of ${n} steps` }), h("th", { class: "jtb-num", text: formatDuration(total) }), h("th", {})]);
+      const head = h("tr", {}, [h("th", { text: i >= 0 ? (steps.label ? steps.label[i] : `Step ${steps.step[i]}`) : `Mean of ${n} steps` }), h("th", { class: "jtb-num", text: formatDuration(total) }), h("th", {})]);
       if (steps.gpu_utilization) rows.push(h("tr", {}, [h("td", { text: "GPU utilisation" }), h("td", { class: "jtb-num", text: `${(100 * pick("gpu_utilization")).toFixed(1)}%` }), h("td")]));
       breakdown.replaceChildren(head, ...rows);
       if (!n) breakdown.replaceChildren(h("tr", {}, [h("td", { text: "No ProfilerStep#N spans in this trace (call prof.step() each iteration)." })]));
@@ -301,7 +301,7 @@ export default {
         shownProfile = p;
         if (p && !p.error) {
           const steps = p.steps;
-          stepSelect.replaceChildren(h("option", { value: "-1", text: "All steps" }), ...Array.from(steps.step, (s, i) => h("option", { value: String(i), text: `ProfilerStep#${s} (${formatDuration(steps.duration_us[i])})` })));
+          stepSelect.replaceChildren(h("option", { value: "-1", text: "All steps" }), ...Array.from(steps.step, (s, i) => h("option", { value: String(i), text: `${steps.label ? steps.label[i] : `ProfilerStep#${s}`} (${formatDuration(steps.duration_us[i])})` })));
           info.textContent = `${p.events.toLocaleString()} events · ${p.timeline.start.length.toLocaleString()} spans`;
           timeline.update(p.timeline);
           details.replaceChildren(); // a span of the trace shown before
