@@ -50,6 +50,7 @@ from jupyter_tb.format.protowire import (
     decode_varint,
     decode_varint_array,
 )
+from jupyter_tb.format.tfrecord import unaligned
 from jupyter_tb.reading.profile_trace import _NUMBER_ARGS, Trace, TraceError, decode_bytes
 
 SUFFIX = ".xplane.pb"
@@ -59,6 +60,7 @@ _STAT_ARGS = {"correlation_id": "correlation", "step_num": "step_num"}
 _TF_OP = re.compile(r"^[^:]+:[A-Za-z_][\w.]*$")  # TensorFlow's "op_name:OpType"
 _NO_METADATA = "(no metadata)"
 _STRIDE_BITS = 6  # a line's events are walked 64 at a stride (see _record_run)
+_CHUNK = 1 << 17  # messages whose fields are decoded together (see _walk_many)
 
 
 class XPlaneError(TraceError):
@@ -180,14 +182,14 @@ def _record_run(buf, pos: int, end: int, key: int, into: list, where: str) -> in
     while i >= 0:
         marks.append(i)
         i = int(jump[i])
-    chain, step = [np.array(marks, np.int64)], np.array(marks, np.int64)
-    for _ in range((1 << _STRIDE_BITS) - 1):
-        step = succ[step]
-        step = step[step >= 0]
-        if not len(step):
-            break
-        chain.append(step)
-    records = np.sort(np.concatenate(chain))
+    # row j: the records j steps after each mark (-1 past the run's end); read column by
+    # column, that is the chain in order
+    chain = np.empty((1 << _STRIDE_BITS, len(marks)), np.int64)
+    chain[0] = marks
+    for j in range(1, len(chain)):
+        chain[j] = np.where(chain[j - 1] >= 0, succ[np.maximum(chain[j - 1], 0)], -1)
+    records = chain.T.ravel()
+    records = records[records >= 0]
     last = int(records[-1])
     if not fits[last]:
         raise XPlaneError(
@@ -245,24 +247,67 @@ def _check_type(fields: dict, number: int, kind: type, where: str) -> None:
 # ---------------------------------------------------------------------------- many messages
 
 
+_HIGH_BITS = np.uint64(0x8080808080808080)
+_GROUPS = (  # (keep, move, shift): 7-bit groups of 8 bytes packed into 56 bits in three steps
+    (np.uint64(0x007F007F007F007F), np.uint64(0x7F007F007F007F00), np.uint64(1)),
+    (np.uint64(0x00003FFF00003FFF), np.uint64(0x3FFF00003FFF0000), np.uint64(2)),
+    (np.uint64(0x000000000FFFFFFF), np.uint64(0x0FFFFFFF00000000), np.uint64(4)),
+)
+
+
+def _varints(u8: np.ndarray, words: np.ndarray, pos: np.ndarray, end: np.ndarray):
+    """:func:`decode_varint_array`'s answer (values, positions after, well formed) reading
+    each varint's 8 bytes in one gather from ``words`` (the buffer's unaligned uint64 view)
+    and finding its end from the high bits, no loop per byte. Varints longer than 8 bytes
+    and those in the buffer's last 7 bytes go the byte-by-byte way."""
+    first = u8[pos]
+    if not len(words) or not (first & 0x80).any():  # all one byte (keys, small ids): done
+        return decode_varint_array(u8, pos, end)
+    word = words[np.minimum(pos, len(words) - 1)]
+    stop = ~word & _HIGH_BITS  # the high bit clear marks a varint's last byte
+    low = stop & (~stop + np.uint64(1))  # the first such byte's high bit (0: none in 8 bytes)
+    _mantissa, exponent = np.frexp(low.astype(np.float64))  # 2**7 -> 8 ... 2**63 -> 64
+    size = (exponent // 8).astype(np.int64)
+    with np.errstate(over="ignore"):
+        value = word & (low * np.uint64(2) - np.uint64(1)) & ~_HIGH_BITS  # bytes up to the last
+    for keep, move, shift in _GROUPS:
+        value = (value & keep) | ((value & move) >> shift)
+    after = pos + size
+    slow = (low == 0) | (pos > len(words) - 1)
+    if slow.any():
+        value[slow], slow_after, good = decode_varint_array(u8, pos[slow], end[slow])
+        after[slow] = np.where(good, slow_after, np.iinfo(np.int64).max)
+    return value, after, after <= end
+
+
 def _walk_many(u8: np.ndarray, starts: np.ndarray, ends: np.ndarray, where: str):
     """Walk many messages at once, one field of each per round. Yields ``(rows, number, wire,
     value, at)``: the messages with a field this round, its number and wire type, its value
     (varints and fixed-width values as uint64; the length for length-delimited ones) and where
-    its payload starts."""
+    its payload starts. Messages go in chunks: a round's temporaries stay cache-sized (over
+    millions at once, allocating and touching fresh memory cost more than the decoding)."""
+    words = unaligned(u8, "<u8")
+    for first in range(0, len(starts), _CHUNK):
+        chunk = slice(first, first + _CHUNK)
+        for rows, *field_values in _walk_chunk(u8, words, starts[chunk], ends[chunk], where, first):
+            yield (rows + first, *field_values)
+
+
+def _walk_chunk(u8, words, starts, ends, where: str, first: int):
     pos = starts.astype(np.int64)
     ends = ends.astype(np.int64)
     rows = np.flatnonzero(pos < ends)
+    where = f"{where} (from #{first})"
     while len(rows):
         end = ends[rows]
-        key, at, ok = decode_varint_array(u8, pos[rows], end)
+        key, at, ok = _varints(u8, words, pos[rows], end)
         _require(ok, rows, where, "a field key runs past the end of its message")
         number, wire = (key >> np.uint64(3)).astype(np.int64), (key & np.uint64(7)).astype(np.int64)
         value = np.zeros(len(rows), np.uint64)
         after = at.copy()
         var = (wire == VARINT) | (wire == LENGTH_DELIMITED)
         if var.any():
-            value[var], after[var], ok = decode_varint_array(u8, at[var], end[var])
+            value[var], after[var], ok = _varints(u8, words, at[var], end[var])
             _require(ok, rows[var], where, "a varint runs past the end of its message")
         for wire_type, size in ((FIXED64, 8), (FIXED32, 4)):
             fixed = wire == wire_type
@@ -477,7 +522,10 @@ def parse_xspace(raw: bytes, progress: Callable[[float], None] | None = None) ->
 
     name = np.full(n, -1, np.int32)
     cat = np.full(n, -1, np.int32)
-    args = {column: np.full(n, np.nan) for column in (*_NUMBER_ARGS.values(), *_STAT_ARGS.values())}
+    absent = np.full(n, np.nan)  # torch's args columns: one shared read-only column of NaN
+    absent.flags.writeable = False
+    args = {column: absent for column in _NUMBER_ARGS.values()}
+    args.update({column: np.full(n, np.nan) for column in _STAT_ARGS.values()})
     stat_plane = plane_of[events.stat_event]
     for p, plane in enumerate(planes):
         mine = np.flatnonzero(plane_of == p)

@@ -15,8 +15,9 @@ import pytest
 import jupyter_tb
 from jupyter_tb.compute import profile_tables as tables
 from jupyter_tb.format.protowire import encode_varint
+from jupyter_tb.format.tfrecord import unaligned
 from jupyter_tb.reading.profile_trace import TraceError, cycle_name
-from jupyter_tb.reading.xplane import XPlaneError, parse_xspace
+from jupyter_tb.reading.xplane import XPlaneError, _varints, parse_xspace
 from tests.support import xspace as xs
 
 FIXTURES = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures", "xplane")
@@ -234,6 +235,19 @@ def test_event_runs_split_by_other_fields_and_key_bytes_inside_payloads():
     assert (trace.args["step_num"] == np.arange(300)).all()
     assert trace.ts == pytest.approx(34 * np.arange(300) / 1e6)
     assert trace.event_args(299, raw)["args"] == {"step_num": 299, "t": '"' * (299 % 40), "u": 34}
+
+
+def test_word_at_a_time_varints_agree_with_byte_at_a_time():
+    rng = np.random.default_rng(1)
+    values = [int(v) for v in rng.integers(0, 2**63, 3000) >> rng.integers(0, 63, 3000)]
+    values += [2**64 - 1, 0, 127, 128, 2**56 - 1, 2**56]
+    raw = b"".join(encode_varint(v) for v in values) + b"\xff\xff"  # ends inside a varint
+    u8 = np.frombuffer(raw, np.uint8)
+    pos = np.cumsum([0] + [len(encode_varint(v)) for v in values])
+    end = np.full(len(pos), len(raw) - 1, np.int64)
+    value, after, ok = _varints(u8, unaligned(u8, "<u8"), pos, end)
+    assert value[:-1].tolist() == values and not ok[-1] and ok[:-1].all()
+    assert (after[:-1] == pos[1:]).all()
 
 
 def test_cycle_names_of_tensorflow_profiles():
