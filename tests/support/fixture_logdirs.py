@@ -87,7 +87,7 @@ def text_markdown(step: int) -> str:
 
 
 def write_views(logdir: Path) -> Path:
-    """PR curves, text (markdown + hostile HTML), audio and a custom-scalars layout."""
+    """PR curves, text (markdown + hostile HTML), audio, a custom-scalars layout and a histogram."""
     import torch
     from tensorboardX import SummaryWriter
     from torch.utils.tensorboard import SummaryWriter as TorchWriter
@@ -103,6 +103,8 @@ def write_views(logdir: Path) -> Path:
                 w.add_pr_curve("pr/classifier", labels, scores, step, num_thresholds=PR_THRESHOLDS)
             for step in TEXT_STEPS:
                 w.add_text("notes/markdown", text_markdown(step), step)
+            for step in HIST_STEPS:
+                w.add_histogram("weights/dense", rng.normal(step / 10, 1.0, size=500), step)
             for step in range(30):
                 w.add_scalar("loss/train", scalar_value(run, step), step)
                 w.add_scalar("loss/eval", scalar_value(run, step) + 0.1, step)

@@ -177,17 +177,27 @@ def png_ink(data: bytes, colour: tuple[int, int, int]) -> int:
     return int((np.abs(pixels - np.array(colour)).sum(axis=2) < 40).sum())
 
 
-def svg_lines(data: bytes, colour: tuple[int, int, int]) -> list[ET.Element]:
-    """The SVG's solid strokes in ``colour`` long enough to be a curve (not a legend swatch)."""
-    hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
-    root = ET.fromstring(data)
+def svg_colour(value: str | None) -> tuple[int, ...] | None:
+    """An SVG paint attribute ("#rrggbb" or "rgb(r,g,b)") as (r, g, b)."""
+    if value and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))
+    numbers = re.findall(r"\d+", value or "")
+    return tuple(int(v) for v in numbers) if value and value.startswith("rgb(") else None
+
+
+def svg_paths(data: bytes, paint: str, colour: tuple[int, int, int]) -> list[ET.Element]:
+    """The SVG's paths whose ``paint`` ("stroke" or "fill") is ``colour``, with more than
+    two vertices (a legend swatch has two)."""
     return [
         p
-        for p in root.iter(f"{SVG}path")
-        if p.get("stroke", "").lower() == hex_colour
-        and p.get("stroke-opacity") is None
-        and len(re.findall(r"[ML]", p.get("d", ""))) > 6
+        for p in ET.fromstring(data).iter(f"{SVG}path")
+        if svg_colour(p.get(paint)) == colour and len(re.findall(r"[ML]", p.get("d", ""))) > 2
     ]
+
+
+def svg_lines(data: bytes, colour: tuple[int, int, int]) -> list[ET.Element]:
+    """The SVG's solid strokes in ``colour`` long enough to be a curve (not a legend swatch)."""
+    return [p for p in svg_paths(data, "stroke", colour) if p.get("stroke-opacity") is None]
 
 
 def svg_texts(data: bytes) -> list[str]:
@@ -243,6 +253,20 @@ def test_chart_cards_download_as_png_and_svg(board):
     card = panel.locator(dom.attr("custom-chart", "losses"))
     dom.wait_ink(nb, card.locator("canvas").first)
     check_card_downloads(nb, card, "losses", "losses", 2)
+    # distributions: one chart per run, its median a solid line; histograms: a ridge per step
+    card = dom.open_tab(nb, "distributions").locator(dom.attr("distribution", "weights/dense"))
+    card.locator("canvas").nth(len(fx.RUNS) - 1).wait_for()
+    dom.wait_all_ink(nb, card.locator("canvas"), len(fx.RUNS))
+    check_card_downloads(nb, card, "weights/dense", "weights_dense", 1)
+    card = dom.open_tab(nb, "histograms").locator(dom.attr("histogram", "weights/dense"))
+    card.locator("canvas").nth(len(fx.RUNS) - 1).wait_for()
+    dom.wait_all_ink(nb, card.locator("canvas"), len(fx.RUNS))
+    _, svg = download(nb, card, "svg")
+    colours = run_colours(nb)
+    for run in fx.RUNS:
+        ridges = [p for p in svg_paths(svg, "fill", colours[run]) if p.get("fill-opacity")]  # not the swatch
+        assert len(ridges) == len(fx.HIST_STEPS), run
+        assert run in svg_texts(svg)  # the run's caption
     # cards with nothing drawn (text) have no download button
     text = dom.open_tab(nb, "text").locator(dom.attr("text-card", fx.TEXT_TAG))
     text.wait_for()
