@@ -119,6 +119,17 @@ test("text is escaped, keeps its font, alignment and baseline; rotated text keep
   assert.equal(second.getAttribute("text-anchor"), "middle");
 });
 
+test("fillText's maxWidth squeezes only text wider than it", () => {
+  const g = createSvgContext(100, 100);
+  g.font = "10px sans-serif";
+  g.fillText("a rather long column name", 0, 10, 20);
+  g.fillText("ok", 0, 30, 200);
+  const [long, short] = parse(g.toSVG()).getElementsByTagName("text");
+  assert.equal(long.getAttribute("textLength"), "20");
+  assert.equal(long.getAttribute("lengthAdjust"), "spacingAndGlyphs");
+  assert.equal(short.getAttribute("textLength"), null);
+});
+
 test("a chart's drawing code runs through it: axes give lines and labels, a traced series one path", () => {
   const g = createSvgContext(300, 200);
   const view = { left: 40, right: 290, top: 10, bottom: 180, sx: (x) => 40 + x * 25, sy: (y) => 180 - y * 17 };

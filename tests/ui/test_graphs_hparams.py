@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
+from tests.support.card_downloads import download, svg_lines, svg_texts
 from tests.support.graph_hparams_fixtures import graph_event, small_tf_graph, tf_style_graph, write_events
 from tests.support.lab_theme import set_lab_theme
 
@@ -263,6 +265,14 @@ def test_hparams_columns_filters_downloads_colours_and_curves(lab, views_logdir)
         swatch = nb.scoped(f'[data-jtb-session="{run}"] .jtb-swatch')
         assert _css_colour(nb, swatch.evaluate("el => el.style.background")) == _css_colour(nb, colour)
     assert len(set(colours.values())) == 3
+    # its SVG download: one polyline per session in the session's colour, the axes named
+    box = nb.scoped("[data-jtb-parcoords]")
+    name, svg = download(nb, box, "svg")
+    assert name == "Parallel_coordinates.svg"
+    for run, colour in colours.items():
+        rgb = tuple(int(v) for v in re.findall(r"\d+", _css_colour(nb, colour))[:3])
+        assert len(svg_lines(svg, rgb)) == 1, run
+    assert {"lr", "optimizer", "hparam/accuracy"} <= {t.removesuffix(" (log)") for t in svg_texts(svg)}
     # hiding a column takes it out of the table and the downloads
     nb.scoped("[data-jtb-hparams-columns]").locator("xpath=..").locator("summary").click()
     nb.scoped('[data-jtb-hparams-column="optimizer"]').uncheck()

@@ -12,17 +12,13 @@ import io
 import re
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 
 from tests.support import board_dom as dom
 from tests.support import fixture_logdirs as fx
-from tests.support.browser_harness import ARTIFACTS
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.support.card_downloads import SVG, download, png_ink, svg_lines, svg_paths, svg_texts
 
 
 @pytest.fixture(scope="module")
@@ -157,51 +153,6 @@ def run_colours(nb) -> dict[str, tuple[int, int, int]]:
         css = nb.scoped(dom.attr("run-color", run)).evaluate("(el) => getComputedStyle(el).backgroundColor")
         out[run] = tuple(int(v) for v in re.findall(r"\d+", css)[:3])
     return out
-
-
-def download(nb, card, fmt: str) -> tuple[str, bytes]:
-    """Open the card's download menu and take its PNG or SVG: (file name, bytes)."""
-    card.scroll_into_view_if_needed()
-    card.locator(dom.attr("download")).click()
-    with nb.page.expect_download() as info:
-        card.locator(dom.attr(f"download-{fmt}")).click()
-    saved = info.value
-    data = Path(saved.path()).read_bytes()
-    (ARTIFACTS / f"download-{saved.suggested_filename}").write_bytes(data)  # to look at
-    return saved.suggested_filename, data
-
-
-def png_ink(data: bytes, colour: tuple[int, int, int]) -> int:
-    """Pixels of the PNG within a small distance of ``colour``."""
-    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
-    return int((np.abs(pixels - np.array(colour)).sum(axis=2) < 40).sum())
-
-
-def svg_colour(value: str | None) -> tuple[int, ...] | None:
-    """An SVG paint attribute ("#rrggbb" or "rgb(r,g,b)") as (r, g, b)."""
-    if value and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
-        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))
-    numbers = re.findall(r"\d+", value or "")
-    return tuple(int(v) for v in numbers) if value and value.startswith("rgb(") else None
-
-
-def svg_paths(data: bytes, paint: str, colour: tuple[int, int, int]) -> list[ET.Element]:
-    """The SVG's paths whose ``paint`` ("stroke" or "fill") is ``colour``, with more than
-    two vertices (a legend swatch has two)."""
-    return [
-        p
-        for p in ET.fromstring(data).iter(f"{SVG}path")
-        if svg_colour(p.get(paint)) == colour and len(re.findall(r"[ML]", p.get("d", ""))) > 2
-    ]
-
-
-def svg_lines(data: bytes, colour: tuple[int, int, int]) -> list[ET.Element]:
-    """The SVG's solid strokes in ``colour`` long enough to be a curve (not a legend swatch)."""
-    return [p for p in svg_paths(data, "stroke", colour) if p.get("stroke-opacity") is None]
-
-
-def svg_texts(data: bytes) -> list[str]:
-    return [t.text or "" for t in ET.fromstring(data).iter(f"{SVG}text")]
 
 
 def check_card_downloads(nb, card, tag: str, stem: str, lines_per_run: int, shown=fx.RUNS):

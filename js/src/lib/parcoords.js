@@ -12,7 +12,7 @@
 //
 // Column names and category labels are painted with fillText (never HTML).
 import { formatNumber } from "./format.js";
-import { sizeCanvas } from "./canvas.js";
+import { registerPainter, sizeCanvas } from "./canvas.js";
 import { onThemeChange, themeColors } from "./theme.js";
 
 const FAINT = "rgba(160,168,178,0.35)";
@@ -105,8 +105,12 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
 
   function draw() {
     width = Math.max(320, el.clientWidth || 600);
-    const ctx = sizeCanvas(canvas, width, height);
-    ctx.clearRect(0, 0, width, height);
+    paint(sizeCanvas(canvas, width, height));
+    el.dataset.jtbRowsShown = String([...Array(n()).keys()].filter(shown).length);
+  }
+
+  // the chart at its current width into the 2-D context ctx (the canvas, or a download's)
+  function paint(ctx) {
     const ink = inkOf(el);
     const rows = n();
     ctx.lineWidth = 1;
@@ -159,8 +163,8 @@ export function createParallelCoordinates(el, { height = 300, onBrush = () => {}
         ctx.strokeRect(x - 8, yOf(b[1]), 16, yOf(b[0]) - yOf(b[1]));
       }
     });
-    el.dataset.jtbRowsShown = String([...Array(rows).keys()].filter(shown).length);
   }
+  registerPainter(canvas, { paint: (g) => paint(g) });
 
   function nearestAxis(x) {
     let best = -1, dist = 18;
@@ -279,16 +283,23 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
     const nx = data.xColumns.length, ny = data.yColumns.length;
     const width = M.left + nx * (cell + M.gap);
     const height = M.top + ny * (cell + M.gap) + M.bottom;
-    const ctx = sizeCanvas(canvas, Math.max(width, 200), Math.max(height, 60));
-    ctx.clearRect(0, 0, width, height);
-    placed = [];
-    tickText = [];
+    const drawn = paint(sizeCanvas(canvas, Math.max(width, 200), Math.max(height, 60)));
+    placed = drawn.placed;
+    tickText = drawn.tickText;
+    el.dataset.jtbTicks = tickText.join("|");
+  }
+
+  // the matrix into the 2-D context ctx (the canvas, or a download's); returns the points
+  // placed (for picking) and the tick values painted
+  function paint(ctx) {
+    const nx = data.xColumns.length, ny = data.yColumns.length;
+    const placed = [], tickText = [];
     const ink = inkOf(el);
     ctx.font = "10px sans-serif";
     if (!nx || !ny) {
       ctx.fillStyle = ink.fg;
       ctx.fillText("No hparams or metrics to plot.", 8, 20);
-      return;
+      return { placed, tickText };
     }
     const xs = data.xColumns.map(axisScale), ys = data.yColumns.map(axisScale);
     const rows = data.xColumns[0].values.length;
@@ -297,7 +308,7 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
         const x0 = M.left + i * (cell + M.gap), y0 = M.top + j * (cell + M.gap);
         ctx.strokeStyle = ink.grid;
         ctx.strokeRect(x0, y0, cell, cell);
-        paintTicks(ctx, ink, xs[i], ys[j], x0, y0, i === 0, j === ny - 1);
+        paintTicks(ctx, ink, xs[i], ys[j], x0, y0, i === 0, j === ny - 1, tickText);
         const order = [...Array(rows).keys()].sort((a, b) => (data.visible?.[a] ?? 1) - (data.visible?.[b] ?? 1));
         for (const r of order) {
           const vx = data.xColumns[i].values[r], vy = data.yColumns[j].values[r];
@@ -327,11 +338,12 @@ export function createScatterMatrix(el, { cell = 150, onPick = () => {} } = {}) 
       ctx.fillText(data.yColumns[j].name, 0, 0, cell);
       ctx.restore();
     }
-    el.dataset.jtbTicks = tickText.join("|");
+    return { placed, tickText };
   }
+  registerPainter(canvas, { paint: (g) => { paint(g); } });
 
   // tick marks on every cell's edges; values under the bottom row and left of the first column
-  function paintTicks(ctx, ink, sx, sy, x0, y0, labelY, labelX) {
+  function paintTicks(ctx, ink, sx, sy, x0, y0, labelY, labelX, tickText) {
     ctx.fillStyle = ink.fg;
     ctx.font = "10px sans-serif";
     for (const t of fewTicks(sx)) {

@@ -11,7 +11,8 @@
 // lineWidth, lineCap, lineJoin, miterLimit, globalAlpha, font, textAlign, textBaseline,
 // setLineDash / getLineDash, save / restore, translate / rotate / scale / transform /
 // setTransform / resetTransform, beginPath / moveTo / lineTo / closePath / rect / arc /
-// quadraticCurveTo / bezierCurveTo, fill / stroke / clip, fillRect / strokeRect, fillText,
+// quadraticCurveTo / bezierCurveTo, fill / stroke / clip, fillRect / strokeRect, fillText (with
+// maxWidth: textLength),
 // measureText (a real canvas's metrics where there is a document), drawImage(image, x, y[, w, h])
 // (embedded as a data: URL). clearRect draws nothing: an SVG has no pixels to clear (pass a
 // `background` for an opaque picture). Gradients and patterns are not supported (drawn black).
@@ -231,8 +232,10 @@ export function createSvgContext(width, height, { background = null, title = nul
     },
     clearRect() {},
 
-    fillText(text, x, y) {
+    fillText(text, x, y, maxWidth) {
       const font = parseFont(state.font);
+      // the canvas squeezes text wider than maxWidth: so does textLength
+      const squeeze = Number.isFinite(maxWidth) && measure(state.font, String(text)) > maxWidth;
       const [a, b, c, d] = state.matrix;
       const plain = b === 0 && c === 0 && a === d && a > 0; // translate + uniform scale
       const [px, py] = plain ? apply(x, y) : [x, y];
@@ -245,6 +248,8 @@ export function createSvgContext(width, height, { background = null, title = nul
         "text-anchor": ANCHOR[state.textAlign] !== "start" ? ANCHOR[state.textAlign] : undefined,
         "dominant-baseline": BASELINE[state.textBaseline],
         "xml:space": "preserve",
+        textLength: squeeze ? num(Math.max(maxWidth, 0) * (plain ? a : 1)) : undefined,
+        lengthAdjust: squeeze ? "spacingAndGlyphs" : undefined,
         ...paint("fill", state.fillStyle), "clip-path": clipAttr(),
       }, String(text));
     },

@@ -6,8 +6,9 @@
 // DOM contract (tests): [data-jtb-hparams-filter] run regex input, [data-jtb-status-filter]
 // select, [data-jtb-hparams-count], [data-jtb-hparams-table] table whose header cells are
 // [data-jtb-sort="<column>"] and rows [data-jtb-session="<run>"] (aria-selected when
-// picked), [data-jtb-parcoords], [data-jtb-scatter-matrix], [data-jtb-clear-brushes],
-// [data-jtb-session-detail] (charts [data-jtb-session-chart="<tag>"], single-point values in
+// picked), [data-jtb-parcoords] and [data-jtb-scatter-matrix] (each with a card download menu,
+// [data-jtb-download]: host.js), [data-jtb-clear-brushes], [data-jtb-session-detail]
+// (charts [data-jtb-session-chart="<tag>"], also with one; single-point values in
 // [data-jtb-session-values]), [data-jtb-hparams-columns] (the column panel: show/hide
 // checkboxes [data-jtb-hparams-column="<name>"], numeric bounds [data-jtb-hparams-min="<name>"]
 // and [data-jtb-hparams-max="<name>"]), [data-jtb-hparams-download="csv|json|latex"].
@@ -77,6 +78,11 @@ export default {
     const smBox = h("div", { "data-jtb-scatter-matrix": "", style: { overflow: "auto" } });
     const detail = h("div", { "data-jtb-session-detail": "" });
     const section = (title, body, open = true) => h("details", { class: "jtb-section", open }, [h("summary", { class: "jtb-section-title", text: title }), body]);
+    // each chart's download menu (PNG / SVG, lib/cards.js) on a row above it
+    for (const [box, title] of [[pcBox, "Parallel coordinates"], [smBox, "Scatter matrix"]]) {
+      box.append(h("div", { class: "jtb-card-head" }));
+      addDownloadMenu(box, title);
+    }
     const empty = h("div", { class: "jtb-empty", text: "No hparams sessions yet." });
     ctx.el.append(
       h("div", { class: "jtb-toolbar" }, [filter, status, clear, count, h("span", { class: "jtb-label", text: "Download" }), ...downloads]),
