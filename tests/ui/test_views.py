@@ -18,7 +18,8 @@ from PIL import Image
 
 from tests.support import board_dom as dom
 from tests.support import fixture_logdirs as fx
-from tests.support.card_downloads import SVG, download, png_ink, svg_lines, svg_paths, svg_texts
+from tests.support.card_downloads import SVG, download, png_ink, svg_colour, svg_lines, svg_paths, svg_texts
+from tests.support.lab_theme import set_lab_theme
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +192,18 @@ def test_chart_cards_download_as_png_and_svg(board):
     png, _ = check_card_downloads(nb, card, "loss/train", "loss_train", 1)
     corner = Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
     assert corner == (255, 255, 255)  # the light theme's card background
+    # on JupyterLab Dark: the card's dark background, light title text, the runs' colours
+    set_lab_theme(nb)
+    try:
+        png, svg = check_card_downloads(nb, card, "loss/train", "loss_train", 1)
+        pixels = Image.open(io.BytesIO(png)).convert("RGB")
+        background = card.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        assert pixels.getpixel((2, 2)) == tuple(int(v) for v in re.findall(r"\d+", background)[:3])
+        assert sum(pixels.getpixel((2, 2))) < 3 * 80
+        title = next(t for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text == "loss/train")
+        assert sum(svg_colour(title.get("fill"))) > 3 * 200  # light text (its alpha aside)
+    finally:
+        set_lab_theme(nb, dark=False)
     # a run unticked is left out of both files
     nb.scoped(dom.attr("run-toggle", "eval")).uncheck()
     check_card_downloads(nb, card, "loss/train", "loss_train", 1, shown=("train",))
