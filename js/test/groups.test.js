@@ -77,9 +77,17 @@ test("group lines replace their members' lines on the step axis, members faint o
   settings.set("group_members", true);
   const faint = withGroups(["g/seed=1", "g/seed=2", "other"].map(run), { tag: "loss", state, selection, settings, el });
   assert.deepEqual(faint.map((l) => [l.name, l.color]), [["g/seed=1", "#11223355"], ["g/seed=2", "#11223355"], ["g", selection.color("g")], ["other", "#112233"]]);
-  settings.set("x_axis", "wall"); // aggregates are per step: runs as they are
+  settings.set("group_members", false);
+  settings.set("x_axis", "wall"); // a message without times (an older kernel): runs as they are
   assert.deepEqual(withGroups([run("g/seed=1")], { tag: "loss", state, selection, settings, el }).map((l) => l.name), ["g/seed=1"]);
   assert.equal(el.hasAttribute("data-jtb-band"), false);
+  foldGroupMessage(state, { ...AGG, wall: f64(100, 110, 125), relative: f64(0, 10, 25) });
+  for (const [axis, xs] of [["wall", [100, 110, 125]], ["relative", [0, 10, 25]]]) { // time axes: members' mean times
+    settings.set("x_axis", axis);
+    const [group] = withGroups([run("g/seed=1"), run("g/seed=2")], { tag: "loss", state, selection, settings, el });
+    assert.deepEqual([group.name, [...group.x], group.wallAt(2)], ["g", xs, 125]);
+    assert.equal(el.getAttribute("data-jtb-band"), "std");
+  }
   foldGroupMessage(state, { type: "group_drop", group: "g", tag: "loss" });
   assert.equal(state.groups.size, 0);
 });

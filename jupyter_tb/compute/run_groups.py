@@ -134,14 +134,19 @@ def _union(step_arrays: list[np.ndarray]) -> np.ndarray:
     return np.unique(np.concatenate(step_arrays))
 
 
-def aggregate(series: Sequence[tuple[np.ndarray, np.ndarray]], steps: str = "union") -> Aggregate:
-    """Statistics over the members ``[(steps, values), ...]`` of one group (one tag)."""
+def _members(series: Sequence[tuple[np.ndarray, np.ndarray]], steps: str) -> list:
+    """The members' (steps, values) with at least one point, each one value per step."""
     if steps not in STEP_MODES:
         raise ValueError(f"steps must be one of {STEP_MODES}, got {steps!r}")
     members = [
         _last_per_step(np.asarray(s, dtype=np.int64), np.asarray(v, dtype=np.float64)) for s, v in series
     ]
-    members = [m for m in members if len(m[0])]
+    return [m for m in members if len(m[0])]
+
+
+def aggregate(series: Sequence[tuple[np.ndarray, np.ndarray]], steps: str = "union") -> Aggregate:
+    """Statistics over the members ``[(steps, values), ...]`` of one group (one tag)."""
+    members = _members(series, steps)
     if not members:
         empty = np.empty(0)
         return Aggregate(np.empty(0, np.int64), empty, empty, empty, empty, empty, np.empty(0, np.int64))
@@ -202,6 +207,31 @@ def _aggregate_block(members, block: np.ndarray, mode: str):
         np.where(some, middle, np.nan),
         count.astype(np.int64),
     )
+
+
+def mean_at(
+    series: Sequence[tuple[np.ndarray, np.ndarray]], grid: np.ndarray, steps: str = "union"
+) -> np.ndarray:
+    """The members' mean at each step of ``grid`` (an :class:`Aggregate`'s steps) under
+    :func:`aggregate`'s rules (interpolated inside each member's own range, or logged steps
+    only); NaN where no member has a value. Gives a group's line its place on the time axes
+    (members' wall or relative times per step), where only the mean is wanted."""
+    members = _members(series, steps)
+    grid = np.asarray(grid, dtype=np.int64)
+    out = np.full(len(grid), np.nan)
+    for start in range(0, len(grid), _CHUNK):
+        block = grid[start : start + _CHUNK]
+        total, count = np.zeros(len(block)), np.zeros(len(block))
+        column = np.empty(len(block))
+        for member_steps, values in members:
+            column.fill(np.nan)
+            _fill_column(column, member_steps, values, block, steps)
+            present = ~np.isnan(column)
+            total[present] += column[present]
+            count += present
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start : start + len(block)] = np.where(count > 0, total / count, np.nan)
+    return out
 
 
 def aggregate_groups(

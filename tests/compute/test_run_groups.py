@@ -7,7 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from jupyter_tb.compute.run_groups import aggregate, group_runs, members_of
+from jupyter_tb.compute import run_groups
+from jupyter_tb.compute.run_groups import aggregate, group_runs, mean_at, members_of
 from jupyter_tb.reading.series import Session
 
 RNG = np.random.default_rng(7)
@@ -142,3 +143,26 @@ def test_large_misaligned_groups_match_numpy_blockwise():
 def test_no_series_gives_an_empty_aggregate():
     assert len(aggregate([])) == 0
     assert len(aggregate([(np.array([1]), np.array([np.nan]))])) == 0
+
+
+def test_mean_at_follows_the_aggregate_rules_and_spans_the_union_in_chunks(monkeypatch):
+    """The members' mean at each step (a group's place on the wall-time axis): interpolated
+    inside each member's range in "union" mode, logged steps only in "exact"; NaN nowhere in
+    the union. A chunk of 7 steps makes the blockwise loop cover boundaries."""
+    monkeypatch.setattr(run_groups, "_CHUNK", 7)
+    every_100, every_128 = np.arange(0, 1001, 100), np.arange(0, 1025, 128)
+    wall_a, wall_b = 1e9 + every_100 * 0.5, 2e9 + every_128 * 2.0
+    union = aggregate([(every_100, wall_a), (every_128, wall_b)])
+    expected = np.nanmean(
+        [
+            np.where((union.steps <= 1000), np.interp(union.steps, every_100, wall_a), np.nan),
+            np.interp(union.steps, every_128, wall_b),
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(mean_at([(every_100, wall_a), (every_128, wall_b)], union.steps), expected)
+    exact = mean_at([(every_100, wall_a), (every_128, wall_b)], [0, 100, 128, 2000], steps="exact")
+    np.testing.assert_allclose(exact[:3], [(1e9 + 2e9) / 2, 1e9 + 50, 2e9 + 256])
+    assert np.isnan(exact[3])  # nobody logged step 2000
+    with pytest.raises(ValueError, match="steps must be one of"):
+        mean_at([(every_100, wall_a)], union.steps, steps="nearest")

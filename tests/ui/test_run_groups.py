@@ -21,6 +21,7 @@ SEED = r"/seed=\d+"
 OFFSETS = {1: 0.0, 2: 0.1, 3: 1.0}  # the seeds' spread: std and min-max bands differ
 STEPS = 50
 TAG = "loss"
+START = 1_700_000_000.0  # the runs' first wall time
 
 
 def loss(lr: float, seed: int, step: int) -> float:
@@ -37,12 +38,12 @@ def write_logdir(root: Path) -> Path:
     for lr in (0.1, 0.3):
         for seed in OFFSETS:
             with SummaryWriter(str(root / f"lr={lr}/seed={seed}")) as w:
-                for step in range(STEPS):
-                    w.add_scalar(TAG, loss(lr, seed, step), step)
+                for step in range(STEPS):  # a step every 10 s, from one start: time axes line up
+                    w.add_scalar(TAG, loss(lr, seed, step), step, walltime=START + 10 * step)
                 w.add_hparams({"lr": lr, "seed": seed}, {"final": final(lr, seed)}, run_name=".")
     with SummaryWriter(str(root / "baseline")) as w:
         for step in range(STEPS):
-            w.add_scalar(TAG, 6.0, step)
+            w.add_scalar(TAG, 6.0, step, walltime=START + 10 * step)
         w.add_custom_scalars({"groups": {"loss chart": ["Multiline", [f"^{TAG}$"]]}})
     return root
 
@@ -207,6 +208,17 @@ def test_band_settings_change_the_band(board):
     nb.screenshot("run-groups-minmax-members-lab")
     nb.scoped(dom.attr("group-members")).uncheck()
     nb.scoped(dom.attr("group-band")).select_option("std")
+    # on the time axes a group sits at its members' mean times: still one line with a band
+    for axis in ("relative", "wall"):
+        nb.scoped(dom.attr("x-axis")).select_option(axis)
+        dom.wait_points(nb, TAG, 3 * STEPS)
+        nb.page.wait_for_function(
+            f"([c, hex]) => ({BAND_INK_JS})([c, hex]) > 300",
+            arg=[nb.scoped(dom.chart(TAG)).locator(dom.attr("canvas")).element_handle(), group_color(nb, "lr=0.3")],
+        )
+        assert nb.scoped(dom.chart(TAG)).get_attribute("data-jtb-band") == "std"
+    nb.screenshot("run-groups-wall-axis-lab")
+    nb.scoped(dom.attr("x-axis")).select_option("step")
     nb.scoped(dom.attr("settings-toggle")).click()
 
 

@@ -202,27 +202,31 @@ const SPREAD_NAMES = { std: "± std", minmax: "min … max", ci95: "95% CI" };
 
 // The chart's lines with run groups: for the tag's groups whose aggregate the kernel sent
 // for exactly the grouped members, one line (centre, smoothed like a run) with a band
-// replaces the members' lines (kept faint behind when `group_members` is on). Only on the
-// step axis (aggregates are per step). Marks `el` with [data-jtb-band] while bands are drawn.
+// replaces the members' lines (kept faint behind when `group_members` is on). Aggregates are
+// per step; on the time axes a group sits at its members' mean wall / relative time of each
+// step (the kernel's `wall` / `relative` columns). Marks `el` with [data-jtb-band] while
+// bands are drawn.
 // A line's run is line.run, else its name; label(group) names a group's line, extra adds to it.
 export function withGroups(lines, { tag, state, selection, settings, el = null, label = (group) => group, extra = {} }) {
   const grouping = groupingOf(selection);
   let banded = false;
   const out = [];
-  if (settings.get("x_axis") === "step" && state.groups && state.groups.size) {
+  const xKind = settings.get("x_axis");
+  if (state.groups && state.groups.size) {
     const byRun = new Map(lines.map((line) => [line.run ?? line.name, line]));
     const weight = settings.get("smoothing");
     const drawn = new Set();
     for (const { name, members } of grouping.groups(selection.runs)) {
       const agg = state.groups.get(seriesKey(name, tag));
       if (!agg || agg.members.join("\n") !== members.join("\n")) continue; // regrouped: not here yet
+      if (xKind !== "step" && !agg[xKind]) continue; // no times in the message: members drawn
       const shown = members.filter((run) => byRun.has(run));
       if (!shown.length) continue;
       for (const run of shown) drawn.add(run);
       if (settings.get("group_members")) {
         for (const run of shown) out.push({ ...byRun.get(run), color: `${byRun.get(run).color}55`, smooth: null, faint: true });
       }
-      out.push({ ...groupLine(label(name), agg, selection.color(name), weight, settings), ...extra });
+      out.push({ ...groupLine(label(name), agg, selection.color(name), weight, settings, xKind), ...extra });
       banded = true;
     }
     lines = lines.filter((line) => !drawn.has(line.run ?? line.name));
@@ -252,14 +256,14 @@ export function withGroupsByTag(lines, tags, { state, selection, settings, el, d
   return out;
 }
 
-function groupLine(name, agg, color, weight, settings) {
+function groupLine(name, agg, color, weight, settings, xKind = "step") {
   const { center, lower, upper } = bandOf(agg, settings.get("group_center"), settings.get("group_band"));
   const soft = (values) => (weight > 0 ? smooth(values, weight, agg.n) : values);
   return {
-    name, color, x: agg.step, y: center, smooth: weight > 0 ? soft(center) : null, n: agg.n,
+    name, color, x: xKind === "step" ? agg.step : agg[xKind], y: center, smooth: weight > 0 ? soft(center) : null, n: agg.n,
     lower: soft(lower), upper: soft(upper), group: true,
     spread: SPREAD_NAMES[settings.get("group_band")],
-    countAt: (i) => agg.count[i], stepAt: (i) => agg.step[i], wallAt: () => NaN,
+    countAt: (i) => agg.count[i], stepAt: (i) => agg.step[i], wallAt: (i) => (agg.wall ? agg.wall[i] : NaN),
   };
 }
 

@@ -11,7 +11,8 @@ the grouping itself arrives through ``_groups``.
 message per (group, tag), computed in the kernel on the members' full series:
 
 - ``group``: ``{group, tag, members, steps_mode, total, step, mean, std, min, max, median,
-  count}`` replaces what the browser holds for (group, tag). Up to ``WHOLE_LIMIT`` steps
+  count, wall, relative}`` (wall / relative: the members' mean time at each step, for the
+  time axes) replaces what the browser holds for (group, tag). Up to ``WHOLE_LIMIT`` steps
   travel whole; longer aggregates as the min/max per pixel column of the centre lines and
   band edges (the indices of all of them, so line and band stay aligned).
 - ``group_drop``: ``{group, tag}`` the group no longer has that tag (regrouped).
@@ -30,7 +31,7 @@ import numpy as np
 import traitlets
 
 from jupyter_tb.compute.downsample import minmax_indices
-from jupyter_tb.compute.run_groups import STEP_MODES, aggregate, group_runs, members_of
+from jupyter_tb.compute.run_groups import STEP_MODES, aggregate, group_runs, mean_at, members_of
 
 WHOLE_LIMIT = 10_000  # aggregates up to this many steps travel whole
 PIXELS = 1_000  # pixel columns of a sampled aggregate
@@ -124,10 +125,26 @@ def _sampled_indices(steps: np.ndarray, agg) -> np.ndarray:
     return np.unique(np.concatenate([minmax_indices(steps, line, PIXELS) for line in lines]))
 
 
-def group_message(group: str, tag: str, members: list[str], agg, steps_mode: str) -> dict:
-    """The ``group`` message of one group's aggregate of ``tag`` (see the module docstring)."""
+def group_times(series: list, agg, steps_mode: str) -> dict[str, np.ndarray]:
+    """Where a group's line sits on the time axes: at each of its steps the members' mean
+    wall time, and the mean of their times since each member's first point (the "relative"
+    axis, as a single run's), interpolated like the values, never decreasing."""
+    wall = mean_at([(s.steps, s.wall_times) for s in series], agg.steps, steps_mode)
+    since_start = [(s.steps, s.wall_times - s.wall_times[0]) for s in series if len(s)]
+    relative = mean_at(since_start, agg.steps, steps_mode)
+    # a line never goes back in time: where a member ends, the mean of those left may be
+    # earlier than the step before's (the chart's x must not fold back)
+    return {"wall": np.fmax.accumulate(wall), "relative": np.fmax.accumulate(relative)}
+
+
+def group_message(
+    group: str, tag: str, members: list[str], agg, steps_mode: str, times: dict | None = None
+) -> dict:
+    """The ``group`` message of one group's aggregate of ``tag`` (see the module docstring);
+    ``times`` (:func:`group_times`) adds the ``wall`` and ``relative`` columns."""
     steps = agg.steps.astype(np.float64)
     columns = {"mean": agg.mean, "std": agg.std, "min": agg.min, "max": agg.max, "median": agg.median}
+    columns.update(times or {})
     count = agg.count.astype(np.float64)
     if len(steps) > WHOLE_LIMIT:
         keep = _sampled_indices(steps, agg)
@@ -168,7 +185,8 @@ class GroupedScalars(Grouping):
                 ]
                 started = time.monotonic()
                 agg = aggregate([(s.steps, s.values) for s in series], self.group_steps)
-                messages.append(group_message(group, tag, runs, agg, self.group_steps))
+                times = group_times(series, agg, self.group_steps)
+                messages.append(group_message(group, tag, runs, agg, self.group_steps, times))
                 done = time.monotonic()
                 self._group_sent.add((group, tag))
                 self._group_due[(group, tag)] = done + (RECOMPUTE_RATIO - 1) * (done - started)

@@ -91,6 +91,23 @@ def test_regex_groups_and_aggregates_match_numpy(logdir, outbox, live_sources):
     assert (aligned["count"] == 3).all()
 
 
+def test_group_lines_carry_their_members_mean_wall_and_relative_times(tmp_path, outbox, live_sources):
+    """The time axes: at each step a group sits at its members' mean wall time, and at the mean
+    of their times since each member's first point (members started an hour apart)."""
+    starts = {"a/seed=1": 1_700_000_000.0, "a/seed=2": 1_700_003_600.0}
+    for run, start in starts.items():
+        pace = 2.0 if run.endswith("1") else 4.0  # seconds per step
+        with SummaryWriter(str(tmp_path / run)) as w:
+            for step in range(0, 50, 5):
+                w.add_scalar("loss", 1.0 / (step + 1), step, walltime=start + pace * step)
+    w = make_view(Scalars, tmp_path, group_by=SEED)
+    sent = groups_of(outbox, w)[("a", "loss")]
+    steps = np.arange(0, 50, 5)
+    np.testing.assert_array_equal(sent["step"], steps)
+    np.testing.assert_allclose(sent["wall"], 1_700_001_800.0 + 3.0 * steps)
+    np.testing.assert_allclose(sent["relative"], 3.0 * steps)
+
+
 def test_exact_steps_and_regrouping(logdir, outbox, live_sources):
     w = make_view(Scalars, logdir, group_by=SEED)
     outbox.clear(w)
