@@ -214,7 +214,10 @@ def test_band_settings_change_the_band(board):
         dom.wait_points(nb, TAG, 3 * STEPS)
         nb.page.wait_for_function(
             f"([c, hex]) => ({BAND_INK_JS})([c, hex]) > 300",
-            arg=[nb.scoped(dom.chart(TAG)).locator(dom.attr("canvas")).element_handle(), group_color(nb, "lr=0.3")],
+            arg=[
+                nb.scoped(dom.chart(TAG)).locator(dom.attr("canvas")).element_handle(),
+                group_color(nb, "lr=0.3"),
+            ],
         )
         assert nb.scoped(dom.chart(TAG)).get_attribute("data-jtb-band") == "std"
     nb.screenshot("run-groups-wall-axis-lab")
