@@ -39,6 +39,8 @@ _EXPORTS = {
     "mesh": "jupyter_tb.api",
     "projector": "jupyter_tb.api",
     "watch": "jupyter_tb.api",
+    "close": "jupyter_tb.api",
+    "close_all": "jupyter_tb.api",
 }
 
 __all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]

@@ -149,6 +149,7 @@ def close(logdir) -> bool:
 
 
 def close_all() -> int:
+    """Stop every live reader of this kernel; returns how many were running."""
     sources = open_sources()
     for source in sources:
         source.close()

@@ -35,6 +35,7 @@ def test_same_logdir_shares_one_reader(logdir, live_sources):
 
     time.sleep(0.2)
     assert len(watcher_threads()) == before + 1
+    assert jupyter_tb.close is close  # public at the top level, as board() is
     assert close(logdir) is True
     time.sleep(0.1)
     assert len(watcher_threads()) == before
