@@ -71,3 +71,13 @@ test("blob loader: asks the kernel once per step, then serves the stored URL", a
   load("r", "t", 3, () => {}, () => {});
   assert.deepEqual(asked, [1, 3]); // a step the kernel does not have is not asked again
 });
+
+test("the step slider hides its range while there is one step, the step stays written", async () => {
+  await installDom();
+  const control = createStepSlider();
+  assert.equal(control.setSteps([7]), 7);
+  assert.equal(control.slider.style.display, "none");
+  assert.equal(control.el.querySelector("[data-jtb-step-value]").textContent, "7");
+  control.setSteps([7, 9]);
+  assert.equal(control.slider.style.display, "");
+});

@@ -26,6 +26,7 @@ export function createStepSlider({ label = "step", onChange = () => {}, attrs = 
     setSteps(steps) {
       control.steps = steps;
       slider.max = String(Math.max(steps.length - 1, 0));
+      slider.style.display = steps.length > 1 ? "" : "none"; // one step: just "step N"
       if (control.follow) slider.value = slider.max;
       control.step = steps[Number(slider.value)];
       value.textContent = control.step === undefined ? "" : String(control.step);

@@ -89,7 +89,8 @@ export function showDetails(panel, h, i, expanded, reveal) {
   row(dl, "device", d.device);
   row(dl, "dtype", d.dtype);
   row(dl, "shapes", d.shapes);
-  for (const [k, v] of d.attributes) row(dl, k, v);
+  const shown = new Map([["op", d.op], ["device", d.device], ["dtype", d.dtype]]);
+  for (const [k, v] of d.attributes) if (shown.get(k) !== v) row(dl, k, v); // not twice
   for (const [label, list] of [["inputs", d.inputs], ["outputs", d.outputs]]) {
     const head = document.createElement("div");
     head.style.cssText = "margin-top:8px;font-weight:bold;";
