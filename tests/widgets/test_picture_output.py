@@ -56,3 +56,40 @@ def test_executed_notebook_keeps_a_current_picture(tmp_path, monkeypatch):
     pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(data["image/png"]))).convert("RGB"))
     for run, color in zip(["early", "late"], browser_colors(["early", "late"]), strict=True):
         assert count_color(pixels, color) > 100, run
+
+
+def test_views_a_browser_shows_are_redrawn_off_the_cells_end(tmp_path, monkeypatch, live_sources):
+    """The end of a cell does not wait for a shown board's picture: the redraw runs on the
+    refresher thread, requests made while it runs coalesce into one more redraw."""
+    import threading
+    import time
+
+    from jupyter_tb import SummaryWriter
+    from jupyter_tb.widgets import picture_output
+    from jupyter_tb.widgets.views.scalars import Scalars
+    from tests.support.widget_capture import make_view
+
+    with SummaryWriter(str(tmp_path / "a")) as w:
+        w.add_scalar("loss", 1.0, 0)
+    view = make_view(Scalars, tmp_path)
+    view._rendered_by_browser = True
+    monkeypatch.setitem(picture_output._displayed, "jupyter-tb-test", view)
+    redraws, release = [], threading.Event()
+
+    def slow_refresh(display_id, shown):
+        redraws.append((display_id, threading.current_thread().name))
+        release.wait(5)
+        return 1
+
+    monkeypatch.setattr(picture_output, "_refresh", slow_refresh)
+    started = time.monotonic()
+    assert picture_output.refresh_pictures() == 0  # nothing redrawn on the cell's thread
+    while not redraws and time.monotonic() - started < 5:  # the refresher took it
+        time.sleep(0.01)
+    for _ in range(3):  # more cells finish while the first redraw runs
+        picture_output.refresh_pictures()
+    assert time.monotonic() - started < 2.0  # the redraw itself would block until released
+    release.set()
+    assert picture_output._refresher.idle(10)
+    assert redraws[0] == ("jupyter-tb-test", "jupyter_tb-pictures")
+    assert len(redraws) == 2  # the three requests during the first redraw made one more
