@@ -130,6 +130,20 @@ test("fillText's maxWidth squeezes only text wider than it", () => {
   assert.equal(short.getAttribute("textLength"), null);
 });
 
+test("drawImage embeds the image as a data: URL with its box, filter and pixelation", () => {
+  const g = createSvgContext(100, 100);
+  const picture = { width: 30, height: 20, toDataURL: () => "data:image/png;base64,AAAA" };
+  g.translate(5, 6);
+  g.filter = "brightness(1.5)";
+  g.imageSmoothingEnabled = false;
+  g.drawImage(picture, 1, 2, 60, 40);
+  const image = parse(g.toSVG()).getElementsByTagName("image")[0];
+  assert.equal(image.getAttributeNS("http://www.w3.org/1999/xlink", "href"), "data:image/png;base64,AAAA");
+  assert.deepEqual(["x", "y", "width", "height"].map((k) => image.getAttribute(k)), ["1", "2", "60", "40"]);
+  assert.equal(image.getAttribute("transform"), "matrix(1 0 0 1 5 6)");
+  assert.equal(image.getAttribute("style"), "filter:brightness(1.5);image-rendering:pixelated");
+});
+
 test("a chart's drawing code runs through it: axes give lines and labels, a traced series one path", () => {
   const g = createSvgContext(300, 200);
   const view = { left: 40, right: 290, top: 10, bottom: 180, sx: (x) => 40 + x * 25, sy: (y) => 180 - y * 17 };

@@ -11,12 +11,14 @@ every text step listed and a diff; histogram ticks; mesh faces, colours, axes an
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.support import board_dom as dom
+from tests.support.card_downloads import SVG, download, svg_texts
 from tests.support.tf_images import add_tf_images
 
 N_THRESHOLDS = 21
@@ -163,6 +165,31 @@ def test_images_thumbnails_every_sample_wall_time_and_zoom(board):
     shot(nb, "image-zoom", zoom)
     nb.page.keyboard.press("Escape")
     zoom.wait_for(state="detached")
+
+
+def test_image_card_downloads_hold_its_images(board):
+    """The card's PNG shows each image at its on-screen size, pixelated like the screen (each
+    sample's unique pixel is a block of its exact colour); the SVG embeds every image."""
+    nb = board
+    card = dom.open_tab(nb, "images").locator(dom.attr("image-card", "batch/inputs"))
+    imgs = card.locator(dom.attr("image", "tf"))
+    card.locator(f"{dom.attr('image', 'tf')}[data-jtb-sample='{SAMPLES - 1}'][src^='blob:']").wait_for()
+    nb.page.wait_for_function(
+        "(els) => els.every((e) => e.complete && e.naturalWidth)", arg=imgs.element_handles()
+    )
+    name, png = download(nb, card, "png")
+    assert name == "batch_inputs.png"
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    for k in range(imgs.count()):
+        step, sample = (int(imgs.nth(k).get_attribute(a)) for a in ("data-jtb-step", "data-jtb-sample"))
+        unique = tf_image(step, sample)[1, 2]
+        assert (np.abs(pixels - unique).sum(axis=2) == 0).sum() >= 25, (step, sample)  # a ~10x10 block
+    name, svg = download(nb, card, "svg")
+    assert name == "batch_inputs.svg"
+    root = ET.fromstring(svg)
+    hrefs = [i.get("{http://www.w3.org/1999/xlink}href", "") for i in root.iter(f"{SVG}image")]
+    assert len(hrefs) >= imgs.count() and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    assert "batch/inputs" in svg_texts(svg)
 
 
 def test_images_one_step_for_every_card_and_side_by_side(board):

@@ -45,7 +45,12 @@ function cardParts(cardEl) {
       const text = [...el.childNodes].map((node) => node.textContent.trim()).filter(Boolean).join("  "); // spans sit apart on screen
       parts.push({ kind: "caption", box, text, color: swatch ? getComputedStyle(swatch).backgroundColor : null });
     } else if (drawable(el)) {
-      parts.push({ kind: el.matches("canvas") ? "chart" : "image", el, box, painter: painterOf(el) });
+      // an image keeps its CSS filter (the brightness / contrast settings) and its pixelation
+      const style = getComputedStyle(el);
+      parts.push({
+        kind: el.matches("canvas") ? "chart" : "image", el, box, painter: painterOf(el),
+        filter: style.filter, pixelated: style.imageRendering === "pixelated",
+      });
     }
   }
   return parts;
@@ -143,7 +148,11 @@ export function cardPicture(cardEl, title) {
         g.fillStyle = colors.text;
         g.fillText(fit(g, part.text, w - (textX - x)), textX, y + h / 2);
       } else if (part.kind === "image") {
+        g.save();
+        if (part.filter && part.filter !== "none") g.filter = part.filter;
+        g.imageSmoothingEnabled = !part.pixelated;
         g.drawImage(part.el, x, y, w, h);
+        g.restore();
       } else {
         g.save();
         g.translate(x, y);

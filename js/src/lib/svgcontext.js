@@ -11,13 +11,13 @@
 // lineWidth, lineCap, lineJoin, miterLimit, globalAlpha, font, textAlign, textBaseline,
 // setLineDash / getLineDash, save / restore, translate / rotate / scale / transform /
 // setTransform / resetTransform, beginPath / moveTo / lineTo / closePath / rect / arc /
-// quadraticCurveTo / bezierCurveTo, fill / stroke / clip, fillRect / strokeRect, fillText (with
-// maxWidth: textLength),
-// measureText (a real canvas's metrics where there is a document), drawImage(image, x, y[, w, h])
-// (embedded as a data: URL). clearRect draws nothing: an SVG has no pixels to clear (pass a
+// quadraticCurveTo / bezierCurveTo, fill / stroke / clip, fillRect / strokeRect, fillText (its
+// maxWidth as textLength), measureText (a real canvas's metrics where there is a document),
+// drawImage(image, x, y[, w, h]) (embedded as a data: URL; `filter`, a CSS filter, and
+// imageSmoothingEnabled = false apply to images only, as their style). clearRect draws nothing: an SVG has no pixels to clear (pass a
 // `background` for an opaque picture). Gradients and patterns are not supported (drawn black).
 // Coordinates are written in output units (the transform is applied to path points), so the
-// file has no nested transforms except on rotated text.
+// file has no nested transforms except on rotated text and images.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -92,7 +92,7 @@ const attrs = (pairs) => Object.entries(pairs)
 
 const DEFAULTS = {
   fillStyle: "#000", strokeStyle: "#000", lineWidth: 1, lineCap: "butt", lineJoin: "miter", miterLimit: 10,
-  globalAlpha: 1, font: "10px sans-serif", textAlign: "start", textBaseline: "alphabetic", dash: [], clip: null,
+  globalAlpha: 1, filter: "none", smoothing: true, font: "10px sans-serif", textAlign: "start", textBaseline: "alphabetic", dash: [], clip: null,
   matrix: [1, 0, 0, 1, 0, 0],
 };
 
@@ -176,6 +176,8 @@ export function createSvgContext(width, height, { background = null, title = nul
     get font() { return state.font; }, set font(v) { state.font = v; },
     get textAlign() { return state.textAlign; }, set textAlign(v) { state.textAlign = v; },
     get textBaseline() { return state.textBaseline; }, set textBaseline(v) { state.textBaseline = v; },
+    get filter() { return state.filter; }, set filter(v) { state.filter = v; },
+    get imageSmoothingEnabled() { return state.smoothing; }, set imageSmoothingEnabled(v) { state.smoothing = Boolean(v); },
     lineDashOffset: 0,
     setLineDash(segments) { state.dash = segments.length % 2 ? [...segments, ...segments] : [...segments]; },
     getLineDash() { return [...state.dash]; },
@@ -273,6 +275,10 @@ export function createSvgContext(width, height, { background = null, title = nul
         x: num(x), y: num(y), width: num(w ?? image.naturalWidth ?? image.width), height: num(h ?? image.naturalHeight ?? image.height),
         "xlink:href": href, preserveAspectRatio: "none", transform: `matrix(${[a, b, c, d, e, f].map(num).join(" ")})`,
         opacity: state.globalAlpha < 1 ? num(state.globalAlpha) : undefined, "clip-path": clipAttr(),
+        style: [
+          state.filter && state.filter !== "none" ? `filter:${state.filter}` : "",
+          state.smoothing ? "" : "image-rendering:pixelated",
+        ].filter(Boolean).join(";") || undefined,
       });
     },
 
