@@ -180,10 +180,10 @@ test("edgePath: from the bottom of the source to the top of the target", () => {
   assert.deepEqual(pts.at(-1), { x: pb.x, y: pb.y - pb.h / 2 });
 });
 
-test("viewport: fit centres the layout and never magnifies past 2x", () => {
+test("viewport: fit centres the layout and never magnifies past 1.25x", () => {
   const small = fitView(100, 50, 800, 600);
-  assert.equal(small.k, 2);
-  assert.equal(small.x, (800 - 200) / 2);
+  assert.equal(small.k, 1.25);
+  assert.equal(small.x, (800 - 125) / 2);
   const big = fitView(4000, 1000, 800, 600);
   assert.ok(Math.abs(big.k - 800 / 4040) < 1e-12);
   assert.equal(big.y, Math.max(10, (600 - 1000 * big.k) / 2));

@@ -4,7 +4,7 @@
 
 const MIN_ZOOM = 0.02;
 const MAX_ZOOM = 8;
-const MAX_FIT_ZOOM = 2;
+const MAX_FIT_ZOOM = 1.25; // a small graph is shown near its natural size (TensorBoard's), not blown up
 
 // The whole layout (width x height) centred in a w x ht canvas, never magnified past 2x.
 export function fitView(width, height, w, ht) {
