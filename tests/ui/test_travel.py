@@ -8,12 +8,14 @@ import io
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.support import board_dom as dom
+from tests.support.card_downloads import SVG, download, svg_texts
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +131,20 @@ def test_a_request_fails_with_a_note_not_a_hang(offline_page):
     with page.expect_console_message(lambda m: "offline copy" in m.text, timeout=5_000):
         page.locator(f"{dom.chart('train/loss')} {dom.attr('csv')}").click()
     assert requests == []
+
+
+def test_a_card_downloads_png_and_svg_offline(offline_page):
+    """Card downloads are drawn in the browser: the exported file makes them with no kernel."""
+    page, requests, errors = offline_page
+    page.click(dom.tab("scalars"))
+    card = page.locator(dom.chart("train/loss"))
+    dom.wait_ink(_Page(page), card.locator(dom.attr("canvas")))
+    name, png = download(_Page(page), card, "png")
+    assert name == "train_loss.png" and Image.open(io.BytesIO(png)).size[0] > 100
+    name, svg = download(_Page(page), card, "svg")
+    assert name == "train_loss.svg" and "train/loss" in svg_texts(svg)
+    assert len(list(ET.fromstring(svg).iter(f"{SVG}path"))) > 5
+    assert requests == [] and errors == []
 
 
 class _Page:
