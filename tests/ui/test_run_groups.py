@@ -16,6 +16,7 @@ import pytest
 
 from tests.support import board_dom as dom
 from tests.support.browser_harness import NotebookPage
+from tests.support.card_downloads import download, png_ink, svg_lines, svg_paths, svg_texts
 
 SEED = r"/seed=\d+"
 OFFSETS = {1: 0.0, 2: 0.1, 3: 1.0}  # the seeds' spread: std and min-max bands differ
@@ -155,6 +156,26 @@ def test_group_by_input_groups_runs_and_draws_bands(board):
         arg=[card.locator(dom.attr("canvas")).element_handle(), group_color(nb, "lr=0.1")],
     )
     nb.screenshot("run-groups-lab")
+
+
+@pytest.mark.ui
+def test_a_group_chart_downloads_with_its_lines_and_bands(board):
+    """The SVG of a grouped chart: per group one line and one band in the group's colour,
+    the legend naming it; the PNG has the group's colour."""
+    nb = board
+    card = grouped_in_tab(nb, "scalars", dom.chart(TAG))
+    nb.page.wait_for_function("(el) => el.getAttribute('data-jtb-band') === 'std'", arg=card.element_handle())
+    _, png = download(nb, card, "png")
+    _, svg = download(nb, card, "svg")
+    texts = svg_texts(svg)
+    for group in ("lr=0.1", "lr=0.3"):
+        hex_colour = group_color(nb, group)
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert len(svg_lines(svg, rgb)) == 1, group
+        bands = [p for p in svg_paths(svg, "fill", rgb) if p.get("fill-opacity") == "0.2"]
+        assert len(bands) == 1, group
+        assert group in texts, group
+        assert png_ink(png, rgb) > 50, group
 
 
 @pytest.mark.ui
