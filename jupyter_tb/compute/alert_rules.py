@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -112,10 +113,9 @@ class NonFinite(Rule):
         ]
 
 
-@dataclass(frozen=True)
-class _TrendState:
-    tail: np.ndarray = field(default_factory=lambda: np.empty(0))  # the last `window - 1` finite values
-    tail_high: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # each above the line then?
+class _TrendState(NamedTuple):  # a tuple: thousands are made per reload
+    tail: np.ndarray = np.empty(0)  # the last `window - 1` finite values
+    tail_high: np.ndarray = np.empty(0, bool)  # each above the line then?
     seen: int = 0  # finite values so far
     best: float = np.inf  # lowest level after the warm-up
     above: int = 0  # values in a row whose window was mostly above the line
@@ -254,7 +254,9 @@ class Diverging(Rule):
             [part for state, values in zip(states, fresh) for part in (state.tail, values)], out=history
         )
         flags = _SCRATCH.take("flags", total, np.bool_)
-        if not np.isfinite(history, out=flags).all():  # rare: settle the others, hand these back
+        with np.errstate(over="ignore", invalid="ignore"):
+            suspect = not np.isfinite(history.dot(history))  # one pass, no array written
+        if suspect and not np.isfinite(history, out=flags).all():  # rare: settle the others, hand these back
             ok = ~np.logical_or.reduceat(~flags, offsets)
             out: list[_TrendState | None] = [None] * count
             kept = np.flatnonzero(ok).tolist()

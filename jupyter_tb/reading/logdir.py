@@ -293,7 +293,7 @@ class Logdir(Reader):
                 for (kind, tag), track in state.store.tracks.items():
                     if kind != "scalars":
                         continue
-                    start, end = cursors.get((run, tag), 0), len(track)
+                    start, end = cursors.get((run, tag), 0), len(track.steps)
                     if end == start:
                         continue
                     if end < start:
@@ -303,9 +303,9 @@ class Logdir(Reader):
                             run,
                             tag,
                             start,
-                            track.steps.view()[start:],
-                            track.wall_times.view()[start:],
-                            track.data.view()[start:],
+                            track.steps.view_from(start),
+                            track.wall_times.view_from(start),
+                            track.data.view_from(start),
                         )
                     )
         return out

@@ -147,35 +147,39 @@ class AlertMonitor:
         """Scan the points every scalar series got since the last check: one call to the
         reader for all of them, then each rule once over all series it watches."""
         with self._lock:
-            appended = self.source.logdir.scalars_appended(self._cursors)
+            cursors = self._cursors
+            appended = self.source.logdir.scalars_appended(cursors)
             batches: list[list] = [[] for _ in self.rules]  # per rule: the series it scans now
+            keys: list[list] = [[] for _ in self.rules]  # their (run, tag)
             paced: set[str] = set()  # a run's pace needs one of its series per check, not all
             for item in appended:
-                series = (item.run, item.tag)
-                if item.start < self._cursors.get(series, 0):  # cut (a restart purged steps): start over
+                run, tag, start, steps = item[:4]
+                series = (run, tag)
+                if start < cursors.get(series, 0):  # cut (a restart purged steps): start over
                     for states in self._states:
                         states.pop(series, None)
-                self._cursors[series] = item.start + len(item.steps)
-                if not len(item.steps):
+                cursors[series] = start + len(steps)
+                if not len(steps):
                     continue
-                if item.run not in paced:
-                    paced.add(item.run)
-                    self._note_pace(item.run, item.steps, item.wall_times)
-                for k in self._rules_for(item.tag):
+                if run not in paced:
+                    paced.add(run)
+                    self._note_pace(run, steps, item.wall_times)
+                for k in self._rules_for(tag):
                     batches[k].append(item)
+                    keys[k].append(series)
             findings: list[tuple] = []
             for k, batch in enumerate(batches):
                 if batch:
-                    self._scan_rule(k, batch, findings)
+                    self._scan_rule(k, batch, keys[k], findings)
             for run, tag, _, _, rule, step, wall_time, message in sorted(findings, key=lambda f: f[:4]):
                 self._record((run, tag, rule), step, wall_time, message)
 
-    def _scan_rule(self, k: int, batch: list, findings: list) -> None:
-        """Rule ``k`` over the new points of ``batch``; its findings are added to ``findings``
-        as (run, tag, rule number, order, rule name, step, wall time, message)."""
+    def _scan_rule(self, k: int, batch: list, keys: list, findings: list) -> None:
+        """Rule ``k`` over the new points of ``batch`` (series ``keys``); its findings are added
+        to ``findings`` as (run, tag, rule number, order, rule name, step, wall time, message)."""
         rule, states = self.rules[k], self._states[k]
         initial = rule.start()  # states never change in place, so series may share it
-        current = [states.get((item.run, item.tag), initial) for item in batch]
+        current = [states.get(key, initial) for key in keys]
         try:
             scanned = rule.scan_many(current, batch)
         except Exception:  # scan them one by one, so one bad series costs only itself
@@ -189,10 +193,9 @@ class AlertMonitor:
                         + traceback.format_exc(limit=4)
                     )
         for i, state, found in scanned:
-            item = batch[i]
-            states[(item.run, item.tag)] = state
+            states[keys[i]] = state
             for order, finding in enumerate(found):
-                at = finding.position
+                item, at = batch[i], finding.position
                 step, wall_time = int(item.steps[at]), float(item.wall_times[at])
                 findings.append((item.run, item.tag, k, order, rule.name, step, wall_time, finding.message))
 

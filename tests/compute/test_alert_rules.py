@@ -138,9 +138,11 @@ def test_a_custom_rule_sees_new_points_only_and_raises_and_clears():
 
 
 def _same_state(a, b) -> bool:
-    if not dataclasses.is_dataclass(a):
-        return a == b
-    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if dataclasses.is_dataclass(a):
+        return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, tuple):
+        return type(a) is type(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 def _mixed_series(rng, count: int, n: int) -> list[np.ndarray]:
