@@ -43,7 +43,9 @@ export function openInbox(model) {
   const inbox = { model, queue: [], listener: null, received: 0 };
   model.on("msg:custom", (msg, buffers) => {
     if (msg && msg.type === "library") return; // the renderer library, for widget.js's loader
-    deliver(inbox, msg, buffers);
+    // a snapshot sent again (jupyter_tb/widgets/redelivery.py): applied in one go
+    if (msg && msg.type === "batch" && Array.isArray(msg.messages)) msg.messages.forEach((m) => deliver(inbox, m, buffers));
+    else deliver(inbox, msg, buffers);
   });
   inboxes().put(model.get("_uid"), inbox);
   return inbox;

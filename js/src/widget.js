@@ -88,9 +88,8 @@ export default {
     const inbox = openInbox(model);
     // A reloaded page gets no pushed snapshot: ask for one (answered when the kernel is idle).
     // So does a model the host brought up after the kernel pushed (marimo: see library.py).
-    setTimeout(() => {
-      if (inbox.received === 0) model.send({ type: "hello" });
-    }, 500);
+    // Either way the kernel learns that this model listens (jupyter_tb/widgets/redelivery.py).
+    setTimeout(() => model.send({ type: inbox.received === 0 ? "hello" : "ready" }), 500);
     // No kernel (a saved notebook reopened): show the board's saved last data, if any.
     setTimeout(() => {
       const saved = model.get("_replay");

@@ -32,3 +32,12 @@ test("the kernel's library answer stays out of the view's inbox", () => {
   assert.equal(inbox.received, 1);
   assert.deepEqual(inbox.queue.map(([msg]) => msg.type), ["reset"]);
 });
+
+test("a batch (a snapshot sent again) reaches the session as its messages, in one go", () => {
+  const model = fakeModel("view-2");
+  const inbox = openInbox(model);
+  const buffers = [new ArrayBuffer(8)];
+  model.emit({ type: "batch", messages: [{ type: "reset" }, { type: "series", value: { buffer: 0 } }] }, buffers);
+  assert.deepEqual(inbox.queue.map(([msg]) => msg.type), ["reset", "series"]);
+  assert.equal(inbox.queue[1][1], buffers); // buffer indexes refer to the batch's list
+});

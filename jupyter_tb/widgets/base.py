@@ -70,6 +70,7 @@ import traitlets
 
 from jupyter_tb.reading.protocol import Reader
 from jupyter_tb.widgets.library import _Library, library, static_file
+from jupyter_tb.widgets.redelivery import Redelivery, drops_early_messages
 from jupyter_tb.widgets.wire import pack
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -137,6 +138,9 @@ class View(anywidget.AnyWidget):
         self._unsubscribe: Callable[[], None] | None = None
         self.errors: list[str] = []
         self.on_msg(self._on_browser_message)
+        self._redelivery = (
+            Redelivery(lambda: self._send_snapshot(batched=True)) if drops_early_messages(self.comm) else None
+        )
         self.setup()
         if source is not None:
             self._unsubscribe = source.subscribe(self._on_changes)
@@ -226,8 +230,10 @@ class View(anywidget.AnyWidget):
         self.send(content, buffers)
 
     # -- machinery ---------------------------------------------------------------------------
-    def _send_snapshot(self) -> list[dict]:
-        """Send a snapshot (and return its messages: an exported board records them)."""
+    def _send_snapshot(self, batched: bool = False) -> list[dict]:
+        """Send a snapshot (and return its messages: an exported board records them).
+        ``batched``: as one "batch" message the browser applies at once (a snapshot sent
+        again replaces what is shown with no empty frame in between)."""
         with self._lock:
             self._dirty.clear()
             try:
@@ -235,8 +241,10 @@ class View(anywidget.AnyWidget):
             except Exception as error:
                 messages = [{"type": "reset"}, self._error_message(error)]
             # posted under the lock so no update can overtake the snapshot it continues
-            for message in messages:
+            for message in [{"type": "batch", "messages": messages}] if batched else messages:
                 self.post(message)
+        if self._redelivery is not None:
+            self._redelivery.arm()
         return messages
 
     def _error_message(self, error: BaseException) -> dict:
@@ -275,6 +283,8 @@ class View(anywidget.AnyWidget):
 
     def _on_browser_message(self, _widget, content: dict, buffers: list) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
+        if self._redelivery is not None:  # the browser listens: no more resending
+            self._redelivery.heard()
         if kind == "hello":
             self._send_snapshot()
         elif kind == "request":
@@ -325,6 +335,9 @@ class View(anywidget.AnyWidget):
         if unsubscribe is not None:
             unsubscribe()
             self._unsubscribe = None
+        redelivery = getattr(self, "_redelivery", None)
+        if redelivery is not None:
+            redelivery.heard()
         timer = getattr(self, "_timer", None)
         if timer is not None:
             timer.cancel()

@@ -23,7 +23,9 @@ Other anywidget hosts (js/src/widget.js holds the browser side of each point):
 from __future__ import annotations
 
 import pathlib
+import sys
 import threading
+import weakref
 
 import anywidget
 
@@ -47,14 +49,39 @@ class _Library(anywidget.AnyWidget):
 
 
 _lock = threading.Lock()
-_library: _Library | None = None
+# (weak reference to the marimo session, or None) and its library, by id of the session
+_libraries: dict[int | None, tuple[weakref.ref | None, _Library]] = {}
+
+
+def _marimo_session():
+    """The marimo session running this code, if any: ``marimo run`` serves each page its own
+    session, in threads of one process, and a model opened in one is unknown to the others."""
+    context = sys.modules.get("marimo._runtime.context")  # only when marimo runs this
+    get = getattr(context, "safe_get_context", None)
+    try:
+        return get() if get else None
+    except Exception:  # another marimo version: one library, as in Jupyter
+        return None
+
+
+def _usable(entry, session) -> bool:
+    ref, lib = entry
+    if ref is not None and ref() is not session:
+        return False
+    # marimo closes the models of a cell that runs again: its comm then says so
+    return lib.comm is not None and not getattr(lib.comm, "_closed", False)
 
 
 def library() -> _Library:
-    """The kernel's library model, created on first use (and again if it was closed)."""
-    global _library
+    """The library model of this kernel (or marimo session), created on first use and again
+    if it was closed."""
+    session = _marimo_session()
+    key = None if session is None else id(session)
     with _lock:
-        # marimo closes the models of a cell that runs again: its comm then says so
-        if _library is None or _library.comm is None or getattr(_library.comm, "_closed", False):
-            _library = _Library()
-        return _library
+        for stale in [k for k, (ref, _) in _libraries.items() if ref is not None and ref() is None]:
+            del _libraries[stale]
+        entry = _libraries.get(key)
+        if entry is None or not _usable(entry, session):
+            entry = (None if session is None else weakref.ref(session), _Library())
+            _libraries[key] = entry
+        return entry[1]

@@ -5,7 +5,7 @@ marimo differs from Jupyter where our loader leans on the host (jupyter_tb/widge
 it instantiates a model only when it is displayed or fetched with ``host.getWidget``, draws
 each widget in a shadow root, and has its own light/dark theme. The notebook shows the board
 twice, as a cell's last expression and through ``mo.ui.anywidget`` (marimo's documented
-wrapper); ``?library=kernel`` unhooks the board from the library model, as a host without
+wrapper); ``?train=1`` runs a training loop in a later cell; ``?library=kernel`` unhooks the board from the library model, as a host without
 ``host.getWidget`` would leave it, so the loader must fetch the library from the kernel.
 """
 
@@ -41,6 +41,22 @@ def _():
 @app.cell
 def _(board, mo):
     mo.ui.anywidget(board)
+    return
+
+
+@app.cell
+def _(board, mo):
+    if mo.query_params().get("train") == "1":  # a training loop keeps the kernel busy
+        import os, time
+        from jupyter_tb import SummaryWriter
+
+        with SummaryWriter(LOGDIR + "/busy") as writer:
+            for step in range(600):
+                if os.path.exists(LOGDIR + "/stop"):
+                    break
+                writer.add_scalar("loss/total", 0.5, step)
+                writer.flush()
+                time.sleep(0.1)
     return
 
 
@@ -154,3 +170,23 @@ def test_the_library_comes_from_the_kernel_when_the_host_cannot_bring_it(open_ap
     page, boards = open_app("?library=kernel")
     wait_ink(page, boards.first.locator(LOSS).first)
     assert page.evaluate("() => !!globalThis[Symbol.for('jupyter_tb.lib.fromKernel')]")
+
+
+def test_the_board_fills_and_goes_live_while_a_later_cell_trains(open_app, marimo_app):
+    """The board's first snapshot reached its model before marimo ran the view's code and
+    was dropped; the browser's "hello" waits for the busy kernel. The resent snapshot
+    (jupyter_tb/widgets/redelivery.py) must fill it, and the loop's points follow."""
+    _, logdir = marimo_app
+    try:
+        page, boards = open_app("?train=1")
+        chart = boards.first.locator(dom.chart("loss/total"))
+        chart.wait_for(timeout=20_000)
+        start = int(chart.get_attribute("data-jtb-points") or 0)
+        assert start >= len(fx.RUNS) * fx.SCALAR_STEPS
+        page.wait_for_function(
+            "([c, n]) => Number(c.getAttribute('data-jtb-points')) >= n",
+            arg=[chart.element_handle(), start + 5],
+            timeout=20_000,
+        )
+    finally:
+        (logdir / "stop").touch()  # the loop ends; the kernel was busy until now
