@@ -10,9 +10,13 @@ Other anywidget hosts (js/src/widget.js holds the browser side of each point):
 - marimo instantiates a model in the browser only when something displays it or asks for it
   with ``host.getWidget`` (which it implements): the library arrives that way, a dashboard's
   tabs are brought up by their ``_uid`` (= their model id), and a view's pushed snapshot,
-  sent before its model ran, is asked for again with "hello". It draws views inside a shadow
+  sent before its model ran, is asked for again with "hello" and, while the kernel is too
+  busy to answer, sent again unasked (widgets/redelivery.py). It draws views inside a shadow
   root, so widget.js adopts the library's stylesheet there. It closes a cell's models when
-  the cell runs again, so a closed library is replaced here.
+  the cell runs again, so a closed library is replaced here. ``marimo run`` serves each page
+  its own session in threads of one process: one library per session. Not handled: a tab
+  the dashboard adds later from its reader thread opens its model outside any marimo session,
+  which marimo sends nowhere (the tab stays empty until the board's cell runs again).
 - A host without ``host.getWidget`` that never loads an undisplayed model: widget.js asks
   the view's own channel for the library ("library", answered with lib.js as one binary
   buffer by ``View``) and imports it from a Blob URL, once per page. Chosen over a
