@@ -147,7 +147,7 @@ class AlertMonitor:
         """Scan the points every scalar series got since the last check: one call to the
         reader for all of them, then each rule once over all series it watches."""
         with self._lock:
-            cursors = self._cursors
+            cursors, rule_cache = self._cursors, self._rule_cache
             appended = self.source.logdir.scalars_appended(cursors)
             batches: list[list] = [[] for _ in self.rules]  # per rule: the series it scans now
             keys: list[list] = [[] for _ in self.rules]  # their (run, tag)
@@ -164,7 +164,8 @@ class AlertMonitor:
                 if run not in paced:
                     paced.add(run)
                     self._note_pace(run, steps, item.wall_times)
-                for k in self._rules_for(tag):
+                numbers = rule_cache.get(tag)
+                for k in self._rules_for(tag) if numbers is None else numbers:
                     batches[k].append(item)
                     keys[k].append(series)
             findings: list[tuple] = []
@@ -254,16 +255,19 @@ class AlertMonitor:
             return
         pace = self._pace.setdefault(run, _Pace())
         # the newest few points of each scan tell the usual interval well enough (O(1) per scan)
-        gaps = sorted(g for g in np.diff(walls[-17:]).tolist() if g > 0)
+        recent = walls[-17:].tolist()
+        gaps = sorted(later - earlier for earlier, later in zip(recent, recent[1:]) if later > earlier)
         if gaps:
             pace.gaps.append(gaps[len(gaps) // 2])
-        newest = float(walls[-1])
+        newest = recent[-1]
         if not newest > pace.last_wall:
             return
         pace.last_wall = newest
         pace.last_step = int(steps[-1])
-        # "was writing": its newest point is recent; an old finished run never stalls
-        pace.live = self._clock() - newest < self.stalled.limit(pace.usual)
+        # "was writing": its newest point is recent; an old finished run never stalls (the
+        # limit is at least min_seconds: no need to work out the usual gap for a fresh point)
+        age = self._clock() - newest
+        pace.live = age < self.stalled.min_seconds or age < self.stalled.limit(pace.usual)
         if (run, "", "stalled") in self._active:
             self._record((run, "", "stalled"), pace.last_step, pace.last_wall, None)
 
