@@ -413,7 +413,7 @@ class _Scratch(threading.local):
 
 _SCRATCH = _Scratch()
 _QUIET_MANY_MAX = 4096  # new values of one series that _quiet_many lays out beside the others
-_QUIET_MANY_CHUNK = 1 << 16  # new values in one _quiet_many call: bounds the scratch buffers (~3 MB)
+_QUIET_MANY_CHUNK = 1 << 16  # new values in one _quiet_many call: bounds the scratch buffers (~4 MB a thread)
 
 
 def _run_lengths(flags: np.ndarray, carry: int) -> np.ndarray:
