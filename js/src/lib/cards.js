@@ -78,7 +78,7 @@ function downloadMenu(cardEl, title) {
     item.addEventListener("click", (event) => {
       event.stopPropagation();
       close();
-      Promise.resolve(save(cardEl, title())).catch((error) => console.warn(`jupyter-tb: ${format} download failed`, error));
+      Promise.resolve().then(() => save(cardEl, title())).catch((error) => console.warn(`jupyter-tb: ${format} download failed`, error));
     });
     return item;
   });
@@ -104,7 +104,8 @@ function downloadMenu(cardEl, title) {
   return anchor;
 }
 
-// The download menu on a card made outside the grid (custom scalars, hparams session charts).
+// The download menu on a card made outside the grid (custom scalars; hparams: session charts,
+// parallel coordinates, scatter matrix).
 export function addDownloadMenu(cardEl, title) {
   const head = cardEl.querySelector(".jtb-card-head") || cardEl;
   let buttons = head.querySelector(".jtb-card-buttons");
