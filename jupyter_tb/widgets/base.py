@@ -69,7 +69,14 @@ import anywidget
 import traitlets
 
 from jupyter_tb.reading.protocol import Reader
-from jupyter_tb.widgets.library import _Library, library, static_file
+from jupyter_tb.widgets.library import (
+    _Library,
+    acting_for,
+    library,
+    marimo_session,
+    open_in_session,
+    static_file,
+)
 from jupyter_tb.widgets.redelivery import Redelivery, drops_early_messages
 from jupyter_tb.widgets.wire import pack
 
@@ -129,7 +136,9 @@ class View(anywidget.AnyWidget):
         # _uid doubles as the comm's model id: hosts that only instantiate displayed models
         # (marimo) let the dashboard's loader bring a tab's model up by it (js/src/widget.js)
         uid = uuid.uuid4().hex
+        self._session = marimo_session()  # the marimo session this view lives in, if any
         super().__init__(_lib=library(), _uid=uid, model_id=uid, **kwargs)
+        open_in_session(self, self._session)  # a tab added from a reader thread, in marimo
         self.source = source
         self._lock = threading.RLock()
         self._dirty: set = set()
@@ -234,7 +243,7 @@ class View(anywidget.AnyWidget):
         """Send a snapshot (and return its messages: an exported board records them).
         ``batched``: as one "batch" message the browser applies at once (a snapshot sent
         again replaces what is shown with no empty frame in between)."""
-        with self._lock:
+        with acting_for(self._session), self._lock:
             self._dirty.clear()
             try:
                 messages = self.snapshot()
@@ -268,7 +277,7 @@ class View(anywidget.AnyWidget):
         self._flush()
 
     def _flush(self) -> None:
-        with self._lock:
+        with acting_for(self._session), self._lock:
             self._timer = None
             dirty, self._dirty = self._dirty, set()
             self._last_flush = time.monotonic()

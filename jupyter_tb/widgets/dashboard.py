@@ -23,6 +23,7 @@ import traitlets
 from jupyter_tb.compute.alert_rules import DEFAULT_RULES
 from jupyter_tb.widgets.base import View, registered_views
 from jupyter_tb.widgets.board_alerts import attach_alerts, stop_on_changed
+from jupyter_tb.widgets.library import acting_for
 from jupyter_tb.widgets.replay_record import REPLAY_BYTES
 from jupyter_tb.widgets.views.group_series import Grouping
 
@@ -188,7 +189,7 @@ class Dashboard(Grouping, View):
             if self.comm is None:
                 return
             self.post(self._progress())
-        with self._lock:  # tabs before the final "loaded", whichever thread gets here first
+        with acting_for(self._session), self._lock:  # tabs before the final "loaded", whichever thread first
             self._add_tabs()
             self.post(self._progress())
 

@@ -14,9 +14,9 @@ Other anywidget hosts (js/src/widget.js holds the browser side of each point):
   busy to answer, sent again unasked (widgets/redelivery.py). It draws views inside a shadow
   root, so widget.js adopts the library's stylesheet there. It closes a cell's models when
   the cell runs again, so a closed library is replaced here. ``marimo run`` serves each page
-  its own session in threads of one process: one library per session. Not handled: a tab
-  the dashboard adds later from its reader thread opens its model outside any marimo session,
-  which marimo sends nowhere (the tab stays empty until the board's cell runs again).
+  its own session in threads of one process: one library per session. A model opened outside
+  a session's thread (a tab the dashboard adds from its reader thread) is sent nowhere by
+  marimo: views remember their session and such a model is opened again there.
 - A host without ``host.getWidget`` that never loads an undisplayed model: widget.js asks
   the view's own channel for the library ("library", answered with lib.js as one binary
   buffer by ``View``) and imports it from a Blob URL, once per page. Chosen over a
@@ -26,6 +26,7 @@ Other anywidget hosts (js/src/widget.js holds the browser side of each point):
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import sys
 import threading
@@ -57,15 +58,49 @@ _lock = threading.Lock()
 _libraries: dict[int | None, tuple[weakref.ref | None, _Library]] = {}
 
 
-def _marimo_session():
-    """The marimo session running this code, if any: ``marimo run`` serves each page its own
-    session, in threads of one process, and a model opened in one is unknown to the others."""
+_acting = threading.local()  # .session: the marimo session a reader or timer thread works for
+
+
+def marimo_session():
+    """The marimo session this code runs in or works for, if any: ``marimo run`` serves each
+    page its own session, in threads of one process, and a model opened in one is unknown to
+    the others."""
     context = sys.modules.get("marimo._runtime.context")  # only when marimo runs this
     get = getattr(context, "safe_get_context", None)
     try:
-        return get() if get else None
+        session = get() if get else None
     except Exception:  # another marimo version: one library, as in Jupyter
-        return None
+        session = None
+    return session if session is not None else getattr(_acting, "session", None)
+
+
+@contextlib.contextmanager
+def acting_for(session):
+    """This thread works for ``session`` (a view's reader-thread flush): models it opens, a
+    dashboard's new tabs, belong there (:func:`open_in_session`)."""
+    before = getattr(_acting, "session", None)
+    _acting.session = session
+    try:
+        yield
+    finally:
+        _acting.session = before
+
+
+def open_in_session(widget, session) -> None:
+    """marimo sends a model opened outside its sessions' threads nowhere: bind the comm to
+    ``session`` and open the model again there (its ESM then travels as a data URL)."""
+    comm = widget.comm
+    if (
+        session is None
+        or getattr(comm, "kernel", None) != "marimo"
+        or getattr(comm, "_stream", 0) is not None
+    ):
+        return
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    comm._stream = session.stream
+    state, buffer_paths, buffers = _remove_buffers(widget.get_state())
+    comm._open(data={"state": state, "buffer_paths": buffer_paths, "method": "open"}, buffers=buffers)
 
 
 def _usable(entry, session) -> bool:
@@ -79,7 +114,7 @@ def _usable(entry, session) -> bool:
 def library() -> _Library:
     """The library model of this kernel (or marimo session), created on first use and again
     if it was closed."""
-    session = _marimo_session()
+    session = marimo_session()
     key = None if session is None else id(session)
     with _lock:
         for stale in [k for k, (ref, _) in _libraries.items() if ref is not None and ref() is None]:

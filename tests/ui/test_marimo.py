@@ -147,6 +147,13 @@ def test_board_draws_switches_tabs_and_goes_live_in_marimo(open_app, marimo_app)
             arg=[board.locator(dom.chart("loss/total")).element_handle(), len(fx.RUNS) * fx.SCALAR_STEPS + 1],
         )
 
+    # a kind of data the board had no tab for: the tab's model, opened by the reader thread,
+    # must reach the page (jupyter_tb/widgets/library.py: open_in_session)
+    with SummaryWriter(str(logdir / "eval")) as writer:
+        writer.add_text("notes/late", "arrived after the board", 0)
+    first.locator(dom.tab("text")).click()
+    first.locator(dom.panel("text")).get_by_text("arrived after the board").first.wait_for(timeout=20_000)
+
     # another tab: a child model marimo had not instantiated, brought up by its uid
     first.scroll_into_view_if_needed()
     first.locator(dom.tab("histograms")).click()
