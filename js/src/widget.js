@@ -114,7 +114,7 @@ export default {
       adoptStyles(el);
       followPageTheme(el, signal);
       const dispose = await lib.render({ model, el, inbox, host, signal });
-      model.send({ type: "rendered" }); // the kernel stops refreshing this output's static picture
+      model.send({ type: "rendered" }); // a browser shows it: the kernel redraws its picture off the cell
       return dispose;
     } catch (error) {
       el.textContent = `jupyter-tb: ${error && error.message ? error.message : error}`;

@@ -298,7 +298,7 @@ class View(anywidget.AnyWidget):
             self._send_snapshot()
         elif kind == "request":
             self._answer(content, buffers)
-        elif kind == "rendered":  # a browser shows this view: its picture is not refreshed
+        elif kind == "rendered":  # a browser shows this view: its picture is redrawn in the background
             self._rendered_by_browser = True
         elif kind == "library":  # a host that never loaded the _Library model (js/src/widget.js)
             self.send({"type": "library"}, [static_file("lib.js").read_bytes()])
