@@ -24,12 +24,19 @@ class GrowableArray:
     that is never written costs no memory, because the kernel backs pages on first touch.
     """
 
-    __slots__ = ("_array", "_length")
+    # _readonly: a read-only alias of _array (renewed whenever _array is replaced), so views
+    # are plain slices of it, read-only without a flag call each (pollers take thousands)
+    __slots__ = ("_array", "_length", "_readonly")
 
     def __init__(self, dtype, width: int | None = None, capacity: int = 0):
         shape = (capacity,) if width is None else (capacity, width)
-        self._array = np.empty(shape, dtype=dtype)
         self._length = 0
+        self._set_array(np.empty(shape, dtype=dtype))
+
+    def _set_array(self, array: np.ndarray) -> None:
+        self._array = array
+        self._readonly = array.view()
+        self._readonly.flags.writeable = False
 
     def __len__(self) -> int:
         return self._length
@@ -60,21 +67,17 @@ class GrowableArray:
         # a new, larger array: slices handed out earlier keep pointing at the old one
         grown = np.empty((capacity,) + self._array.shape[1:], dtype=self._array.dtype)
         grown[: self._length] = self._array[: self._length]
-        self._array = grown
+        self._set_array(grown)
 
     def view(self) -> np.ndarray:
-        out = self._array[: self._length]
-        out.flags.writeable = False
-        return out
+        return self._readonly[: self._length]
 
     def view_from(self, start: int) -> np.ndarray:
         """``view()[start:]`` in one step, for a poller taking thousands of them per reload."""
-        out = self._array[start : self._length]
-        out.setflags(write=False)
-        return out
+        return self._readonly[start : self._length]
 
     def keep(self, mask: np.ndarray) -> None:
-        self._array = self._array[: self._length][mask].copy()
+        self._set_array(self._array[: self._length][mask].copy())
         self._length = len(self._array)
 
     def trim(self) -> None:
@@ -82,7 +85,7 @@ class GrowableArray:
         in small arrays, which share heap pages. A big array's unwritten tail never was."""
         spare = len(self._array) - self._length
         if spare > self._length * 0.1 + 16 and self._array.nbytes < _TRIM_BELOW:
-            self._array = self._array[: self._length].copy()
+            self._set_array(self._array[: self._length].copy())
 
     def last(self):
         return self._array[self._length - 1] if self._length else None

@@ -24,6 +24,10 @@ def test_column_views_survive_growth_and_purge():
         column.view()[0] = 1
     column.trim()
     assert len(column.view()) == 153
+    for view in (first, second, column.view(), column.view_from(100)):  # read-only after grow, keep, trim
+        with pytest.raises(ValueError):
+            view[0] = 1
+    assert column.view_from(150).tolist() == [0, 1, 2]
 
 
 def test_ragged_blocks_and_keep():
