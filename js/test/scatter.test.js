@@ -6,7 +6,7 @@ import {
   MOVING_LIMIT, drawCount, drawableLabels, gather, highlightPoints, normalise, pointSizes, shuffledOrder, withHiddenAlpha,
 } from "../src/lib/scatter/points.js";
 import { insidePolygon, pickNearest, pointsInPolygon, projectToScreen } from "../src/lib/scatter/hit.js";
-import { drawLasso, labelPlacement, orthoFrame } from "../src/lib/scatter/paint.js";
+import { FIELD_OF_VIEW, drawLasso, labelPlacement, orthoFrame, perspectiveFov } from "../src/lib/scatter/paint.js";
 import { recordingContext } from "./helpers.js";
 
 const IDENTITY = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
@@ -101,6 +101,10 @@ test("painting: the 2-D frame keeps the aspect; labels and the lasso are placed 
   assert.ok(Math.abs(wide.right - wide.left - 2 * 2.16) < 1e-12 && Math.abs(wide.top - 1.08) < 1e-12);
   const tall = orthoFrame(0.5);
   assert.ok(Math.abs(tall.top - 2.16) < 1e-12 && Math.abs(tall.right - 1.08) < 1e-12);
+  // 3-D: a tall canvas widens the vertical view so the horizontal one is the wide canvas's
+  assert.equal(perspectiveFov(2), FIELD_OF_VIEW);
+  const half = (deg) => Math.tan((deg * Math.PI) / 360);
+  assert.ok(Math.abs(half(perspectiveFov(0.5)) * 0.5 - half(FIELD_OF_VIEW)) < 1e-12);
   assert.deepEqual(labelPlacement(0, 0, 0.5, 200, 100), { visible: true, transform: "translate(106px, 43px)" });
   assert.equal(labelPlacement(0, 0, 1.5, 200, 100).visible, false);
   const ctx = recordingContext();

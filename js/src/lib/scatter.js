@@ -28,7 +28,7 @@ import {
   MOVING_LIMIT, SETTLE_MS, drawCount, drawableLabels, highlightPoints, normalise, pointSizes, shuffledOrder, withHiddenAlpha,
 } from "./scatter/points.js";
 import { pickNearest, pointsInPolygon, projectToScreen } from "./scatter/hit.js";
-import { CAMERA_DISTANCE, createCloud, drawLasso, labelPlacement, orthoFrame } from "./scatter/paint.js";
+import { CAMERA_DISTANCE, createCloud, drawLasso, labelPlacement, orthoFrame, perspectiveFov } from "./scatter/paint.js";
 import { attachPointer } from "./scatter/pointer.js";
 
 export function createScatter(el, options = {}) {
@@ -124,6 +124,7 @@ export function createScatter(el, options = {}) {
         makeControls();
       }
       camera.aspect = aspect;
+      camera.fov = perspectiveFov(aspect); // refits a resized canvas, keeping the user's orbit and zoom
     }
     camera.updateProjectionMatrix();
     cloud.setStyle(pointSizes(data.n, renderer.getPixelRatio(), options.pointSize), data.dims === 3);

@@ -139,18 +139,19 @@ export default {
     const status = h("div", { class: "jtb-note", "data-jtb-projector-status": "" });
     const variance = h("div", { class: "jtb-progress", "data-jtb-projector-variance": "" });
     const legend = h("div", { "data-jtb-projector-legend": "", style: { display: "flex", flexWrap: "wrap", gap: "6px", margin: "4px 0" } });
-    const plotBox = h("div", { "data-jtb-projector-plot": "", style: { position: "relative", flex: "1 1 auto", minWidth: "0", border: "1px solid var(--jp-border-color2, #e0e0e0)" } });
+    const plotBox = h("div", { class: "jtb-projector-plot", "data-jtb-projector-plot": "" });
     const tooltip = createTooltip();
     const neighborTitle = h("div", { class: "jtb-label", text: "Nearest neighbours" });
     const neighborList = h("ol", { "data-jtb-projector-neighbors": "", style: { margin: "4px 0", paddingLeft: "22px", fontVariantNumeric: "tabular-nums" } });
-    const side = h("div", { style: { flex: "0 0 230px", maxHeight: "520px", overflow: "auto" } }, [
+    const side = h("div", { class: "jtb-projector-side" }, [
       h("div", { class: "jtb-control" }, [h("span", { text: "Distance" }), ui.metricSelect]),
       neighborTitle, neighborList,
     ]);
     const bookmarkList = h("div", { "data-jtb-projector-bookmarks": "", style: { display: "none" } });
     side.prepend(bookmarkList);
     ctx.el.append(ui.toolbar, legend, h("div", { class: "jtb-toolbar" }, [status, ui.progress, ui.cancelButton]), variance,
-      h("div", { style: { display: "flex", gap: "10px", alignItems: "flex-start" } }, [plotBox, side]));
+      // the side panel goes below the plot when the board is narrow (views.css)
+      h("div", { class: "jtb-projector-body" }, [h("div", { class: "jtb-projector-row" }, [plotBox, side])]));
     plotBox.append(tooltip.el);
     // a fixed widget height (the `height` trait) holds the toolbar too: the plot takes the rest
     const plot = createScatter(plotBox, {

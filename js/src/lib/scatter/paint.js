@@ -175,6 +175,15 @@ export function orthoFrame(aspect) {
   };
 }
 
+// The perspective camera's vertical field of view (degrees) for a canvas of this aspect: 45
+// on a wide canvas; on a tall one (a narrow board) wider, so the cloud spans the width as it
+// spans the height of a wide one instead of running past the sides.
+export const FIELD_OF_VIEW = 45;
+export function perspectiveFov(aspect) {
+  if (!(aspect > 0) || aspect >= 1) return FIELD_OF_VIEW;
+  return (2 * Math.atan(Math.tan((FIELD_OF_VIEW * Math.PI) / 360) / aspect) * 180) / Math.PI;
+}
+
 // Outline and fill of the lasso (flat [x0, y0, ...] in CSS px) on the overlay canvas; null
 // or a point or two clears it.
 export function drawLasso(ctx, lasso, width, height) {
