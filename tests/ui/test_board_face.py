@@ -1,8 +1,10 @@
 """The board's face in real JupyterLab, on one board with eight tabs: the tab bar stays one row
 at a medium width (the tabs scroll inside it, the selected one in view, arrow keys in order);
 a step holding k audio clips shows k players; in the dark theme graph nodes are filled dark
-and notes are readable. What is measured is what the page shows (boxes, canvas pixels,
-computed colours)."""
+and notes are readable. At JupyterLab's side-panel width (480 px): the projector's plot takes
+the board's width with every point inside it, mesh axis labels sit inside the canvas and off
+the cloud's middle, the hparams run column stays pinned while the table scrolls sideways.
+What is measured is what the page shows (boxes, canvas pixels, computed colours)."""
 
 from __future__ import annotations
 
@@ -144,3 +146,89 @@ def test_tab_bar_one_row_audio_clips_and_dark_graph(lab, face_logdir):
         nb.assert_no_page_errors()
     finally:
         set_lab_theme(nb, dark=False)
+
+
+@pytest.fixture(scope="module")
+def narrow_logdir(tmp_path_factory):
+    from torch.utils.tensorboard import SummaryWriter
+
+    root = tmp_path_factory.mktemp("narrow")
+    rng = np.random.default_rng(1)
+    with SummaryWriter(str(root / "run")) as w:
+        w.add_embedding(rng.normal(size=(120, 6)), metadata=[str(i % 4) for i in range(120)], tag="emb")
+        w.add_mesh("cloud", vertices=rng.normal(size=(1, 150, 3)), global_step=0)
+    for k in range(3):  # hparams sessions with long run names
+        with SummaryWriter(str(root / f"session_with_a_long_name_{k}")) as w:
+            w.add_hparams(
+                {"learning_rate": 0.1 * (k + 1), "optimizer_name": "sgd", "batch_size": 32},
+                {"metric/final_loss": 1.0 / (k + 1), "metric/final_accuracy": 0.5 + 0.1 * k},
+                run_name=".",
+            )
+    return root
+
+
+def _open_narrow(nb, board, kind):
+    """Open tab `kind` at the board's full width (the tab bar is a menu when narrow), then 480 px."""
+    board.evaluate("(el) => { el.style.width = ''; }")
+    panel = dom.open_tab(nb, kind)
+    board.evaluate("(el) => { el.style.width = '480px'; }")
+    nb.page.wait_for_timeout(300)
+    return panel
+
+
+@pytest.mark.ui
+def test_narrow_board_projector_mesh_hparams(lab, narrow_logdir):
+    nb = lab()
+    board = dom.show_board(nb, narrow_logdir).first
+    nb.wait_idle()
+
+    # -- projector: the side panel goes below, the plot keeps the board's width, the cloud fits it
+    panel = _open_narrow(nb, board, "projector")
+    plot = panel.locator("[data-jtb-projector-plot]").first
+    nb.page.wait_for_function(
+        "(el) => el.jtbScatter && Number(el.querySelector('[data-jtb-points]')?.dataset.jtbPoints) > 0",
+        arg=plot.element_handle(),
+    )
+    widths = board.evaluate(
+        "(el) => [el.clientWidth, el.querySelector('[data-jtb-projector-plot]').clientWidth]"
+    )
+    assert widths[1] >= 0.9 * widths[0], widths  # was ~half: the neighbours column kept its 230 px
+    nb.page.wait_for_timeout(500)
+    outside = plot.evaluate(
+        """(el) => { const p = el.jtbScatter, w = el.clientWidth, h = el.clientHeight; let out = 0, n = 0;
+            for (let i = 0; i < 120; i++) { const s = p.screenPosition(i); if (!s) continue; n++;
+              if (s[0] < 0 || s[0] > w || s[1] < 0 || s[1] > h) out++; }
+            return [out, n]; }"""
+    )
+    assert outside[1] > 100 and outside[0] == 0, outside  # every point inside the plot
+
+    # -- mesh: every axis label inside its canvas, none over the middle of the cloud
+    panel = _open_narrow(nb, board, "mesh")
+    mesh = panel.locator("[data-jtb-mesh]").first
+    nb.page.wait_for_function("(el) => (el.jtbMeshLabels || []).length >= 6", arg=mesh.element_handle())
+    labels, size = mesh.evaluate("(el) => [el.jtbMeshLabels, [el.clientWidth, el.clientHeight]]")
+    w, h = size
+    for label in labels:
+        assert w >= label["x"] + label["w"] / 2 and label["x"] - label["w"] / 2 >= 0, (label, size)
+        assert h >= label["y"] + label["h"] / 2 and label["y"] - label["h"] / 2 >= 0, (label, size)
+        # the middle fifth of the canvas (where the cloud's centre is drawn) holds no label
+        assert abs(label["x"] - w / 2) > w / 10 or abs(label["y"] - h / 2) > h / 10, (label, size)
+    assert {"x", "y", "z"} <= {label["text"] for label in labels}
+
+    # -- hparams: the table scrolls inside its box, the run column stays where it was
+    panel = _open_narrow(nb, board, "hparams")
+    table = panel.locator("[data-jtb-hparams-table]").first
+    nb.page.wait_for_function(
+        "(el) => el.querySelectorAll('[data-jtb-session]').length === 3", arg=table.element_handle()
+    )
+    moved = table.evaluate(
+        """(el) => { const box = el.parentElement, cell = el.querySelector('[data-jtb-session] td');
+            const before = cell.getBoundingClientRect().left; box.scrollLeft = 400;
+            return [box.scrollLeft, cell.getBoundingClientRect().left - before, box.scrollWidth > box.clientWidth,
+                    document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1]; }"""
+    )
+    assert moved[2] and moved[0] > 0, moved  # the table is wider than the board: it scrolls in its box
+    assert abs(moved[1]) <= 1, moved  # ... and the run column did not move with it
+    assert moved[3], moved  # the page itself does not scroll sideways
+    nb.screenshot("board-face-narrow-hparams", board)
+    nb.assert_no_page_errors()

@@ -38,6 +38,12 @@ function timeText(secs) {
   return Number.isFinite(secs) && secs > 0 ? new Date(secs * 1000).toLocaleString() : "";
 }
 
+// A column name as text pieces with a line-break opportunity after each "/" ("hparam/" "loss"),
+// so narrow tables wrap long metric names there instead of widening.
+function breakAtSlashes(name) {
+  return name.split(/(?<=\/)/).flatMap((part, k) => (k ? [h("wbr"), part] : [part]));
+}
+
 export default {
   createState() {
     return { table: null, version: 0 };
@@ -73,7 +79,8 @@ export default {
     });
     const columnsBox = h("div", { "data-jtb-hparams-columns": "", class: "jtb-hparams-columns" });
     const tableEl = h("table", { class: "jtb-hparams-table", "data-jtb-hparams-table": "", style: { borderCollapse: "collapse", fontVariantNumeric: "tabular-nums" } });
-    const tableBox = h("div", { style: { maxHeight: "320px", overflow: "auto", border: "1px solid var(--jp-border-color2, #e0e0e0)" } }, [tableEl]);
+    // scrolls both ways inside its box; the run column stays pinned at the left (views.css)
+    const tableBox = h("div", { class: "jtb-hparams-table-box", style: { maxHeight: "320px", overflow: "auto", border: "1px solid var(--jp-border-color2, #e0e0e0)" } }, [tableEl]);
     const pcBox = h("div", { "data-jtb-parcoords": "", style: { width: "100%" } });
     const smBox = h("div", { "data-jtb-scatter-matrix": "", style: { overflow: "auto" } });
     const detail = h("div", { "data-jtb-session-detail": "" });
@@ -202,7 +209,7 @@ export default {
         const th = h("th", {
           "data-jtb-sort": name, title: groups[k] ? `${groups[k]}: ${name} (click to sort)` : "click to sort",
           style: { position: "sticky", top: "0", background: "var(--jp-layout-color2, #f3f3f3)", cursor: "pointer", padding: "2px 6px", textAlign: "left", whiteSpace: "nowrap", fontStyle: groups[k] === "metric" ? "italic" : "normal" },
-        }, [name + (sortBy === name ? (descending ? " ▼" : " ▲") : "")]);
+        }, [...breakAtSlashes(name), sortBy === name ? (descending ? " ▼" : " ▲") : ""]);
         th.addEventListener("click", () => {
           if (sortBy === name) descending = !descending; else { sortBy = name; descending = false; }
           refresh();
@@ -213,7 +220,7 @@ export default {
         const run = t.runs[r];
         const tr = h("tr", { "data-jtb-session": run, "aria-selected": picked.has(run) ? "true" : "false",
           style: { cursor: "pointer", background: picked.has(run) ? "rgba(242,142,43,0.18)" : "" } }, [
-          h("td", { style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", style: { background: colorOf(run), marginRight: "4px" } }), run]),
+          h("td", { title: run, style: { padding: "1px 6px", whiteSpace: "nowrap" } }, [h("span", { class: "jtb-swatch", style: { background: colorOf(run), marginRight: "4px" } }), run]),
           ...columns.map((c) => h("td", { text: cellText(c, r), style: { padding: "1px 6px", textAlign: c.kind === "number" ? "right" : "left" } })),
           h("td", { text: t.status[r], style: { padding: "1px 6px" } }),
           h("td", { text: timeText(t.start_time[r]), style: { padding: "1px 6px", whiteSpace: "nowrap" } }),
