@@ -193,14 +193,17 @@ def test_narrow_board_projector_mesh_hparams(lab, narrow_logdir):
         "(el) => [el.clientWidth, el.querySelector('[data-jtb-projector-plot]').clientWidth]"
     )
     assert widths[1] >= 0.9 * widths[0], widths  # was ~half: the neighbours column kept its 230 px
-    nb.page.wait_for_timeout(500)
-    outside = plot.evaluate(
-        """(el) => { const p = el.jtbScatter, w = el.clientWidth, h = el.clientHeight; let out = 0, n = 0;
-            for (let i = 0; i < 120; i++) { const s = p.screenPosition(i); if (!s) continue; n++;
-              if (s[0] < 0 || s[0] > w || s[1] < 0 || s[1] > h) out++; }
-            return [out, n]; }"""
-    )
-    assert outside[1] > 100 and outside[0] == 0, outside  # every point inside the plot
+    # every point inside the plot, also on a narrower (taller than wide) one: the view refits
+    for width in (480, 320):
+        board.evaluate("(el, w) => { el.style.width = `${w}px`; }", width)
+        nb.page.wait_for_timeout(500)
+        outside = plot.evaluate(
+            """(el) => { const p = el.jtbScatter, w = el.clientWidth, h = el.clientHeight; let out = 0, n = 0;
+                for (let i = 0; i < 120; i++) { const s = p.screenPosition(i); if (!s) continue; n++;
+                  if (s[0] < 0 || s[0] > w || s[1] < 0 || s[1] > h) out++; }
+                return [out, n, w, h]; }"""
+        )
+        assert outside[1] > 100 and outside[0] == 0, outside
 
     # -- mesh: every axis label inside its canvas, none over the middle of the cloud
     panel = _open_narrow(nb, board, "mesh")
