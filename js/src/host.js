@@ -133,7 +133,8 @@
 //     first) > [data-jtb-text-run="<run>"]; [data-jtb-text-compare], [data-jtb-text-diff]
 //   PR curves: [data-jtb-pr-card="<tag>"], [data-jtb-pr-op-by], [data-jtb-pr-op-target],
 //     [data-jtb-pr-op-row="<run>"] (operating point counts); mesh: [data-jtb-mesh-card="<tag>"],
-//     [data-jtb-mesh="<run>"] (data-jtb-mesh-mode, data-jtb-faces). Full lists atop each view.
+//     [data-jtb-mesh="<run>"] (data-jtb-mesh-mode, data-jtb-faces; .jtbMeshLabels = axis label
+//     boxes of the last frame). Full lists atop each view.
 //   hparams / graphs / projector: the full lists head js/src/views/{hparams,graphs,projector}.js;
 //     among them [data-jtb-hparams-download="csv|json|latex"], [data-jtb-hparams-column="<name>"],
 //     [data-jtb-hparams-min|max="<name>"], [data-jtb-graph-search], [data-jtb-graph-color],
