@@ -217,6 +217,7 @@ def test_narrow_board_projector_mesh_hparams(lab, narrow_logdir):
         # the middle fifth of the canvas (where the cloud's centre is drawn) holds no label
         assert abs(label["x"] - w / 2) > w / 10 or abs(label["y"] - h / 2) > h / 10, (label, size)
     assert {"x", "y", "z"} <= {label["text"] for label in labels}
+    assert len(labels) == 9, labels  # every axis's minimum and maximum too (none lost at a shared corner)
 
     # -- hparams: the table scrolls inside its box, the run column stays where it was
     panel = _open_narrow(nb, board, "hparams")

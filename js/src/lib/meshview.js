@@ -62,6 +62,23 @@ export function axisLabels(name, lowText, highText, p, q, centre, measure, gap =
   return [place(name, mid, 6), place(lowText, p, 0), place(highText, q, 0)];
 }
 
+// Move `label` inside a width x height canvas and, when it covers one already `placed` (two
+// axes' labels at their shared corner), a line at a time away from that one; false when it
+// still collides after a few tries (it is then left out).
+export function settle(label, placed, width, height, tries = 3) {
+  for (let attempt = 0; ; attempt++) {
+    label.x = Math.min(Math.max(label.x, label.w / 2 + 2), width - label.w / 2 - 2);
+    label.y = Math.min(Math.max(label.y, label.h / 2 + 2), height - label.h / 2 - 2);
+    const other = placed.find((p) => overlaps(label, p));
+    if (!other) return true;
+    if (attempt === tries) return false;
+    const step = other.h / 2 + label.h / 2 + 1;
+    const below = other.y + step;
+    // a line below it when it was lower and there is room, else a line above
+    label.y = label.y >= other.y && below + label.h / 2 <= height - 2 ? below : other.y - step;
+  }
+}
+
 const overlaps = (a, b) => Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h;
 
 // Float RGB in [0, 1] per vertex from logged uint8 colours, or `fallback` everywhere.
@@ -155,9 +172,7 @@ export function createMeshView(el, { height = 320 } = {}) {
       const texts = axisLabels("xyz"[i], formatNumber(min[i]), formatNumber(max[i]), project(a), project(b), centre,
         (text) => ctx.measureText(text).width);
       for (const label of texts) {
-        label.x = Math.min(Math.max(label.x, label.w / 2 + 2), width - label.w / 2 - 2); // inside the canvas
-        label.y = Math.min(Math.max(label.y, label.h / 2 + 2), heightPx - label.h / 2 - 2);
-        if (placed.some((other) => overlaps(label, other))) continue;
+        if (!settle(label, placed, width, heightPx)) continue;
         placed.push(label);
         ctx.strokeStyle = background; // a halo in the background colour keeps text readable over lines and points
         ctx.lineWidth = 3;
