@@ -41,11 +41,21 @@ export function deliver(inbox, msg, buffers) {
 
 export function openInbox(model) {
   const inbox = { model, queue: [], listener: null, received: 0 };
+  // Every snapshot starts with "reset". Until one arrives a view has nothing for deltas to
+  // add to: a host that dropped the first snapshot (marimo, which runs the view's code late)
+  // would draw the points of a few deltas alone until the snapshot is sent again, and that
+  // snapshot holds them. Replies to requests pass.
+  let snapshotSeen = false;
+  const take = (msg, buffers) => {
+    if (msg && msg.type === "reset") snapshotSeen = true;
+    else if (!snapshotSeen && !(msg && msg.type === "reply")) return;
+    deliver(inbox, msg, buffers);
+  };
   model.on("msg:custom", (msg, buffers) => {
     if (msg && msg.type === "library") return; // the renderer library, for widget.js's loader
     // a snapshot sent again (jupyter_tb/widgets/redelivery.py): applied in one go
-    if (msg && msg.type === "batch" && Array.isArray(msg.messages)) msg.messages.forEach((m) => deliver(inbox, m, buffers));
-    else deliver(inbox, msg, buffers);
+    if (msg && msg.type === "batch" && Array.isArray(msg.messages)) msg.messages.forEach((m) => take(m, buffers));
+    else take(msg, buffers);
   });
   inboxes().put(model.get("_uid"), inbox);
   return inbox;

@@ -41,3 +41,14 @@ test("a batch (a snapshot sent again) reaches the session as its messages, in on
   assert.deepEqual(inbox.queue.map(([msg]) => msg.type), ["reset", "series"]);
   assert.equal(inbox.queue[1][1], buffers); // buffer indexes refer to the batch's list
 });
+
+test("deltas before the first snapshot are dropped (the snapshot sent again holds them); replies pass", () => {
+  const model = fakeModel("view-3");
+  const inbox = openInbox(model);
+  model.emit({ type: "series", tag: "loss" }); // the first snapshot was lost by the host
+  model.emit({ type: "reply", id: 1 });
+  assert.deepEqual(inbox.queue.map(([msg]) => msg.type), ["reply"]);
+  model.emit({ type: "batch", messages: [{ type: "reset" }, { type: "series", tag: "loss" }] });
+  model.emit({ type: "series", tag: "loss" }); // a delta after it: kept
+  assert.deepEqual(inbox.queue.map(([msg]) => msg.type), ["reply", "reset", "series", "series"]);
+});
