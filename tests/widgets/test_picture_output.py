@@ -63,6 +63,7 @@ def test_views_a_browser_shows_are_redrawn_off_the_cells_end(tmp_path, monkeypat
     refresher thread, requests made while it runs coalesce into one more redraw."""
     import threading
     import time
+    import weakref
 
     from jupyter_tb import SummaryWriter
     from jupyter_tb.widgets import picture_output
@@ -73,7 +74,8 @@ def test_views_a_browser_shows_are_redrawn_off_the_cells_end(tmp_path, monkeypat
         w.add_scalar("loss", 1.0, 0)
     view = make_view(Scalars, tmp_path)
     view._rendered_by_browser = True
-    monkeypatch.setitem(picture_output._displayed, "jupyter-tb-test", view)
+    shown = weakref.WeakValueDictionary({"jupyter-tb-test": view})  # views of other tests left out
+    monkeypatch.setattr(picture_output, "_displayed", shown)
     redraws, release = [], threading.Event()
 
     def slow_refresh(display_id, shown):
