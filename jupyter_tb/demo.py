@@ -111,10 +111,43 @@ def _write_run(writer, lr: float, rng: np.random.Generator) -> None:
         {"hparam/final_loss": final["loss"], "hparam/final_accuracy": final["accuracy"]},
     )
     try:
-        import torch  # noqa: F401  (the graph view needs a traced model)
-    except ImportError:
+        import torch  # noqa: F401  (traced by the real converter when it is there)
+    except ImportError:  # the demo extra has no torch: the same graph, built by hand
+        writer._add_graph_def(_demo_graph_def())
         return
     writer.add_graph(_demo_model(), _demo_input())
+
+
+# the demo model's layers as torch's converter names them: (scope, op, output shape, parameters)
+_DEMO_LAYERS = (
+    ("Linear[0]", "linear", (4, 32), {"weight": (32, 16), "bias": (32,)}),
+    ("ReLU[1]", "relu", (4, 32), {}),
+    ("Linear[2]", "linear", (4, 1), {"weight": (1, 32), "bias": (1,)}),
+    ("Sigmoid[3]", "sigmoid", (4, 1), {}),
+)
+
+
+def _demo_graph_def():
+    """The GraphDef ``add_graph`` writes for :func:`_demo_model` (same names, ops and shapes),
+    without torch, so a fresh ``pip install ".[demo]"`` shows the Graphs tab too."""
+    from jupyter_tb._proto import graph_pb2, types_pb2
+    from jupyter_tb.writing.graph_nodes import shapes_attr
+
+    def node(name, op, shape, inputs=(), tensor=True):
+        attr = {"_output_shapes": shapes_attr([shape])}
+        if tensor:
+            attr["dtype"] = graph_pb2.AttrValue(type=types_pb2.DT_FLOAT)
+        return graph_pb2.NodeDef(name=name, op=op, input=list(inputs), attr=attr)
+
+    nodes = [node("input/input.1", "IO Node", (4, 16))]
+    previous = nodes[0].name
+    for scope, op, shape, parameters in _DEMO_LAYERS:
+        names = [f"Sequential/{scope}/{param}" for param in parameters]
+        nodes += [node(n, "prim::GetAttr", s, tensor=False) for n, s in zip(names, parameters.values())]
+        nodes.append(node(f"Sequential/{scope}/{op}", f"aten::{op}", shape, [previous, *names]))
+        previous = nodes[-1].name
+    nodes.append(node("output/output.1", "IO Node", (4, 1), [previous]))
+    return graph_pb2.GraphDef(node=nodes, versions=graph_pb2.VersionDef(producer=22))
 
 
 def _demo_model():

@@ -1,5 +1,6 @@
 """`jupyter-tb demo --write-only` and `jupyter-tb inspect`: the README's main job, minus the browser."""
 
+import sys
 import warnings
 
 import nbformat
@@ -40,6 +41,29 @@ def test_demo_writes_every_kind_and_a_notebook_that_opens_the_board(tmp_path, ca
     assert main(["inspect", str(tmp_path / "demo_runs")]) == 0
     out = capsys.readouterr().out
     assert "train/loss  300 points" in out and "lr=0.1" in out
+
+
+def _graph_shape(graph) -> list:
+    """A graph up to node names: each node's op, output shapes and its inputs' ops."""
+    ops = {node.name: node.op for node in graph.node}
+    return sorted(
+        (node.op, str(node.attr["_output_shapes"]), sorted(ops[i] for i in node.input)) for node in graph.node
+    )
+
+
+def test_demo_without_torch_writes_the_graph_torch_would(tmp_path, monkeypatch):
+    """The demo extra has no torch: the Graphs tab still comes, with the graph the real
+    converter writes for the demo model (ops, shapes and edges; node names may differ)."""
+    from jupyter_tb import demo
+    from jupyter_tb.writing.torch_graph import graph_def
+
+    traced = graph_def(demo._demo_model(), demo._demo_input())
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ImportError
+    assert main(["demo", "--dir", str(tmp_path), "--write-only"]) == 0
+    ld = read(tmp_path / "demo_runs")
+    graph = ld.graph("lr=0.1")
+    assert len(graph.node) == len(traced.node) == 10
+    assert _graph_shape(graph) == _graph_shape(traced)
 
 
 def test_demo_extra_installs_what_the_demo_notebook_calls(tmp_path):
