@@ -40,7 +40,7 @@
 // (the pinned section), [data-jtb-section="<group>"], [data-jtb-download] (the download menu's
 // button, aria-expanded) and its items [data-jtb-download-png] / [data-jtb-download-svg].
 import { downloadCardPng, downloadCardSvg, hasPicture } from "./cardexport.js";
-import { groupTags, h } from "./dom.js";
+import { groupTags, h, tagSection } from "./dom.js";
 import { onThemeChange } from "./theme.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -236,13 +236,7 @@ export function showTagCards(ctx, container, empty, { makeCard, drawCard, dropCa
       seen.add(name);
       let section = sections.get(name);
       if (!section) {
-        const body = h("div", { class: "jtb-cards" });
-        const count = h("span", { class: "jtb-count" });
-        const el = h("details", { class: "jtb-section", open: true, "data-jtb-section": name }, [
-          h("summary", { class: "jtb-section-title" }, [h("span", { text: name }), count]),
-          body,
-        ]);
-        section = { el, body, count };
+        section = tagSection(name);
         sections.set(name, section);
       }
       groupsEl.append(section.el); // keeps sections sorted

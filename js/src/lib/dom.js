@@ -42,6 +42,17 @@ export function groupTags(tags) {
 
 // Collapsible sections of cards, one per tag group, keeping cards and open/closed state
 // across updates. makeCard(tag) -> {el, ...}; returns {update(tags), cards: Map}.
+// One collapsible section of a tag group: {el, body (its cards go here), count (the tag count)}.
+export function tagSection(name) {
+  const body = h("div", { class: "jtb-cards" });
+  const count = h("span", { class: "jtb-count" });
+  const el = h("details", { class: "jtb-section", open: true, "data-jtb-section": name }, [
+    h("summary", { class: "jtb-section-title" }, [h("span", { text: name }), count]),
+    body,
+  ]);
+  return { el, body, count };
+}
+
 export function tagSections(container, makeCard, dropCard = () => {}) {
   const sections = new Map();
   const cards = new Map();
@@ -56,16 +67,11 @@ export function tagSections(container, makeCard, dropCard = () => {}) {
       seen.add(name);
       let section = sections.get(name);
       if (!section) {
-        const body = h("div", { class: "jtb-cards" });
-        const el = h("details", { class: "jtb-section", open: true, "data-jtb-section": name }, [
-          h("summary", { class: "jtb-section-title" }, [h("span", { text: name }), h("span", { class: "jtb-count" })]),
-          body,
-        ]);
-        section = { el, body };
+        section = tagSection(name);
         sections.set(name, section);
       }
       container.append(section.el); // keeps sections sorted
-      section.el.querySelector(".jtb-count").textContent = String(groupTagsList.length);
+      section.count.textContent = String(groupTagsList.length);
       for (const tag of groupTagsList) {
         let card = cards.get(tag);
         if (!card) { card = makeCard(tag); cards.set(tag, card); }
